@@ -1,0 +1,812 @@
+#!/usr/bin/python3
+"""Generate Orbit's ONNX test fixtures and its default MNIST model.
+
+Run from the repository root with the Debian Python (which has torch + onnx):
+
+    /usr/bin/python3 scripts/make_fixtures.py
+
+Outputs
+-------
+src/test/resources/fixtures/NAME.onnx          the model
+src/test/resources/fixtures/NAME.json          {"input_shape", "opset", "description"}
+src/test/resources/fixtures/NAME.input.bin     sample input, raw little-endian float32, batch 2
+src/test/resources/fixtures/NAME.output.bin    reference output for that input (same format),
+                                               omitted where no reference exists (unknown_op)
+src/main/resources/models/mnist_mlp.onnx       default MNIST classifier (trained here)
+src/main/resources/models/mnist_mlp.json       its test accuracy and provenance
+
+Every model has one input named "input" whose dim 0 is the symbolic dimension "batch",
+and one output named "output" (the MNIST model's output is named "logits").
+
+Two kinds of fixtures are produced:
+
+* PyTorch models exported with torch.onnx.export; the reference output is PyTorch's own.
+* Hand-written graphs built with onnx.helper (no PyTorch), mimicking other exporters
+  (Constant nodes instead of initializers, decomposed ops, external data, custom ops).
+  onnx 1.12 has no reference evaluator and onnxruntime is not available from Debian, so
+  their reference output comes from a tiny numpy interpreter in this file (`NumpyEvaluator`),
+  which is itself cross-checked against an independent torch.nn.functional computation
+  of the same function before anything is written.
+
+Everything is deterministic: every model and every sample input is seeded from a fixed
+seed derived from the fixture name, and training runs single-threaded.
+"""
+
+import gzip
+import json
+import os
+import sys
+import zlib
+
+import numpy as np
+import onnx
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from onnx import TensorProto, helper, numpy_helper
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FIXTURES = os.path.join(REPO_ROOT, "src", "test", "resources", "fixtures")
+MODELS = os.path.join(REPO_ROOT, "src", "main", "resources", "models")
+MNIST_DIR = os.environ.get("MNIST_DIR", "/work/shared/data/mnist-10k")
+
+BATCH = 2  # batch size of every sample input / reference output
+
+
+# ---------------------------------------------------------------------------------------
+# Small utilities
+# ---------------------------------------------------------------------------------------
+
+def seed_for(name):
+    """A fixed seed per fixture name, so fixtures do not depend on generation order."""
+    return zlib.crc32(name.encode("utf-8")) & 0x7FFFFFFF
+
+
+def seed_everything(name):
+    s = seed_for(name)
+    torch.manual_seed(s)
+    np.random.seed(s)
+    return s
+
+
+def sample_input(name, shape):
+    """Deterministic standard-normal sample input of the given concrete shape."""
+    rng = np.random.default_rng(seed_for(name + ".input"))
+    return rng.standard_normal(shape).astype(np.float32)
+
+
+def write_f32(path, array):
+    """Raw little-endian float32, C order, no header."""
+    np.ascontiguousarray(array, dtype="<f4").tofile(path)
+
+
+def write_json(path, obj):
+    with open(path, "w") as f:
+        json.dump(obj, f, indent=2)
+        f.write("\n")
+
+
+def write_fixture_files(name, x, y, opset, description):
+    """NAME.json, NAME.input.bin and (if y is not None) NAME.output.bin."""
+    write_json(os.path.join(FIXTURES, name + ".json"), {
+        "input_shape": list(x.shape),
+        "opset": opset,
+        "description": description,
+    })
+    write_f32(os.path.join(FIXTURES, name + ".input.bin"), x)
+    out_path = os.path.join(FIXTURES, name + ".output.bin")
+    if y is not None:
+        write_f32(out_path, y)
+    elif os.path.exists(out_path):
+        os.remove(out_path)
+
+
+def check_onnx(path, custom_ops_ok=False):
+    """Load + onnx.checker (full check incl. shape inference where possible)."""
+    model = onnx.load(path)  # also loads external data sitting next to the file
+    try:
+        onnx.checker.check_model(model, full_check=not custom_ops_ok)
+    except TypeError:  # older onnx without full_check
+        onnx.checker.check_model(model)
+    return model
+
+
+def bn_warmup(model, make_batch, steps=5):
+    """Give BatchNorm layers non-trivial affine params and running statistics.
+
+    gamma/beta are randomised (PyTorch initialises them to 1/0), then a few random
+    batches are run in train mode so running_mean / running_var move away from 0 / 1.
+    """
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.normal_(0.0, 0.1)
+        model.train()
+        for _ in range(steps):
+            model(make_batch())
+    model.eval()
+
+
+# ---------------------------------------------------------------------------------------
+# PyTorch-exported fixtures
+# ---------------------------------------------------------------------------------------
+
+def export_torch(name, model, input_shape, description, opset=13, grad=False, **export_kwargs):
+    """Export `model` with a dynamic batch axis and write the fixture files.
+
+    The reference output is computed by PyTorch (eval mode, no grad) on a batch-2 input.
+    """
+    model.eval()
+    x = sample_input(name, input_shape)
+    xt = torch.from_numpy(x)
+    with torch.set_grad_enabled(grad):  # grad: see make_transformer_encoder
+        y = model(xt).detach().numpy()
+    path = os.path.join(FIXTURES, name + ".onnx")
+    torch.onnx.export(
+        model, (xt,), path,
+        opset_version=opset,
+        input_names=["input"], output_names=["output"],
+        dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}},
+        **export_kwargs,
+    )
+    check_onnx(path)
+    write_fixture_files(name, x, y, opset,
+                        description + " Exported by torch.onnx.export (PyTorch %s); "
+                        "reference output computed by PyTorch." % torch.__version__)
+    return path
+
+
+class MLP(nn.Module):
+    """in -> 64 -> 32 -> 10 with the given activation after each hidden layer."""
+
+    def __init__(self, in_features, act):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Linear(in_features, 64), act(),
+            nn.Linear(64, 32), act(),
+            nn.Linear(32, 10),
+        )
+
+    def forward(self, x):
+        return self.net(x)
+
+
+def make_mlps():
+    acts = [
+        # name,          activation factory,                in_features
+        ("relu",      nn.ReLU,                            784),
+        ("leakyrelu", lambda: nn.LeakyReLU(0.1),          20),
+        ("tanh",      nn.Tanh,                            20),
+        ("sigmoid",   nn.Sigmoid,                         20),
+        ("elu",       nn.ELU,                             20),
+        ("gelu",      nn.GELU,                            784),  # exact (erf) GELU
+    ]
+    for act_name, act, n_in in acts:
+        name = "mlp_" + act_name
+        seed_everything(name)
+        model = MLP(n_in, act)
+        export_torch(name, model, [BATCH, n_in],
+                     "MLP %d-64-32-10 with %s activations." % (n_in, act_name))
+
+
+class SmallCNN(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(1, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(), nn.MaxPool2d(2),   # 28 -> 14
+            nn.Conv2d(8, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(), nn.MaxPool2d(2),  # 14 -> 7
+        )
+        self.classifier = nn.Sequential(
+            nn.Flatten(), nn.Linear(16 * 7 * 7, 32), nn.ReLU(), nn.Linear(32, 10),
+        )
+
+    def forward(self, x):
+        return self.classifier(self.features(x))
+
+
+def make_cnn_bn():
+    name = "cnn_bn"
+    seed_everything(name)
+    model = SmallCNN()
+    bn_warmup(model, lambda: torch.randn(16, 1, 28, 28) * 1.5 + 0.3)
+    # NB: with training=TrainingMode.EVAL, torch 1.13's exporter always runs its "eval
+    # peephole" pass, which folds BatchNorm into the preceding Conv regardless of
+    # do_constant_folding.  We try EVAL first as requested; if the BatchNormalization nodes
+    # are gone we re-export with TrainingMode.PRESERVE: the model is in eval mode, so BN is
+    # still exported in inference form (running stats), but the peephole pass is skipped.
+    path = None
+    for mode in (torch.onnx.TrainingMode.EVAL, torch.onnx.TrainingMode.PRESERVE):
+        path = export_torch(name, model, [BATCH, 1, 28, 28],
+                            "Small CNN: [Conv3x3+BatchNorm+ReLU+MaxPool]x2, Flatten, Linear, ReLU, "
+                            "Linear(10). BatchNormalization nodes (inference mode, non-trivial "
+                            "running stats) are kept in the graph.",
+                            do_constant_folding=False, training=mode)
+        n_bn = sum(n.op_type == "BatchNormalization" for n in onnx.load(path).graph.node)
+        print("  cnn_bn exported with %s: %d BatchNormalization nodes" % (mode, n_bn))
+        if n_bn == 2:
+            break
+    else:
+        raise RuntimeError("cnn_bn: BatchNormalization nodes were folded away")
+    for n in onnx.load(path).graph.node:
+        if n.op_type == "BatchNormalization":
+            for a in n.attribute:
+                if a.name == "training_mode":
+                    assert a.i == 0, "BN exported in training mode"
+
+
+def conv_bn(cin, cout, k, stride=1):
+    return nn.Sequential(nn.Conv2d(cin, cout, k, stride=stride, padding=k // 2, bias=False),
+                         nn.BatchNorm2d(cout))
+
+
+class BasicBlock(nn.Module):
+    """ResNet basic block: conv-bn-relu-conv-bn + skip, relu after the add."""
+
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.body = nn.Sequential(conv_bn(cin, cout, 3, stride), nn.ReLU(), conv_bn(cout, cout, 3))
+        self.downsample = conv_bn(cin, cout, 1, stride) if (stride != 1 or cin != cout) else None
+        self.relu = nn.ReLU()
+
+    def forward(self, x):
+        skip = x if self.downsample is None else self.downsample(x)
+        return self.relu(self.body(x) + skip)
+
+
+class ResNetSmall(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(conv_bn(3, 8, 3), nn.ReLU())
+        self.block1 = BasicBlock(8, 8, 1)     # identity skip
+        self.block2 = BasicBlock(8, 16, 2)    # stride 2, 1x1 conv downsample
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(16, 10)
+
+    def forward(self, x):
+        x = self.block2(self.block1(self.stem(x)))
+        return self.fc(torch.flatten(self.pool(x), 1))
+
+
+def make_resnet_block():
+    name = "resnet_block"
+    seed_everything(name)
+    model = ResNetSmall()
+    bn_warmup(model, lambda: torch.randn(16, 3, 16, 16))
+    export_torch(name, model, [BATCH, 3, 16, 16],
+                 "ResNet: stem conv, basic block with identity skip, basic block with stride 2 "
+                 "and 1x1 conv downsample, global average pool, linear(10). BatchNorm is folded "
+                 "into the convolutions by the exporter.")
+
+
+class DenseLayer(nn.Module):
+    def __init__(self, cin, growth):
+        super().__init__()
+        self.f = nn.Sequential(nn.BatchNorm2d(cin), nn.ReLU(), nn.Conv2d(cin, growth, 3, padding=1))
+
+    def forward(self, x):
+        return torch.cat([x, self.f(x)], dim=1)  # concatenate on channels
+
+
+class DenseNetSmall(nn.Module):
+    def __init__(self, c0=8, growth=4, layers=3):
+        super().__init__()
+        self.stem = nn.Conv2d(3, c0, 3, padding=1)
+        c = c0
+        dense = []
+        for _ in range(layers):
+            dense.append(DenseLayer(c, growth))
+            c += growth
+        self.dense = nn.Sequential(*dense)                       # 8 -> 12 -> 16 -> 20 channels
+        self.transition = nn.Sequential(nn.BatchNorm2d(c), nn.ReLU(),
+                                        nn.Conv2d(c, c // 2, 1), nn.AvgPool2d(2))  # 16x16 -> 8x8
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(c // 2, 10)
+
+    def forward(self, x):
+        x = self.transition(self.dense(self.stem(x)))
+        return self.fc(torch.flatten(self.pool(x), 1))
+
+
+def make_densenet_block():
+    name = "densenet_block"
+    seed_everything(name)
+    model = DenseNetSmall()
+    bn_warmup(model, lambda: torch.randn(16, 3, 16, 16))
+    export_torch(name, model, [BATCH, 3, 16, 16],
+                 "DenseNet: stem conv, dense block of 3 layers (BN-ReLU-Conv3x3, output "
+                 "concatenated with the layer input on channels), transition (BN-ReLU-1x1 conv + "
+                 "2x2 average pool), global average pool, linear(10).")
+
+
+class InvertedResidual(nn.Module):
+    """MobileNetV3 block: expand -> depthwise -> SE -> project, residual add."""
+
+    def __init__(self, c, expand, se_reduce=4):
+        super().__init__()
+        e = c * expand
+        self.expand = nn.Sequential(nn.Conv2d(c, e, 1, bias=False), nn.BatchNorm2d(e), nn.Hardswish())
+        self.depthwise = nn.Sequential(nn.Conv2d(e, e, 3, padding=1, groups=e, bias=False),
+                                       nn.BatchNorm2d(e), nn.Hardswish())
+        self.se = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Conv2d(e, e // se_reduce, 1), nn.ReLU(),
+                                nn.Conv2d(e // se_reduce, e, 1), nn.Hardsigmoid())
+        self.project = nn.Sequential(nn.Conv2d(e, c, 1, bias=False), nn.BatchNorm2d(c))
+
+    def forward(self, x):
+        h = self.depthwise(self.expand(x))
+        h = h * self.se(h)          # squeeze-excitation gate
+        return x + self.project(h)  # residual
+
+
+class MobileNetV3Small(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 16, 3, padding=1, bias=False), nn.BatchNorm2d(16),
+                                  nn.Hardswish())
+        self.block = InvertedResidual(16, expand=3)
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(16, 10)
+
+    def forward(self, x):
+        return self.fc(torch.flatten(self.pool(self.block(self.stem(x))), 1))
+
+
+def make_mobilenetv3_block():
+    name = "mobilenetv3_block"
+    seed_everything(name)
+    model = MobileNetV3Small()
+    bn_warmup(model, lambda: torch.randn(16, 3, 16, 16))
+    export_torch(name, model, [BATCH, 3, 16, 16],
+                 "MobileNetV3: stem conv+hardswish, inverted residual block (1x1 expand+BN+hardswish, "
+                 "3x3 depthwise+BN+hardswish, squeeze-excitation with hardsigmoid gate, 1x1 "
+                 "project+BN, residual add), global average pool, linear(10). At opset 13 "
+                 "hardswish is exported as x*HardSigmoid(x).")
+
+
+class TransformerClassifier(nn.Module):
+    def __init__(self):
+        super().__init__()
+        layer = nn.TransformerEncoderLayer(d_model=32, nhead=4, dim_feedforward=64, dropout=0.0,
+                                           activation="gelu", batch_first=True)
+        self.encoder = nn.TransformerEncoder(layer, num_layers=2, enable_nested_tensor=False)
+        self.fc = nn.Linear(32, 10)
+
+    def forward(self, x):
+        return self.fc(self.encoder(x).mean(dim=1))  # mean over tokens
+
+
+def make_transformer_encoder():
+    name = "transformer_encoder"
+    seed_everything(name)
+    model = TransformerClassifier().eval()
+    # In eval mode with autograd off, torch 1.13's TransformerEncoderLayer takes a fused
+    # "fast path" (torch._transformer_encoder_layer_fwd) that the ONNX exporter cannot
+    # handle. The fast path is only taken when no grad is needed, so exporting with grad
+    # enabled (the parameters require grad) makes it trace the ordinary, exportable
+    # Python implementation. The reference output is computed the same way.
+    with torch.enable_grad():
+        export_torch(name, model, [BATCH, 8, 32],
+                     "2-layer nn.TransformerEncoder (d_model 32, 4 heads, ff 64, GELU, post-norm, "
+                     "batch_first, no dropout) on [batch, 8 tokens, 32], mean over tokens, "
+                     "linear(10). Opset 14: LayerNorm is decomposed into primitive ops.",
+                     opset=14, grad=True)
+    ops = {n.op_type for n in onnx.load(os.path.join(FIXTURES, name + ".onnx")).graph.node}
+    assert not any(op.startswith("ATen") or op == "PythonOp" for op in ops), ops
+
+
+# ---------------------------------------------------------------------------------------
+# Hand-written "other exporter" fixtures (onnx.helper, no PyTorch)
+# ---------------------------------------------------------------------------------------
+
+class NumpyEvaluator:
+    """A deliberately tiny ONNX interpreter covering only the ops used by the
+    hand-written fixtures below (float32, NCHW).  Used to produce their reference outputs
+    because onnx 1.12 has no reference evaluator."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def run(self, x):
+        g = self.model.graph
+        env = {i.name: numpy_helper.to_array(i) for i in g.initializer}
+        env[g.input[0].name] = x
+        for node in g.node:
+            attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+            ins = [env[n] if n else None for n in node.input]
+            outs = self.op(node.op_type, ins, attrs)
+            for name, val in zip(node.output, outs):
+                env[name] = val
+        return env[g.output[0].name]
+
+    @staticmethod
+    def conv(x, w, b, strides=(1, 1), pads=(0, 0, 0, 0), group=1, **_):
+        assert group == 1
+        x = np.pad(x, ((0, 0), (0, 0), (pads[0], pads[2]), (pads[1], pads[3])))
+        kh, kw = w.shape[2:]
+        win = np.lib.stride_tricks.sliding_window_view(x, (kh, kw), axis=(2, 3))
+        win = win[:, :, ::strides[0], ::strides[1]]               # N,C,OH,OW,kh,kw
+        y = np.einsum("ncijkl,ockl->noij", win, w, optimize=True)
+        if b is not None:
+            y = y + b.reshape(1, -1, 1, 1)
+        return y
+
+    def op(self, t, ins, a):
+        if t == "Constant":
+            return [numpy_helper.to_array(a["value"])]
+        if t == "Conv":
+            return [self.conv(ins[0], ins[1], ins[2] if len(ins) > 2 else None, **a)]
+        if t == "Gemm":
+            A, B = ins[0], ins[1]
+            if a.get("transA", 0):
+                A = A.T
+            if a.get("transB", 0):
+                B = B.T
+            y = a.get("alpha", 1.0) * (A @ B)
+            if len(ins) > 2 and ins[2] is not None:
+                y = y + a.get("beta", 1.0) * ins[2]
+            return [y]
+        if t == "Add":
+            return [ins[0] + ins[1]]
+        if t == "Sub":
+            return [ins[0] - ins[1]]
+        if t == "Mul":
+            return [ins[0] * ins[1]]
+        if t == "Div":
+            return [ins[0] / ins[1]]
+        if t == "Pow":
+            return [np.power(ins[0], ins[1])]
+        if t == "Sqrt":
+            return [np.sqrt(ins[0])]
+        if t == "Tanh":
+            return [np.tanh(ins[0])]
+        if t == "Relu":
+            return [np.maximum(ins[0], 0)]
+        if t == "Sigmoid":
+            return [1.0 / (1.0 + np.exp(-ins[0]))]
+        if t == "Clip":  # opset >= 11: min/max are inputs
+            return [np.clip(ins[0], ins[1], ins[2])]
+        if t == "GlobalAveragePool":
+            return [ins[0].mean(axis=(2, 3), keepdims=True)]
+        if t == "Flatten":
+            ax = a.get("axis", 1)
+            return [ins[0].reshape(int(np.prod(ins[0].shape[:ax])), -1)]
+        if t == "ReduceMean":  # opset < 18: axes is an attribute
+            return [ins[0].mean(axis=tuple(a["axes"]), keepdims=bool(a.get("keepdims", 1)))]
+        raise NotImplementedError(t)
+
+
+def const_node(name, array):
+    """A Constant node producing `array` (weights stored as nodes, not initializers)."""
+    return helper.make_node("Constant", [], [name], name=name + "_const",
+                            value=numpy_helper.from_array(np.asarray(array, np.float32), name))
+
+
+def init(name, array):
+    return numpy_helper.from_array(np.asarray(array, np.float32), name)
+
+
+def io(name, *dims):
+    return helper.make_tensor_value_info(name, TensorProto.FLOAT, ["batch", *dims])
+
+
+def rand_w(rng, *shape, fan_in=None):
+    fan_in = fan_in or int(np.prod(shape[1:]))
+    return (rng.standard_normal(shape) / np.sqrt(fan_in)).astype(np.float32)
+
+
+def save_handwritten(name, model, x, opset, description, torch_ref=None,
+                     reference=True, **save_kwargs):
+    """Check, save, and write fixture files for a hand-built model.
+
+    If `reference`, the output is computed with NumpyEvaluator and must match the
+    independent torch.nn.functional implementation `torch_ref(x)`.
+    """
+    onnx.checker.check_model(model)
+    y = None
+    if reference:
+        y = NumpyEvaluator(model).run(x).astype(np.float32)
+        y_t = torch_ref(torch.from_numpy(x)).detach().numpy()
+        err = np.abs(y - y_t).max()
+        assert err < 1e-4, "%s: numpy evaluator and torch disagree (%g)" % (name, err)
+        description += (" Reference output computed by the numpy evaluator in "
+                        "scripts/make_fixtures.py (cross-checked against torch.nn.functional).")
+    else:
+        description += " No reference output (no .output.bin)."
+    path = os.path.join(FIXTURES, name + ".onnx")
+    onnx.save_model(model, path, **save_kwargs)
+    write_fixture_files(name, x, y, opset, description)
+    return path
+
+
+def make_hardswish_decomposed():
+    """opset 11, weights as Constant nodes: Conv -> x*Clip(x+3,0,6)/6 -> GAP -> Flatten -> Gemm."""
+    name, opset = "hardswish_decomposed", 11
+    rng = np.random.default_rng(seed_for(name))
+    w1, b1 = rand_w(rng, 8, 3, 3, 3), rng.standard_normal(8).astype(np.float32) * 0.1
+    w2, b2 = rand_w(rng, 10, 8), rng.standard_normal(10).astype(np.float32) * 0.1   # Gemm transB
+    nodes = [
+        const_node("conv1_W", w1), const_node("conv1_B", b1),
+        helper.make_node("Conv", ["input", "conv1_W", "conv1_B"], ["conv1_out"], name="conv1",
+                         kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[1, 1]),
+        const_node("three", np.array(3.0)), const_node("zero", np.array(0.0)),
+        const_node("six", np.array(6.0)),
+        helper.make_node("Add", ["conv1_out", "three"], ["hs_add"], name="hs_add"),
+        helper.make_node("Clip", ["hs_add", "zero", "six"], ["hs_clip"], name="hs_clip"),
+        helper.make_node("Mul", ["conv1_out", "hs_clip"], ["hs_mul"], name="hs_mul"),
+        helper.make_node("Div", ["hs_mul", "six"], ["hs_out"], name="hs_div"),
+        helper.make_node("GlobalAveragePool", ["hs_out"], ["gap"], name="gap"),
+        helper.make_node("Flatten", ["gap"], ["flat"], name="flatten", axis=1),
+        const_node("fc_W", w2), const_node("fc_B", b2),
+        helper.make_node("Gemm", ["flat", "fc_W", "fc_B"], ["output"], name="fc", transB=1),
+    ]
+    graph = helper.make_graph(nodes, "hardswish_decomposed", [io("input", 3, 16, 16)],
+                              [io("output", 10)])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)],
+                              producer_name="orbit-handwritten", ir_version=6)
+
+    def torch_ref(x):
+        h = F.conv2d(x, torch.from_numpy(w1), torch.from_numpy(b1), padding=1)
+        h = F.hardswish(h)
+        return F.linear(h.mean(dim=(2, 3)), torch.from_numpy(w2), torch.from_numpy(b2))
+
+    save_handwritten(name, model, sample_input(name, [BATCH, 3, 16, 16]), opset,
+                     "Hand-written (onnx.helper) opset-11 graph: Conv, hardswish written as "
+                     "x*Clip(x+3,0,6)/6 with Add/Clip/Mul/Div, GlobalAveragePool, Flatten, Gemm. "
+                     "All weights and scalars are Constant nodes (no initializers).",
+                     torch_ref)
+
+
+def make_layernorm_decomposed():
+    """opset 10: Gemm -> LayerNorm from primitive ops -> Tanh -> Gemm (tf2onnx-like names)."""
+    name, opset = "layernorm_decomposed", 10
+    rng = np.random.default_rng(seed_for(name))
+    d_in, d_h, d_out, eps = 20, 32, 10, 1e-5
+    w1, b1 = rand_w(rng, d_in, d_h, fan_in=d_in), rng.standard_normal(d_h).astype(np.float32) * 0.1
+    gamma = rng.uniform(0.5, 1.5, d_h).astype(np.float32)
+    beta = (rng.standard_normal(d_h) * 0.1).astype(np.float32)
+    w2, b2 = rand_w(rng, d_h, d_out, fan_in=d_h), rng.standard_normal(d_out).astype(np.float32) * 0.1
+    p = "model/layer_norm/"
+    inits = [init("model/dense/kernel:0", w1), init("model/dense/bias:0", b1),
+             init(p + "gamma:0", gamma), init(p + "beta:0", beta),
+             init(p + "pow_y:0", np.array(2.0)), init(p + "epsilon:0", np.array(eps)),
+             init("model/dense_1/kernel:0", w2), init("model/dense_1/bias:0", b2)]
+    nodes = [
+        # Gemm without transB: weights stored [in, out] the way TF stores them.
+        helper.make_node("Gemm", ["input", "model/dense/kernel:0", "model/dense/bias:0"],
+                         ["model/dense/BiasAdd:0"], name="model/dense/BiasAdd"),
+        helper.make_node("ReduceMean", ["model/dense/BiasAdd:0"], [p + "mean:0"],
+                         name=p + "mean", axes=[-1], keepdims=1),
+        helper.make_node("Sub", ["model/dense/BiasAdd:0", p + "mean:0"], [p + "sub:0"], name=p + "sub"),
+        helper.make_node("Pow", [p + "sub:0", p + "pow_y:0"], [p + "pow:0"], name=p + "pow"),
+        helper.make_node("ReduceMean", [p + "pow:0"], [p + "variance:0"],
+                         name=p + "variance", axes=[-1], keepdims=1),
+        helper.make_node("Add", [p + "variance:0", p + "epsilon:0"], [p + "add:0"], name=p + "add"),
+        helper.make_node("Sqrt", [p + "add:0"], [p + "sqrt:0"], name=p + "sqrt"),
+        helper.make_node("Div", [p + "sub:0", p + "sqrt:0"], [p + "truediv:0"], name=p + "truediv"),
+        helper.make_node("Mul", [p + "truediv:0", p + "gamma:0"], [p + "mul:0"], name=p + "mul"),
+        helper.make_node("Add", [p + "mul:0", p + "beta:0"], [p + "add_1:0"], name=p + "add_1"),
+        helper.make_node("Tanh", [p + "add_1:0"], ["model/activation/Tanh:0"], name="model/activation/Tanh"),
+        helper.make_node("Gemm", ["model/activation/Tanh:0", "model/dense_1/kernel:0",
+                                  "model/dense_1/bias:0"], ["output"], name="model/dense_1/BiasAdd"),
+    ]
+    graph = helper.make_graph(nodes, "layernorm_decomposed", [io("input", d_in)], [io("output", d_out)],
+                              initializer=inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)],
+                              producer_name="orbit-handwritten", ir_version=5)
+
+    def torch_ref(x):
+        h = x @ torch.from_numpy(w1) + torch.from_numpy(b1)
+        h = F.layer_norm(h, (d_h,), torch.from_numpy(gamma), torch.from_numpy(beta), eps)
+        return torch.tanh(h) @ torch.from_numpy(w2) + torch.from_numpy(b2)
+
+    save_handwritten(name, model, sample_input(name, [BATCH, d_in]), opset,
+                     "Hand-written (onnx.helper) opset-10 graph mimicking a TF exporter "
+                     "(tensor names like 'model/dense/kernel:0', Gemm weights stored [in,out]): "
+                     "Gemm, LayerNorm decomposed into ReduceMean/Sub/Pow/ReduceMean/Add(eps)/Sqrt/"
+                     "Div/Mul(gamma)/Add(beta) with ReduceMean axes as attributes, Tanh, Gemm.",
+                     torch_ref)
+
+
+def make_se_gate():
+    """opset 13: Conv -> x * Sigmoid(Conv(Relu(Conv(GAP(x))))) -> GAP -> Flatten -> Gemm."""
+    name, opset = "se_gate", 13
+    rng = np.random.default_rng(seed_for(name))
+    c, r = 8, 4
+    w0, b0 = rand_w(rng, c, 3, 3, 3), rng.standard_normal(c).astype(np.float32) * 0.1
+    w1, b1 = rand_w(rng, r, c, 1, 1), rng.standard_normal(r).astype(np.float32) * 0.1
+    w2, b2 = rand_w(rng, c, r, 1, 1), rng.standard_normal(c).astype(np.float32) * 0.1
+    w3, b3 = rand_w(rng, 10, c), rng.standard_normal(10).astype(np.float32) * 0.1
+    inits = [init("conv0.W", w0), init("conv0.B", b0), init("se.fc1.W", w1), init("se.fc1.B", b1),
+             init("se.fc2.W", w2), init("se.fc2.B", b2), init("fc.W", w3), init("fc.B", b3)]
+    nodes = [
+        helper.make_node("Conv", ["input", "conv0.W", "conv0.B"], ["x"], name="conv0",
+                         kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+        helper.make_node("GlobalAveragePool", ["x"], ["se.squeeze"], name="se.squeeze"),
+        helper.make_node("Conv", ["se.squeeze", "se.fc1.W", "se.fc1.B"], ["se.fc1"], name="se.fc1",
+                         kernel_shape=[1, 1]),
+        helper.make_node("Relu", ["se.fc1"], ["se.relu"], name="se.relu"),
+        helper.make_node("Conv", ["se.relu", "se.fc2.W", "se.fc2.B"], ["se.fc2"], name="se.fc2",
+                         kernel_shape=[1, 1]),
+        helper.make_node("Sigmoid", ["se.fc2"], ["se.gate"], name="se.sigmoid"),
+        helper.make_node("Mul", ["x", "se.gate"], ["se.out"], name="se.scale"),
+        helper.make_node("GlobalAveragePool", ["se.out"], ["gap"], name="gap"),
+        helper.make_node("Flatten", ["gap"], ["flat"], name="flatten", axis=1),
+        helper.make_node("Gemm", ["flat", "fc.W", "fc.B"], ["output"], name="fc", transB=1),
+    ]
+    graph = helper.make_graph(nodes, "se_gate", [io("input", 3, 16, 16)], [io("output", 10)],
+                              initializer=inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)],
+                              producer_name="orbit-handwritten", ir_version=7)
+    T = torch.from_numpy
+
+    def torch_ref(x):
+        h = F.conv2d(x, T(w0), T(b0), padding=1)
+        g = torch.sigmoid(F.conv2d(F.relu(F.conv2d(h.mean((2, 3), keepdim=True), T(w1), T(b1))),
+                                   T(w2), T(b2)))
+        return F.linear((h * g).mean((2, 3)), T(w3), T(b3))
+
+    save_handwritten(name, model, sample_input(name, [BATCH, 3, 16, 16]), opset,
+                     "Hand-written (onnx.helper) opset-13 graph: Conv, squeeze-excitation gate "
+                     "x*Sigmoid(Conv(Relu(Conv(GlobalAveragePool(x))))), GlobalAveragePool, "
+                     "Flatten, Gemm.", torch_ref)
+
+
+def gemm_mlp(name, rng, d_in, d_h, d_out, middle_nodes, middle_out):
+    """Gemm -> <middle nodes> -> Gemm, weights as initializers (transB=1, [out,in])."""
+    w1, b1 = rand_w(rng, d_h, d_in), rng.standard_normal(d_h).astype(np.float32) * 0.1
+    w2, b2 = rand_w(rng, d_out, d_h), rng.standard_normal(d_out).astype(np.float32) * 0.1
+    inits = [init("fc1.weight", w1), init("fc1.bias", b1), init("fc2.weight", w2), init("fc2.bias", b2)]
+    nodes = [helper.make_node("Gemm", ["input", "fc1.weight", "fc1.bias"], ["fc1_out"], name="fc1",
+                              transB=1)]
+    nodes += middle_nodes
+    nodes += [helper.make_node("Gemm", [middle_out, "fc2.weight", "fc2.bias"], ["output"], name="fc2",
+                               transB=1)]
+    return nodes, inits, (w1, b1, w2, b2)
+
+
+def make_external_data():
+    """opset 13 Gemm MLP whose initializers live in external_data.weights."""
+    name, opset = "external_data", 13
+    rng = np.random.default_rng(seed_for(name))
+    d_in, d_h, d_out = 20, 32, 10
+    nodes, inits, (w1, b1, w2, b2) = gemm_mlp(
+        name, rng, d_in, d_h, d_out,
+        [helper.make_node("Relu", ["fc1_out"], ["relu_out"], name="relu")], "relu_out")
+    graph = helper.make_graph(nodes, "external_data", [io("input", d_in)], [io("output", d_out)],
+                              initializer=inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)],
+                              producer_name="orbit-handwritten", ir_version=7)
+    T = torch.from_numpy
+
+    def torch_ref(x):
+        return F.linear(F.relu(F.linear(x, T(w1), T(b1))), T(w2), T(b2))
+
+    weights = os.path.join(FIXTURES, "external_data.weights")
+    if os.path.exists(weights):  # onnx appends to an existing file; start clean
+        os.remove(weights)
+    path = save_handwritten(name, model, sample_input(name, [BATCH, d_in]), opset,
+                            "Hand-written (onnx.helper) opset-13 Gemm-Relu-Gemm MLP whose "
+                            "initializers are all stored as external data in "
+                            "'external_data.weights' (same directory).",
+                            torch_ref,
+                            save_as_external_data=True, all_tensors_to_one_file=True,
+                            location="external_data.weights", size_threshold=0)
+    # Sanity: no raw weights inside the .onnx itself, and it reloads with external data.
+    m = onnx.load(path, load_external_data=False)
+    assert all(t.data_location == TensorProto.EXTERNAL for t in m.graph.initializer)
+    onnx.checker.check_model(path)  # path-based check resolves external data
+
+
+def make_unknown_op():
+    """Gemm -> com.example::FancyActivation -> Gemm. Not runnable by ONNX Runtime."""
+    name, opset = "unknown_op", 13
+    rng = np.random.default_rng(seed_for(name))
+    d_in, d_h, d_out = 20, 32, 10
+    fancy = helper.make_node("FancyActivation", ["fc1_out"], ["fancy_out"], name="fancy",
+                             domain="com.example", alpha=0.25, mode="smooth")
+    nodes, inits, _ = gemm_mlp(name, rng, d_in, d_h, d_out, [fancy], "fancy_out")
+    graph = helper.make_graph(nodes, "unknown_op", [io("input", d_in)], [io("output", d_out)],
+                              initializer=inits,
+                              value_info=[io("fc1_out", d_h), io("fancy_out", d_h)])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset),
+                                                    helper.make_opsetid("com.example", 1)],
+                              producer_name="orbit-handwritten", ir_version=7)
+    save_handwritten(name, model, sample_input(name, [BATCH, d_in]), opset,
+                     "Hand-written (onnx.helper) opset-13 graph Gemm -> FancyActivation (domain "
+                     "'com.example', version 1, attributes alpha=0.25 and mode='smooth'; not a "
+                     "real op, ONNX Runtime cannot run it) -> Gemm. Must survive import/export "
+                     "unchanged.", reference=False)
+
+
+# ---------------------------------------------------------------------------------------
+# Default MNIST classifier
+# ---------------------------------------------------------------------------------------
+
+def read_idx(path):
+    """Read a gzip-compressed IDX file (MNIST format) into a numpy array."""
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    magic = int.from_bytes(data[0:4], "big")
+    ndim = magic & 0xFF
+    assert magic >> 8 == 0x08, "expected unsigned byte data"
+    dims = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+def make_mnist_mlp(epochs=8, batch_size=64, lr=1e-3):
+    seed_everything("mnist_mlp")
+    load = lambda f: read_idx(os.path.join(MNIST_DIR, f))
+    x_tr = torch.from_numpy(load("train-images-idx3-ubyte.gz").reshape(-1, 784).astype(np.float32) / 255.0)
+    y_tr = torch.from_numpy(load("train-labels-idx1-ubyte.gz").astype(np.int64))
+    x_te = torch.from_numpy(load("t10k-images-idx3-ubyte.gz").reshape(-1, 784).astype(np.float32) / 255.0)
+    y_te = torch.from_numpy(load("t10k-labels-idx1-ubyte.gz").astype(np.int64))
+    print("  MNIST: %d train, %d test images" % (len(x_tr), len(x_te)))
+
+    model = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 64), nn.ReLU(), nn.Linear(64, 10))
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    gen = torch.Generator().manual_seed(seed_for("mnist_mlp.shuffle"))
+    for epoch in range(epochs):
+        model.train()
+        perm = torch.randperm(len(x_tr), generator=gen)
+        total = 0.0
+        for i in range(0, len(x_tr), batch_size):
+            idx = perm[i:i + batch_size]
+            loss = F.cross_entropy(model(x_tr[idx]), y_tr[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            total += loss.item() * len(idx)
+        model.eval()
+        with torch.no_grad():
+            acc = (model(x_te).argmax(1) == y_te).float().mean().item()
+        print("  epoch %d: train loss %.4f, test accuracy %.4f" % (epoch + 1, total / len(x_tr), acc))
+
+    os.makedirs(MODELS, exist_ok=True)
+    path = os.path.join(MODELS, "mnist_mlp.onnx")
+    torch.onnx.export(model, (x_te[:BATCH],), path, opset_version=13,
+                      input_names=["input"], output_names=["logits"],
+                      dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}})
+    check_onnx(path)
+    write_json(os.path.join(MODELS, "mnist_mlp.json"), {
+        "test_accuracy": round(acc, 4),
+        "trained_by": "scripts/make_fixtures.py (PyTorch 1.13.1)",
+        "data": "mnist-10k train split",
+        "input_scaling": "pixel/255",
+    })
+    print("  mnist_mlp test accuracy: %.4f" % acc)
+    return acc
+
+
+# ---------------------------------------------------------------------------------------
+
+def summarize():
+    """Print every fixture's opset(s), size and op types."""
+    print("\nSummary")
+    paths = sorted(os.path.join(FIXTURES, f) for f in os.listdir(FIXTURES) if f.endswith(".onnx"))
+    paths.append(os.path.join(MODELS, "mnist_mlp.onnx"))
+    for p in paths:
+        m = onnx.load(p)
+        opsets = ",".join("%s:%d" % (o.domain or "ai.onnx", o.version) for o in m.opset_import)
+        ops = sorted({(n.domain + "::" if n.domain else "") + n.op_type for n in m.graph.node})
+        print("%-26s %8d B  ir=%d opset=%s\n    ops: %s"
+              % (os.path.relpath(p, REPO_ROOT), os.path.getsize(p), m.ir_version, opsets, " ".join(ops)))
+
+
+def main():
+    torch.set_num_threads(1)  # bitwise-reproducible training and outputs
+    os.makedirs(FIXTURES, exist_ok=True)
+    steps = [make_mlps, make_cnn_bn, make_resnet_block, make_densenet_block,
+             make_mobilenetv3_block, make_transformer_encoder,
+             make_hardswish_decomposed, make_layernorm_decomposed, make_se_gate,
+             make_external_data, make_unknown_op, make_mnist_mlp]
+    for step in steps:
+        print(step.__name__)
+        step()
+    summarize()
+    total = sum(os.path.getsize(os.path.join(FIXTURES, f)) for f in os.listdir(FIXTURES))
+    print("\nfixtures total: %.1f KB" % (total / 1024))
+    assert total < 5 * 1024 * 1024, "fixtures exceed 5 MB"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

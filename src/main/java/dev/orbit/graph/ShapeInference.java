@@ -1,0 +1,90 @@
+package dev.orbit.graph;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.orbit.ops.InferContext;
+import dev.orbit.ops.OpFamily;
+import dev.orbit.ops.OpRegistry;
+import dev.orbit.tensor.NdArray;
+
+/**
+ * Static shape inference over the IR. Dimensions stay symbolic where the file left them symbolic (the
+ * batch), and small integer tensors carry their values so Shape/Gather/Concat/Reshape chains keep the
+ * symbol. Ops Orbit does not know give outputs of unknown shape rather than an error.
+ */
+public final class ShapeInference {
+    /** Integer constants up to this many elements are tracked by value. */
+    private static final int TRACKED_INT_SIZE = 64;
+
+    private ShapeInference() {}
+
+    public static Map<String, ValueType> infer(Model model) { return infer(model, Map.of()); }
+
+    /** Infers every value's type; {@code inputShapes} overrides declared input shapes (e.g. a concrete batch). */
+    public static Map<String, ValueType> infer(Model model, Map<String, Shape> inputShapes) {
+        Graph g = model.graph();
+        Map<String, ValueType> types = new LinkedHashMap<>();
+        for (ValueInfo in : g.inputs()) {
+            Shape s = inputShapes.getOrDefault(in.name(), in.type().shape());
+            types.put(in.name(), new ValueType(in.type().dtype(), s));
+        }
+        for (var e : g.parameters().entrySet()) types.put(e.getKey(), typeOf(e.getValue()));
+        for (Node node : g.nodes()) {
+            List<ValueType> outs = inferNode(model, node, types);
+            for (int k = 0; k < node.outputs().size(); k++) {
+                String name = node.outputs().get(k);
+                if (name.isEmpty()) continue;
+                ValueType t = k < outs.size() ? outs.get(k) : null;
+                types.put(name, t != null ? t : ValueType.unknown(firstDType(node, types)));
+            }
+        }
+        return types;
+    }
+
+    public static ValueType typeOf(NdArray a) {
+        List<Dim> values = null;
+        if (!a.dtype().isFloating() && a.size() <= TRACKED_INT_SIZE) {
+            values = new ArrayList<>();
+            for (long v : a.toLongArray()) values.add(Dim.of(v));
+        }
+        return new ValueType(a.dtype(), Shape.of(a.shape()), values);
+    }
+
+    private static List<ValueType> inferNode(Model model, Node node, Map<String, ValueType> types) {
+        var family = OpRegistry.find(node);
+        if (family.isEmpty()) return List.of();
+        Graph g = model.graph();
+        InferContext ctx = new InferContext() {
+            @Override public ValueType input(int i) {
+                String n = node.input(i);
+                return n.isEmpty() ? null : types.get(n);
+            }
+            @Override public int inputCount() { return node.inputs().size(); }
+            @Override public NdArray constant(int i) {
+                String n = node.input(i);
+                return n.isEmpty() ? null : g.parameter(n);
+            }
+            @Override public long opset() { return model.opset(); }
+        };
+        OpFamily f = family.get();
+        try {
+            return f.infer(node, ctx);
+        } catch (InferContext.UnknownShapeSignal unknown) {
+            return List.of();
+        } catch (ShapeException e) {
+            throw e.getMessage().contains(node.label()) ? e
+                    : new ShapeException(node.opType() + " node '" + node.label() + "': " + e.getMessage());
+        }
+    }
+
+    private static dev.orbit.tensor.DType firstDType(Node node, Map<String, ValueType> types) {
+        for (String in : node.inputs()) {
+            ValueType t = types.get(in);
+            if (t != null) return t.dtype();
+        }
+        return dev.orbit.tensor.DType.FLOAT32;
+    }
+}

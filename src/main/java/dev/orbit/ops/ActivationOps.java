@@ -1,0 +1,90 @@
+package dev.orbit.ops;
+
+import static org.bytedeco.pytorch.global.torch.*;
+
+import java.util.List;
+import java.util.Set;
+
+import org.bytedeco.pytorch.ScalarOptional;
+import org.bytedeco.pytorch.Tensor;
+
+import dev.orbit.graph.Node;
+import dev.orbit.graph.ValueType;
+
+/**
+ * Elementwise activations. Each keeps its input's shape. Defaults follow the ONNX spec: LeakyRelu alpha 0.01;
+ * Elu alpha 1; Selu alpha 1.67326319217681884765625, gamma 1.05070102214813232421875; HardSigmoid alpha 0.2,
+ * beta 0.5; Gelu (opset 20) approximate "none"; Clip bounds as inputs (opset ≥ 11) or attributes (older).
+ */
+public final class ActivationOps implements OpFamily {
+    @Override
+    public Set<String> opTypes() {
+        return Set.of("Relu", "LeakyRelu", "PRelu", "Elu", "Selu", "Sigmoid", "Tanh", "Erf", "Gelu", "Softplus",
+                "HardSigmoid", "HardSwish", "Clip");
+    }
+
+    @Override
+    public List<ValueType> infer(Node node, InferContext ctx) {
+        ValueType x = ctx.require(node, 0);
+        if (node.opType().equals("PRelu")) {
+            ValueType slope = ctx.require(node, 1);
+            return OpSupport.one(new ValueType(x.dtype(), OpSupport.broadcast(node, x.shape(), slope.shape())));
+        }
+        return OpSupport.one(new ValueType(x.dtype(), x.shape()));
+    }
+
+    @Override
+    public List<Tensor> evaluate(Node node, EvalContext ctx) {
+        Tensor x = ctx.require(node, 0);
+        var at = node.attributes();
+        Tensor y = switch (node.opType()) {
+            case "Relu" -> relu(x);
+            case "LeakyRelu" -> leaky_relu(x, OpSupport.scalar(at.getFloat("alpha", 0.01f)));
+            case "PRelu" -> {
+                Tensor slope = ctx.require(node, 1);
+                yield where(gt(x, OpSupport.scalar(0)), x, mul(x, slope));
+            }
+            case "Elu" -> {
+                double alpha = at.getFloat("alpha", 1f);
+                yield elu(x, OpSupport.scalar(alpha), OpSupport.scalar(1), OpSupport.scalar(1));
+            }
+            case "Selu" -> {
+                double alpha = at.getFloat("alpha", 1.67326319217681884765625f);
+                double gamma = at.getFloat("gamma", 1.05070102214813232421875f);
+                yield elu(x, OpSupport.scalar(alpha), OpSupport.scalar(gamma), OpSupport.scalar(1));
+            }
+            case "Sigmoid" -> sigmoid(x);
+            case "Tanh" -> tanh(x);
+            case "Erf" -> erf(x);
+            case "Gelu" -> gelu(x, at.getString("approximate", "none"));
+            case "Softplus" -> softplus(x, OpSupport.scalar(1), OpSupport.scalar(Double.POSITIVE_INFINITY));
+            case "HardSigmoid" -> hardSigmoid(x, at.getFloat("alpha", 0.2f), at.getFloat("beta", 0.5f));
+            case "HardSwish" -> mul(x, hardSigmoid(x, 1.0 / 6.0, 0.5));
+            case "Clip" -> clip(node, x, ctx);
+            default -> throw new IllegalStateException(node.opType());
+        };
+        return OpSupport.one(y);
+    }
+
+    /** max(0, min(1, alpha·x + beta)), written with clamp so autograd sees it. */
+    private static Tensor hardSigmoid(Tensor x, double alpha, double beta) {
+        Tensor lin = add(mul(x, OpSupport.scalar(alpha)), OpSupport.scalar(beta));
+        return clamp(lin, new ScalarOptional(OpSupport.scalar(0)), new ScalarOptional(OpSupport.scalar(1)));
+    }
+
+    private static Tensor clip(Node node, Tensor x, EvalContext ctx) {
+        ScalarOptional lo;
+        ScalarOptional hi;
+        if (ctx.opset() < 11 || node.attributes().has("min") || node.attributes().has("max")) {
+            var at = node.attributes();
+            lo = at.has("min") ? new ScalarOptional(OpSupport.scalar(at.getFloat("min", 0))) : new ScalarOptional();
+            hi = at.has("max") ? new ScalarOptional(OpSupport.scalar(at.getFloat("max", 0))) : new ScalarOptional();
+        } else {
+            Tensor min = ctx.input(1);
+            Tensor max = ctx.input(2);
+            lo = min == null ? new ScalarOptional() : new ScalarOptional(OpSupport.scalar(min.item_double()));
+            hi = max == null ? new ScalarOptional() : new ScalarOptional(OpSupport.scalar(max.item_double()));
+        }
+        return clamp(x, lo, hi);
+    }
+}

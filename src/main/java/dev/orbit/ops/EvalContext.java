@@ -1,0 +1,33 @@
+package dev.orbit.ops;
+
+import org.bytedeco.pytorch.Tensor;
+
+import dev.orbit.graph.ModelFormatException;
+import dev.orbit.graph.Node;
+
+/** What evaluation offers one node: its input tensors, the opset and the mode. */
+public interface EvalContext {
+    /** The i-th input, or null when the optional input is absent. */
+    Tensor input(int i);
+
+    int inputCount();
+
+    long opset();
+
+    /** True while training (BatchNorm uses batch statistics, Dropout drops). Inference by default. */
+    default boolean training() { return false; }
+
+    /** The i-th input, failing with a message naming the node if it is absent. */
+    default Tensor require(Node node, int i) {
+        Tensor t = input(i);
+        if (t == null) throw new ModelFormatException(node.opType() + " node '" + node.label() + "' needs input " + i);
+        return t;
+    }
+
+    /** The i-th input read as a vector of integers (shapes, axes, indices), or null when absent. */
+    default long[] longs(int i) {
+        Tensor t = input(i);
+        if (t == null) return null;
+        return dev.orbit.tensor.NdArray.fromTorch(t.to(org.bytedeco.pytorch.global.torch.ScalarType.Long)).toLongArray();
+    }
+}

@@ -1,0 +1,24 @@
+package dev.orbit.ops;
+
+import java.util.List;
+import java.util.Set;
+
+import org.bytedeco.pytorch.Tensor;
+
+import dev.orbit.graph.Node;
+import dev.orbit.graph.ValueType;
+
+/**
+ * One room per op family: everything Orbit knows about a group of related ONNX operators. Later issues add
+ * symmetry and kernel rules here as further default methods, so an op stays in one file.
+ */
+public interface OpFamily {
+    /** The ONNX op types (standard domain) this family handles. */
+    Set<String> opTypes();
+
+    /** Output types from input types; throws {@link dev.orbit.graph.ShapeException} on inconsistent shapes. */
+    List<ValueType> infer(Node node, InferContext ctx);
+
+    /** Evaluates the node with libtorch ops (so autograd differentiates it). */
+    List<Tensor> evaluate(Node node, EvalContext ctx);
+}

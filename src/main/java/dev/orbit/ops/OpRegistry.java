@@ -1,0 +1,46 @@
+package dev.orbit.ops;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import dev.orbit.graph.Node;
+
+/** Finds the room of an op. Adding an op family means adding one file and one line here. */
+public final class OpRegistry {
+    private static final List<OpFamily> FAMILIES = List.of(
+            new LinearOps(),
+            new ActivationOps(),
+            new ArithmeticOps());
+
+    private static final Map<String, OpFamily> BY_TYPE = index();
+
+    private OpRegistry() {}
+
+    private static Map<String, OpFamily> index() {
+        Map<String, OpFamily> m = new HashMap<>();
+        for (OpFamily f : FAMILIES) {
+            for (String t : f.opTypes()) {
+                if (m.put(t, f) != null) throw new IllegalStateException("op " + t + " registered twice");
+            }
+        }
+        return m;
+    }
+
+    /** The family for a node, if Orbit knows its op. */
+    public static Optional<OpFamily> find(Node node) {
+        if (!node.isStandardDomain()) return Optional.empty();
+        return Optional.ofNullable(BY_TYPE.get(node.opType()));
+    }
+
+    public static OpFamily require(Node node) {
+        return find(node).orElseThrow(() -> new UnsupportedOpException("Orbit cannot evaluate op '" + node.opType() + "'"
+                + (node.isStandardDomain() ? "" : " of domain '" + node.domain() + "'") + " (node '" + node.label()
+                + "'); the model still imports and exports unchanged"));
+    }
+
+    public static Set<String> supportedOps() { return new TreeSet<>(BY_TYPE.keySet()); }
+}
