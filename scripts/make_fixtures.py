@@ -23,10 +23,14 @@ Two kinds of fixtures are produced:
 * PyTorch models exported with torch.onnx.export; the reference output is PyTorch's own.
 * Hand-written graphs built with onnx.helper (no PyTorch), mimicking other exporters
   (Constant nodes instead of initializers, decomposed ops, external data, custom ops).
-  onnx 1.12 has no reference evaluator and onnxruntime is not available from Debian, so
-  their reference output comes from a tiny numpy interpreter in this file (`NumpyEvaluator`),
-  which is itself cross-checked against an independent torch.nn.functional computation
-  of the same function before anything is written.
+
+onnx 1.12 has no reference evaluator and onnxruntime is not packaged in Debian, so this
+file carries a small numpy ONNX interpreter (`NumpyEvaluator`). It is used to
+  * check every PyTorch export against PyTorch, at batch 2 (the fixture input) and at
+    batch 1 and 3 (which proves the "batch" axis really is dynamic), and
+  * compute the reference outputs of the hand-written graphs; each of those is itself
+    cross-checked against an independent torch.nn.functional computation.
+The script stops with an error if any check fails.
 
 Everything is deterministic: every model and every sample input is seeded from a fixed
 seed derived from the fixture name, and training runs single-threaded.
@@ -34,6 +38,7 @@ seed derived from the fixture name, and training runs single-threaded.
 
 import gzip
 import json
+import math
 import os
 import sys
 import zlib
@@ -51,6 +56,9 @@ MODELS = os.path.join(REPO_ROOT, "src", "main", "resources", "models")
 MNIST_DIR = os.environ.get("MNIST_DIR", "/work/shared/data/mnist-10k")
 
 BATCH = 2  # batch size of every sample input / reference output
+
+# Debian's python3-torch 1.13.1 package reports torch.__version__ == "1.13.0a0".
+TORCH_VERSION = "1.13.1" if torch.__version__ == "1.13.0a0" else torch.__version__
 
 
 # ---------------------------------------------------------------------------------------
@@ -129,13 +137,183 @@ def bn_warmup(model, make_batch, steps=5):
 
 
 # ---------------------------------------------------------------------------------------
+# A small numpy ONNX interpreter
+# ---------------------------------------------------------------------------------------
+
+class NumpyEvaluator:
+    """A deliberately small ONNX interpreter (float32, NCHW) covering exactly the ops that
+    appear in these fixtures.  onnx 1.12 has no reference evaluator and onnxruntime is not
+    packaged in Debian, so this is used to
+      * produce the reference outputs of the hand-written fixtures, and
+      * check every PyTorch export against PyTorch itself, at batch 1, 2 and 3 (which also
+        checks that the "batch" dimension is really dynamic).
+    It is not a general ONNX runtime: attributes not used here are not implemented."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def run(self, x):
+        g = self.model.graph
+        env = {i.name: numpy_helper.to_array(i) for i in g.initializer}
+        env[g.input[0].name] = x
+        for node in g.node:
+            attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+            ins = [env[n] if n else None for n in node.input]
+            outs = self.op(node.op_type, ins, attrs)
+            for name, val in zip(node.output, outs):
+                env[name] = val
+        return env[g.output[0].name]
+
+    @staticmethod
+    def windows(x, kernel, strides, pads, value=0.0):
+        """Sliding windows of an NCHW tensor: N,C,OH,OW,kh,kw."""
+        x = np.pad(x, ((0, 0), (0, 0), (pads[0], pads[2]), (pads[1], pads[3])),
+                   constant_values=value)
+        win = np.lib.stride_tricks.sliding_window_view(x, tuple(kernel), axis=(2, 3))
+        return win[:, :, ::strides[0], ::strides[1]]
+
+    @classmethod
+    def conv(cls, x, w, b, strides=(1, 1), pads=(0, 0, 0, 0), group=1, dilations=(1, 1), **_):
+        assert tuple(dilations) == (1, 1)
+        win = cls.windows(x, w.shape[2:], strides, pads)
+        cin, cout = x.shape[1] // group, w.shape[0] // group
+        y = np.concatenate([
+            np.einsum("ncijkl,ockl->noij", win[:, g * cin:(g + 1) * cin],
+                      w[g * cout:(g + 1) * cout], optimize=True)
+            for g in range(group)], axis=1)
+        if b is not None:
+            y = y + b.reshape(1, -1, 1, 1)
+        return y
+
+    def op(self, t, ins, a):
+        x = ins[0] if ins else None
+        if t == "Constant":
+            return [numpy_helper.to_array(a["value"])]
+        if t == "Identity":
+            return [x]
+        # --- arithmetic / activations ---
+        binary = {"Add": np.add, "Sub": np.subtract, "Mul": np.multiply, "Div": np.divide,
+                  "Pow": np.power}
+        if t in binary:
+            if x.dtype.kind == "i" and t == "Div":  # integer shape arithmetic
+                return [np.floor_divide(x, ins[1])]
+            return [binary[t](x, ins[1]).astype(np.result_type(x, ins[1]))]
+        if t == "Sqrt":
+            return [np.sqrt(x)]
+        if t == "Tanh":
+            return [np.tanh(x)]
+        if t == "Relu":
+            return [np.maximum(x, 0)]
+        if t == "LeakyRelu":
+            return [np.where(x >= 0, x, a.get("alpha", 0.01) * x)]
+        if t == "Elu":
+            return [np.where(x > 0, x, a.get("alpha", 1.0) * (np.exp(np.minimum(x, 0)) - 1))]
+        if t == "Sigmoid":
+            return [1.0 / (1.0 + np.exp(-x))]
+        if t == "HardSigmoid":
+            return [np.clip(a.get("alpha", 0.2) * x + a.get("beta", 0.5), 0, 1)]
+        if t == "Erf":
+            return [np.vectorize(math.erf, otypes=[np.float64])(x).astype(x.dtype)]
+        if t == "Clip":  # opset >= 11: min/max are inputs
+            return [np.clip(x, ins[1], ins[2])]
+        if t == "Softmax":  # opset >= 13 semantics
+            e = np.exp(x - x.max(axis=a.get("axis", -1), keepdims=True))
+            return [e / e.sum(axis=a.get("axis", -1), keepdims=True)]
+        # --- linear algebra ---
+        if t == "MatMul":
+            return [np.matmul(x, ins[1])]
+        if t == "Gemm":
+            A, B = ins[0], ins[1]
+            if a.get("transA", 0):
+                A = A.T
+            if a.get("transB", 0):
+                B = B.T
+            y = a.get("alpha", 1.0) * (A @ B)
+            if len(ins) > 2 and ins[2] is not None:
+                y = y + a.get("beta", 1.0) * ins[2]
+            return [y]
+        # --- convolution / pooling / normalisation ---
+        if t == "Conv":
+            return [self.conv(x, ins[1], ins[2] if len(ins) > 2 else None, **a)]
+        if t in ("MaxPool", "AveragePool"):
+            assert not a.get("ceil_mode", 0)
+            pads = a.get("pads", [0, 0, 0, 0])
+            assert t == "MaxPool" or not any(pads)
+            win = self.windows(x, a["kernel_shape"], a.get("strides", [1, 1]), pads,
+                               value=-np.inf if t == "MaxPool" else 0.0)
+            return [win.max(axis=(4, 5)) if t == "MaxPool" else win.mean(axis=(4, 5))]
+        if t == "GlobalAveragePool":
+            return [x.mean(axis=(2, 3), keepdims=True)]
+        if t == "BatchNormalization":  # inference mode
+            assert not a.get("training_mode", 0)
+            scale, bias, mean, var = [v.reshape(1, -1, 1, 1) for v in ins[1:5]]
+            return [(x - mean) / np.sqrt(var + a.get("epsilon", 1e-5)) * scale + bias]
+        if t == "ReduceMean":  # opset < 18: axes is an attribute
+            return [x.mean(axis=tuple(a["axes"]), keepdims=bool(a.get("keepdims", 1)))]
+        # --- shapes and data movement ---
+        if t == "Shape":
+            return [np.array(x.shape, dtype=np.int64)]
+        if t == "Gather":
+            return [np.take(x, ins[1], axis=a.get("axis", 0))]
+        if t == "Unsqueeze":  # opset >= 13: axes is an input
+            return [np.expand_dims(x, tuple(int(i) for i in ins[1]))]
+        if t == "Concat":
+            return [np.concatenate(ins, axis=a["axis"])]
+        if t == "Reshape":
+            shape = [x.shape[i] if d == 0 else d for i, d in enumerate(ins[1])]
+            return [x.reshape(shape)]
+        if t == "Flatten":
+            ax = a.get("axis", 1)
+            return [x.reshape(int(np.prod(x.shape[:ax])), -1)]
+        if t == "Transpose":
+            return [np.transpose(x, a.get("perm"))]
+        if t == "Slice":
+            starts, ends = ins[1], ins[2]
+            axes = ins[3] if len(ins) > 3 else range(len(starts))
+            steps = ins[4] if len(ins) > 4 else [1] * len(starts)
+            sl = [slice(None)] * x.ndim
+            for s, e, ax, st in zip(starts, ends, axes, steps):
+                sl[int(ax)] = slice(int(s), int(e), int(st))
+            return [x[tuple(sl)]]
+        if t == "Pad":
+            assert a.get("mode", b"constant") in (b"constant", "constant")
+            p = ins[1].reshape(2, -1)
+            return [np.pad(x, list(zip(p[0], p[1])),
+                           constant_values=ins[2] if len(ins) > 2 and ins[2] is not None else 0)]
+        if t == "Cast":
+            return [x.astype(onnx.mapping.TENSOR_TYPE_TO_NP_TYPE[a["to"]])]
+        raise NotImplementedError(t)
+
+
+def check_with_evaluator(name, path, model, input_shape, y_ref, x_ref):
+    """Run the exported ONNX file with NumpyEvaluator and compare with PyTorch: on the
+    fixture's own batch-2 input, and on fresh inputs with batch 1 and 3."""
+    onnx_model = onnx.load(path)
+    checks = [(x_ref, y_ref)]
+    for b in (1, 3):
+        xb = sample_input(name + ".batch%d" % b, [b] + list(input_shape[1:]))
+        yb = model(torch.from_numpy(xb)).detach().numpy()  # caller sets grad mode
+        checks.append((xb, yb))
+    worst = 0.0
+    for xb, yb in checks:
+        got = NumpyEvaluator(onnx_model).run(xb)
+        assert got.shape == yb.shape, (name, got.shape, yb.shape)
+        err = float(np.abs(got - yb).max())
+        assert err < 1e-4, "%s: ONNX graph (numpy) and PyTorch disagree at batch %d: %g" % (
+            name, len(xb), err)
+        worst = max(worst, err)
+    print("  %s: ONNX graph matches PyTorch at batch 2, 1 and 3 (max abs err %.1e)" % (name, worst))
+
+
+# ---------------------------------------------------------------------------------------
 # PyTorch-exported fixtures
 # ---------------------------------------------------------------------------------------
 
 def export_torch(name, model, input_shape, description, opset=13, grad=False, **export_kwargs):
     """Export `model` with a dynamic batch axis and write the fixture files.
 
-    The reference output is computed by PyTorch (eval mode, no grad) on a batch-2 input.
+    The reference output is computed by PyTorch (eval mode, no grad) on a batch-2 input,
+    and the exported graph is checked against PyTorch with NumpyEvaluator.
     """
     model.eval()
     x = sample_input(name, input_shape)
@@ -151,9 +329,11 @@ def export_torch(name, model, input_shape, description, opset=13, grad=False, **
         **export_kwargs,
     )
     check_onnx(path)
+    with torch.set_grad_enabled(grad):
+        check_with_evaluator(name, path, model, input_shape, y, x)
     write_fixture_files(name, x, y, opset,
                         description + " Exported by torch.onnx.export (PyTorch %s); "
-                        "reference output computed by PyTorch." % torch.__version__)
+                        "reference output computed by PyTorch." % TORCH_VERSION)
     return path
 
 
@@ -379,6 +559,17 @@ def make_transformer_encoder():
     name = "transformer_encoder"
     seed_everything(name)
     model = TransformerClassifier().eval()
+    # nn.TransformerEncoder deep-copies its layer, so both layers start out identical;
+    # LayerNorm starts as gamma=1, beta=0 and the attention biases start at 0.  Re-initialise
+    # every parameter so the layers differ and all parameters are actually exercised.
+    with torch.no_grad():
+        for pname, p in model.named_parameters():
+            if p.dim() >= 2:
+                nn.init.xavier_uniform_(p)
+            elif "norm" in pname and pname.endswith("weight"):
+                p.uniform_(0.5, 1.5)
+            else:  # biases, LayerNorm beta
+                p.normal_(0.0, 0.1)
     # In eval mode with autograd off, torch 1.13's TransformerEncoderLayer takes a fused
     # "fast path" (torch._transformer_encoder_layer_fwd) that the ONNX exporter cannot
     # handle. The fast path is only taken when no grad is needed, so exporting with grad
@@ -397,83 +588,6 @@ def make_transformer_encoder():
 # ---------------------------------------------------------------------------------------
 # Hand-written "other exporter" fixtures (onnx.helper, no PyTorch)
 # ---------------------------------------------------------------------------------------
-
-class NumpyEvaluator:
-    """A deliberately tiny ONNX interpreter covering only the ops used by the
-    hand-written fixtures below (float32, NCHW).  Used to produce their reference outputs
-    because onnx 1.12 has no reference evaluator."""
-
-    def __init__(self, model):
-        self.model = model
-
-    def run(self, x):
-        g = self.model.graph
-        env = {i.name: numpy_helper.to_array(i) for i in g.initializer}
-        env[g.input[0].name] = x
-        for node in g.node:
-            attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
-            ins = [env[n] if n else None for n in node.input]
-            outs = self.op(node.op_type, ins, attrs)
-            for name, val in zip(node.output, outs):
-                env[name] = val
-        return env[g.output[0].name]
-
-    @staticmethod
-    def conv(x, w, b, strides=(1, 1), pads=(0, 0, 0, 0), group=1, **_):
-        assert group == 1
-        x = np.pad(x, ((0, 0), (0, 0), (pads[0], pads[2]), (pads[1], pads[3])))
-        kh, kw = w.shape[2:]
-        win = np.lib.stride_tricks.sliding_window_view(x, (kh, kw), axis=(2, 3))
-        win = win[:, :, ::strides[0], ::strides[1]]               # N,C,OH,OW,kh,kw
-        y = np.einsum("ncijkl,ockl->noij", win, w, optimize=True)
-        if b is not None:
-            y = y + b.reshape(1, -1, 1, 1)
-        return y
-
-    def op(self, t, ins, a):
-        if t == "Constant":
-            return [numpy_helper.to_array(a["value"])]
-        if t == "Conv":
-            return [self.conv(ins[0], ins[1], ins[2] if len(ins) > 2 else None, **a)]
-        if t == "Gemm":
-            A, B = ins[0], ins[1]
-            if a.get("transA", 0):
-                A = A.T
-            if a.get("transB", 0):
-                B = B.T
-            y = a.get("alpha", 1.0) * (A @ B)
-            if len(ins) > 2 and ins[2] is not None:
-                y = y + a.get("beta", 1.0) * ins[2]
-            return [y]
-        if t == "Add":
-            return [ins[0] + ins[1]]
-        if t == "Sub":
-            return [ins[0] - ins[1]]
-        if t == "Mul":
-            return [ins[0] * ins[1]]
-        if t == "Div":
-            return [ins[0] / ins[1]]
-        if t == "Pow":
-            return [np.power(ins[0], ins[1])]
-        if t == "Sqrt":
-            return [np.sqrt(ins[0])]
-        if t == "Tanh":
-            return [np.tanh(ins[0])]
-        if t == "Relu":
-            return [np.maximum(ins[0], 0)]
-        if t == "Sigmoid":
-            return [1.0 / (1.0 + np.exp(-ins[0]))]
-        if t == "Clip":  # opset >= 11: min/max are inputs
-            return [np.clip(ins[0], ins[1], ins[2])]
-        if t == "GlobalAveragePool":
-            return [ins[0].mean(axis=(2, 3), keepdims=True)]
-        if t == "Flatten":
-            ax = a.get("axis", 1)
-            return [ins[0].reshape(int(np.prod(ins[0].shape[:ax])), -1)]
-        if t == "ReduceMean":  # opset < 18: axes is an attribute
-            return [ins[0].mean(axis=tuple(a["axes"]), keepdims=bool(a.get("keepdims", 1)))]
-        raise NotImplementedError(t)
-
 
 def const_node(name, array):
     """A Constant node producing `array` (weights stored as nodes, not initializers)."""
@@ -767,9 +881,11 @@ def make_mnist_mlp(epochs=8, batch_size=64, lr=1e-3):
                       input_names=["input"], output_names=["logits"],
                       dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}})
     check_onnx(path)
+    check_with_evaluator("mnist_mlp", path, model, [BATCH, 784], model(x_te[:BATCH]).detach().numpy(),
+                         x_te[:BATCH].numpy())
     write_json(os.path.join(MODELS, "mnist_mlp.json"), {
         "test_accuracy": round(acc, 4),
-        "trained_by": "scripts/make_fixtures.py (PyTorch 1.13.1)",
+        "trained_by": "scripts/make_fixtures.py (PyTorch %s)" % TORCH_VERSION,
         "data": "mnist-10k train split",
         "input_scaling": "pixel/255",
     })

@@ -24,21 +24,23 @@ public record Model(Graph graph, Map<String, Long> opsets, ModelInfo info) {
 
     public Model withInfo(ModelInfo i) { return new Model(graph, opsets, i); }
 
-    /** Provenance and metadata, kept verbatim through import and export. */
+    /** Provenance and metadata, kept verbatim through import and export (local functions as raw bytes). */
     public record ModelInfo(long irVersion, String producerName, String producerVersion, String domain,
-                            long modelVersion, String docString, Map<String, String> metadata) {
+                            long modelVersion, String docString, Map<String, String> metadata,
+                            java.util.List<byte[]> functions) {
         public ModelInfo {
             metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+            functions = functions == null ? java.util.List.of() : java.util.List.copyOf(functions);
         }
 
         public static ModelInfo orbit() {
-            return new ModelInfo(8, "orbit", dev.orbit.Version.VERSION, "", 0, "", Map.of());
+            return new ModelInfo(8, "orbit", dev.orbit.Version.VERSION, "", 0, "", Map.of(), null);
         }
 
         public ModelInfo withMetadata(String key, String value) {
             Map<String, String> m = new LinkedHashMap<>(metadata);
             m.put(key, value);
-            return new ModelInfo(irVersion, producerName, producerVersion, domain, modelVersion, docString, m);
+            return new ModelInfo(irVersion, producerName, producerVersion, domain, modelVersion, docString, m, functions);
         }
     }
 }

@@ -83,7 +83,9 @@ public final class ArithmeticOps implements OpFamily {
             case "Mul" -> mul(a, ctx.require(node, 1));
             case "Div" -> {
                 Tensor b = ctx.require(node, 1);
-                yield isIntegral(a) ? div(a, b, new org.bytedeco.pytorch.StringViewOptional("trunc")) : div(a, b);
+                // rounding_mode strings do not survive JavaCPP's string_view; truncate by hand (exact below 2^53)
+                yield isIntegral(a) ? trunc(div(a.to(ScalarType.Double), b.to(ScalarType.Double))).to(a.scalar_type().intern())
+                        : div(a, b);
             }
             case "Pow" -> pow(a, ctx.require(node, 1)).to(a.scalar_type());
             case "Sqrt" -> sqrt(a);
@@ -98,8 +100,9 @@ public final class ArithmeticOps implements OpFamily {
     }
 
     static boolean isIntegral(Tensor t) {
-        var st = t.scalar_type();
-        return st == ScalarType.Long || st == ScalarType.Int || st == ScalarType.Char || st == ScalarType.Byte
-                || st == ScalarType.Short;
+        return switch (t.scalar_type().intern().name()) {
+            case "Long", "Int", "Char", "Byte", "Short" -> true;
+            default -> false;
+        };
     }
 }

@@ -32,8 +32,12 @@ public enum DType {
         throw new UnsupportedDTypeException("ONNX element type " + code + " is not supported (Orbit reads float32, float64, int64, int32, int8, uint8, bool)");
     }
 
+    /**
+     * JavaCPP hands back non-canonical enum instances (null name, identity differs): compare the native
+     * value. Anywhere else, call {@code intern()} on a returned ScalarType before comparing or switching.
+     */
     public static DType fromTorch(ScalarType st) {
-        for (DType t : values()) if (t.torchType == st) return t;
+        for (DType t : values()) if (t.torchType.value == st.value) return t;
         throw new UnsupportedDTypeException("libtorch scalar type " + st + " has no Orbit equivalent");
     }
 
