@@ -6,19 +6,34 @@ import dev.orbit.tensor.NdArray;
 
 /**
  * How far one output of model B is from the same output of model A. Relative error per element is
- * |a − b| / (|a| + |b| + ε) with ε = {@value #EPSILON}, a symmetric measure that stays bounded by 1 and is
- * not blown up by outputs near zero. Argmax agreement compares the last axis row by row.
+ * |a − b| / (|a| + |b| + ε), a symmetric measure bounded by 1. By default ε is the output's scale,
+ * max |a| over the whole output tensor ({@link #SCALE}): float32 rounding (summation order, fused
+ * multiply-add) gives absolute errors proportional to the magnitude of the terms, so an element that
+ * happens to be near zero would otherwise show a large relative error while being exact to 7 digits of the
+ * output's scale. A fixed ε can be given instead. Argmax agreement compares the last axis row by row.
  */
-public record OutputComparison(String name, long[] shape, double maxAbsError, double maxRelError,
+public record OutputComparison(String name, long[] shape, double maxAbsError, double maxRelError, double epsilon,
                                double argmaxAgreement, long rows, boolean shapesMatch, long nonFiniteA,
                                long nonFiniteB) {
-    public static final double EPSILON = 1e-12;
+    /** Use the reference output's largest magnitude as ε. */
+    public static final double SCALE = -1;
 
-    public static OutputComparison of(String name, NdArray a, NdArray b) {
+    public static OutputComparison of(String name, NdArray a, NdArray b) { return of(name, a, b, SCALE); }
+
+    public static OutputComparison of(String name, NdArray a, NdArray b, double epsilonOrScale) {
         if (!Arrays.equals(a.shape(), b.shape())) {
-            return new OutputComparison(name, a.shape(), Double.POSITIVE_INFINITY, 1, 0, 0, false, 0, 0);
+            return new OutputComparison(name, a.shape(), Double.POSITIVE_INFINITY, 1, 0, 0, 0, false, 0, 0);
         }
         long n = a.size();
+        double eps = epsilonOrScale;
+        if (eps < 0) {
+            eps = 0;
+            for (long i = 0; i < n; i++) {
+                double v = Math.abs(a.getAsDouble(i));
+                if (Double.isFinite(v)) eps = Math.max(eps, v);
+            }
+            eps = Math.max(eps, Double.MIN_NORMAL);
+        }
         double maxAbs = 0;
         double maxRel = 0;
         long nanA = 0;
@@ -32,13 +47,13 @@ public record OutputComparison(String name, long[] shape, double maxAbsError, do
             double abs = Math.abs(x - y);
             if (Double.isNaN(abs)) abs = Double.POSITIVE_INFINITY;
             maxAbs = Math.max(maxAbs, abs);
-            maxRel = Math.max(maxRel, Double.isInfinite(abs) ? 1 : abs / (Math.abs(x) + Math.abs(y) + EPSILON));
+            maxRel = Math.max(maxRel, Double.isInfinite(abs) ? 1 : abs / (Math.abs(x) + Math.abs(y) + eps));
         }
         long width = a.rank() == 0 ? 1 : a.dim(-1);
         long rows = width == 0 ? 0 : n / width;
         long agree = 0;
         for (long r = 0; r < rows; r++) if (argmax(a, r, width) == argmax(b, r, width)) agree++;
-        return new OutputComparison(name, a.shape(), maxAbs, maxRel, rows == 0 ? 1 : (double) agree / rows, rows,
+        return new OutputComparison(name, a.shape(), maxAbs, maxRel, eps, rows == 0 ? 1 : (double) agree / rows, rows,
                 true, nanA, nanB);
     }
 

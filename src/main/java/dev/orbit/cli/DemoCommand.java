@@ -1,0 +1,107 @@
+package dev.orbit.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.orbit.graph.Evaluator;
+import dev.orbit.graph.Model;
+import dev.orbit.io.AtomicFiles;
+import dev.orbit.io.idx.MnistData;
+import dev.orbit.io.onnx.OnnxExporter;
+import dev.orbit.io.onnx.OnnxImporter;
+import dev.orbit.tensor.NdArray;
+import dev.orbit.verify.OrtRunner;
+import dev.orbit.verify.Verifier;
+import dev.orbit.verify.VerifyReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The main job on the bundled default: Orbit's MNIST classifier and digits. Imports the model, runs it in
+ * Orbit's evaluator and in ONNX Runtime, checks they agree, and proves that export is faithful.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run Orbit on its bundled MNIST classifier and digits (no arguments needed).")
+final class DemoCommand implements java.util.concurrent.Callable<Integer> {
+    static final String MODEL_RESOURCE = "/models/mnist_mlp.onnx";
+
+    @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Also write the exported model and report.json here.")
+    Path output;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        Model model = bundledModel();
+        var summary = ModelSummary.of("bundled " + MODEL_RESOURCE, model);
+        out.println("Orbit demo — bundled MNIST classifier");
+        out.print(summary.toText().lines().filter(l -> !l.startsWith("  ")).map(l -> l + "\n").reduce("", String::concat));
+
+        MnistData test = MnistData.bundled(MnistData.Split.TEST);
+        Map<String, NdArray> feeds = Map.of(model.graph().inputs().getFirst().name(), test.images());
+        String outName = model.graph().outputs().getFirst().name();
+
+        long t0 = System.nanoTime();
+        NdArray orbitLogits = new Evaluator(model).run(feeds).get(outName);
+        long t1 = System.nanoTime();
+        NdArray ortLogits;
+        try (OrtRunner ort = new OrtRunner(model)) {
+            ortLogits = ort.run(feeds).get(outName);
+        }
+        long t2 = System.nanoTime();
+        out.printf("%ntest digits         %d (bundled, held out)%n", test.size());
+        out.printf("accuracy (Orbit)    %.4f   [%.0f ms]%n", accuracy(orbitLogits, test.labels()), (t1 - t0) / 1e6);
+        out.printf("accuracy (ORT)      %.4f   [%.0f ms incl. session start]%n", accuracy(ortLogits, test.labels()), (t2 - t1) / 1e6);
+
+        String inputs = "bundled MNIST test digits (" + test.size() + ")";
+        VerifyReport evaluator = Verifier.evaluatorVsOrt(model, "mnist_mlp", feeds, inputs, Verifier.DEFAULT_TOLERANCE);
+        out.printf("Orbit vs ORT        max rel error %.2e, max abs error %.2e, argmax agreement %.2f%% (tolerance %.0e) %s%n",
+                evaluator.worstRelError(), evaluator.worstAbsError(), 100 * evaluator.outputs().getFirst().argmaxAgreement(),
+                evaluator.tolerance(), evaluator.passed() ? "PASS" : "FAIL");
+
+        Model roundTrip = OnnxImporter.read(OnnxExporter.toBytes(model), null, "exported model");
+        VerifyReport export = Verifier.compareInOrt(model, "original", roundTrip, "re-exported", feeds, inputs, 0.0);
+        out.printf("export round trip   max abs error %.1e in ONNX Runtime (must be 0) %s%n",
+                export.worstAbsError(), export.passed() ? "PASS" : "FAIL");
+
+        if (output != null) {
+            Files.createDirectories(output);
+            OnnxExporter.write(model, output.resolve("mnist_mlp.onnx"));
+            Map<String, Object> report = new LinkedHashMap<>();
+            report.put("model", summary);
+            report.put("evaluator_vs_onnxruntime", evaluator);
+            report.put("export_round_trip", export);
+            AtomicFiles.writeString(output.resolve("report.json"), Json.write(report) + "\n");
+            out.println("wrote               " + output.resolve("mnist_mlp.onnx") + ", " + output.resolve("report.json"));
+        }
+        out.flush();
+        return evaluator.passed() && export.passed() ? ExitCodes.OK : ExitCodes.VERIFY_FAILED;
+    }
+
+    static Model bundledModel() throws IOException {
+        try (InputStream in = DemoCommand.class.getResourceAsStream(MODEL_RESOURCE)) {
+            if (in == null) throw new IllegalStateException("bundled model " + MODEL_RESOURCE + " is missing from the jar");
+            return OnnxImporter.read(in.readAllBytes(), null, "bundled mnist_mlp.onnx");
+        }
+    }
+
+    static double accuracy(NdArray logits, long[] labels) {
+        long classes = logits.dim(1);
+        int correct = 0;
+        for (int i = 0; i < labels.length; i++) {
+            int best = 0;
+            for (int j = 1; j < classes; j++) {
+                if (logits.getFloat(i * classes + j) > logits.getFloat(i * classes + best)) best = j;
+            }
+            if (best == labels[i]) correct++;
+        }
+        return (double) correct / labels.length;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.orbit.cli;
+
+import dev.orbit.graph.EvaluationException;
+import dev.orbit.graph.ModelFormatException;
+import dev.orbit.graph.ShapeException;
+import dev.orbit.io.AtomicFiles;
+import dev.orbit.ops.UnsupportedOpException;
+import dev.orbit.tensor.DType;
+import dev.orbit.verify.VerificationException;
+import picocli.CommandLine;
+
+/**
+ * Turns exceptions into one line on stderr and an exit code. User mistakes never show a stack trace; bugs
+ * do only with ORBIT_DEBUG=1.
+ */
+final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
+        Throwable e = ex;
+        int code = codeFor(e);
+        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        cmd.getErr().println("orbit: " + (code == ExitCodes.INTERNAL ? "internal error: " : "") + msg);
+        if (code == ExitCodes.INTERNAL) {
+            if ("1".equals(System.getenv("ORBIT_DEBUG"))) e.printStackTrace(cmd.getErr());
+            else cmd.getErr().println("orbit: this is a bug; run again with ORBIT_DEBUG=1 for details and report it");
+        }
+        cmd.getErr().flush();
+        return code;
+    }
+
+    static int codeFor(Throwable e) {
+        return switch (e) {
+            case UserError u -> u.exitCode();
+            case ModelFormatException m -> ExitCodes.BAD_INPUT;
+            case ShapeException s -> ExitCodes.BAD_INPUT;
+            case DType.UnsupportedDTypeException d -> ExitCodes.BAD_INPUT;
+            case AtomicFiles.OutputException o -> ExitCodes.OUTPUT;
+            case UnsupportedOpException u -> ExitCodes.UNSUPPORTED;
+            case VerificationException v -> ExitCodes.BAD_INPUT;
+            case EvaluationException v -> ExitCodes.BAD_INPUT;
+            default -> ExitCodes.INTERNAL;
+        };
+    }
+}

@@ -1,0 +1,22 @@
+package dev.orbit.cli;
+
+/** Exit codes of the {@code orbit} command (documented in the README). */
+public final class ExitCodes {
+    public static final int OK = 0;
+    /** Verification ran and some output differs beyond the tolerance. */
+    public static final int VERIFY_FAILED = 1;
+    /** Wrong command-line arguments. */
+    public static final int USAGE = 2;
+    /** A model or data file is malformed or unreadable, or shapes do not fit. */
+    public static final int BAD_INPUT = 3;
+    /** A model produced NaN or infinity. */
+    public static final int NUMERIC = 4;
+    /** An output file cannot be written. */
+    public static final int OUTPUT = 5;
+    /** The model needs an op Orbit cannot evaluate (it still imports and exports). */
+    public static final int UNSUPPORTED = 6;
+    /** A bug in Orbit: please report it with the command line. */
+    public static final int INTERNAL = 70;
+
+    private ExitCodes() {}
+}

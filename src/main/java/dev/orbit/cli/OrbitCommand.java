@@ -1,0 +1,58 @@
+package dev.orbit.cli;
+
+import dev.orbit.Version;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code orbit} command. */
+@Command(name = "orbit", mixinStandardHelpOptions = true, versionProvider = OrbitCommand.VersionInfo.class,
+        description = "Find, move, prove and study the symmetries of neural networks.",
+        subcommands = {DemoCommand.class, InspectCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:success",
+                "1:verification failed: an output differs beyond the tolerance",
+                "2:wrong command-line arguments",
+                "3:malformed or unreadable model or data, or shapes that do not fit",
+                "4:a model produced NaN or infinity",
+                "5:an output file cannot be written",
+                "6:the model needs an op Orbit cannot evaluate",
+                "70:internal error (a bug)"})
+public final class OrbitCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code (tests call this). */
+    public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new OrbitCommand());
+        cl.setExecutionExceptionHandler(new ErrorHandler());
+        cl.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("orbit: " + ex.getMessage());
+            ex.getCommandLine().getErr().println("Try 'orbit " + ex.getCommandLine().getCommandName() + " --help'.");
+            return ExitCodes.USAGE;
+        });
+        return cl;
+    }
+
+    static final class VersionInfo implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"orbit " + Version.VERSION,
+                    "onnxruntime " + ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion()
+                            + ", libtorch 2.10.0 (JavaCPP 1.5.13), Java " + Runtime.version()};
+        }
+    }
+}

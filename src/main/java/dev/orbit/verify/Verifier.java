@@ -1,0 +1,58 @@
+package dev.orbit.verify;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.orbit.graph.Evaluator;
+import dev.orbit.graph.Model;
+import dev.orbit.tensor.NdArray;
+
+/** Runs models on the same inputs and compares every output. */
+public final class Verifier {
+    /** Default relative tolerance for float32 models: a few hundred ulps of accumulated rounding. */
+    public static final double DEFAULT_TOLERANCE = 1e-5;
+
+    private Verifier() {}
+
+    /** Both models in ONNX Runtime (what a user deploys). */
+    public static VerifyReport compareInOrt(Model reference, String refLabel, Model candidate, String candLabel,
+                                            Map<String, NdArray> feeds, String inputs, double tolerance) {
+        Map<String, NdArray> a;
+        Map<String, NdArray> b;
+        try (OrtRunner r = new OrtRunner(reference)) {
+            a = r.run(feeds);
+        }
+        try (OrtRunner r = new OrtRunner(candidate)) {
+            b = r.run(feeds);
+        }
+        return report(refLabel + " (onnxruntime)", candLabel + " (onnxruntime)", a, b, feeds, inputs, tolerance);
+    }
+
+    /** One model: ONNX Runtime as the reference, Orbit's evaluator as the candidate. */
+    public static VerifyReport evaluatorVsOrt(Model model, String label, Map<String, NdArray> feeds, String inputs,
+                                              double tolerance) {
+        Map<String, NdArray> a;
+        try (OrtRunner r = new OrtRunner(model)) {
+            a = r.run(feeds);
+        }
+        Map<String, NdArray> b = new Evaluator(model).run(feeds);
+        return report(label + " (onnxruntime)", label + " (orbit evaluator)", a, b, feeds, inputs, tolerance);
+    }
+
+    private static VerifyReport report(String refLabel, String candLabel, Map<String, NdArray> a, Map<String, NdArray> b,
+                                       Map<String, NdArray> feeds, String inputs, double tolerance) {
+        List<OutputComparison> outs = new ArrayList<>();
+        for (var e : a.entrySet()) {
+            NdArray other = b.get(e.getKey());
+            if (other == null) {
+                throw new VerificationException("output '" + e.getKey() + "' of the reference is missing from the candidate"
+                        + " (candidate outputs: " + b.keySet() + ")");
+            }
+            outs.add(OutputComparison.of(e.getKey(), e.getValue(), other));
+        }
+        long samples = feeds.values().stream().findFirst().map(x -> x.rank() == 0 ? 1 : x.dim(0)).orElse(0L);
+        boolean passed = outs.stream().allMatch(o -> o.within(tolerance));
+        return new VerifyReport(refLabel, candLabel, inputs, samples, tolerance, VerifyReport.SCALE_RULE, outs, passed);
+    }
+}
