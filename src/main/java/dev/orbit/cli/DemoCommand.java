@@ -72,7 +72,11 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                 export.worstAbsError(), export.passed() ? "PASS" : "FAIL");
 
         if (output != null) {
-            Files.createDirectories(output);
+            try {
+                Files.createDirectories(output);
+            } catch (IOException e) {
+                throw new AtomicFiles.OutputException("cannot create output folder '" + output + "': " + e.getMessage());
+            }
             OnnxExporter.write(model, output.resolve("mnist_mlp.onnx"));
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("model", summary);

@@ -40,6 +40,7 @@ final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
         if (!(tolerance >= 0)) throw new UserError(ExitCodes.USAGE, "--tolerance must be a non-negative number");
         var spec0 = inputs.spec();
         var modelA = OnnxImporter.read(a);
+        if (b == null) modelA.graph().nodes().forEach(dev.orbit.ops.OpRegistry::require);
         var feeds = InputFactory.make(modelA, spec0, inputs.shapeMap());
         VerifyReport report = b == null
                 ? Verifier.evaluatorVsOrt(modelA, a.toString(), feeds, spec0.describe(), tolerance)
