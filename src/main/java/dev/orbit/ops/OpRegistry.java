@@ -14,6 +14,7 @@ public final class OpRegistry {
     private static final List<OpFamily> FAMILIES = List.of(
             new LinearOps(),
             new ActivationOps(),
+            new ShapeOps(), new IndexingOps(), new ReduceOps(), new SoftmaxOps(), new ConstantOps(),
             new ArithmeticOps());
 
     private static final Map<String, OpFamily> BY_TYPE = index();

@@ -78,8 +78,8 @@ public final class ShapeOps implements OpFamily {
         boolean allowZero = node.attributes().getInt("allowzero", 0) != 0;
         List<Dim> in = x.shape().dims();
         List<Dim> out = new ArrayList<>(target.size());
-        int hole = -1;
-        int unknowns = 0;
+        int minusOne = -1;
+        List<Integer> open = new ArrayList<>();
         for (int i = 0; i < target.size(); i++) {
             Dim d = target.get(i);
             if (d instanceof Dim.Known(long v)) {
@@ -90,25 +90,24 @@ public final class ShapeOps implements OpFamily {
                     }
                     d = in.get(i);
                 } else if (v == -1) {
-                    if (hole >= 0) throw new ShapeException("Reshape node '" + node.label() + "': more than one -1 in " + target);
-                    hole = i;
+                    if (minusOne >= 0) throw new ShapeException("Reshape node '" + node.label() + "': more than one -1 in " + target);
+                    minusOne = i;
                     d = Dim.unknown();
                 } else if (v < 0) {
                     throw new ShapeException("Reshape node '" + node.label() + "': invalid size " + v + " in " + target);
                 }
             } else if (d instanceof Dim.Unknown) {
-                unknowns++;
-                // a computed entry may be 0 or -1 at run time; if it is the only open one, the count decides it
-                if (hole < 0) hole = i;
+                open.add(i);
             }
             out.add(d);
         }
-        boolean minusOne = hole >= 0 && target.get(hole) instanceof Dim.Known;
-        if (hole >= 0 && (minusOne ? unknowns == 0 : unknowns == 1)) {
+        // a computed (unknown) entry may be 0 or -1 at run time, but if it is the only open one the count decides it
+        int hole = minusOne >= 0 ? (open.isEmpty() ? minusOne : -1) : (open.size() == 1 ? open.getFirst() : -1);
+        if (hole >= 0) {
             List<Dim> others = new ArrayList<>(out);
             others.remove(hole);
             out.set(hole, solveFactor(node, in, others));
-        } else if (hole < 0) {
+        } else if (minusOne < 0 && open.isEmpty()) {
             long a = new Shape(in).knownCount();
             long b = new Shape(out).knownCount();
             if (a >= 0 && b >= 0 && a != b) {

@@ -1,0 +1,13 @@
+# Shared by the bench scripts: finds a JDK 25, compiles main and test classes, runs one benchmark class.
+source scripts/find-jdk.sh
+run_bench() {
+  orbit_find_jdk || exit 2
+  local log; log="$(mktemp)"
+  if ! ./mvnw -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath \
+      -Dmdep.includeScope=test >"$log" 2>&1; then
+    grep -E "ERROR|BUILD" "$log" >&2 || cat "$log" >&2; rm -f "$log"; echo "bench: build failed" >&2; exit 70
+  fi
+  rm -f "$log"
+  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx8g \
+    -cp "target/classes:target/test-classes:$(cat target/bench.classpath)" "$@"
+}

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Orbit's evaluator vs ONNX Runtime, batch-256 forward pass of a 784-1024-1024-10 MLP, same process and
+# threads. Usage: bench/evaluator-vs-ort.sh [threads (default: all cores)] [rounds (default 200)]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/common.sh
+run_bench dev.orbit.bench.EvaluatorBench "$@"

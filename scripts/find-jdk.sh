@@ -1,0 +1,16 @@
+# Sourced by ./orbit, ./run-tests and bench/: sets JAVA_HOME to a JDK 25 or newer, or explains what to install.
+java_major() { "$1/bin/java" -version 2>&1 | awk -F'"' '/version/ {split($2, v, "."); print v[1]; exit}'; }
+
+orbit_find_jdk() {
+  local d
+  for d in "${JAVA_HOME:-}" /usr/lib/jvm/*25* /usr/lib/jvm/* /opt/java/* /opt/jdk*; do
+    if [ -n "$d" ] && [ -x "$d/bin/javac" ] && [ "$(java_major "$d")" -ge 25 ] 2>/dev/null; then
+      export JAVA_HOME="$d"; return 0
+    fi
+  done
+  cat >&2 <<'MSG'
+orbit: no JDK 25 found (looked at $JAVA_HOME and /usr/lib/jvm/*).
+Install one, e.g. Eclipse Temurin 25 or OpenJDK 25, and point JAVA_HOME at it:  export JAVA_HOME=/path/to/jdk-25
+MSG
+  return 2
+}
