@@ -127,7 +127,7 @@ public final class ConstantOps implements OpFamily {
     /** max(ceil((limit - start) / delta), 0), in float32 when the inputs are float32 as the runtime computes it. */
     private static long rangeLength(Node node, DType dtype, double start, double limit, double delta) {
         if (delta == 0) throw new ShapeException("Range node '" + node.label() + "': delta is 0");
-        double n = dtype == DType.FLOAT32 ? Math.ceil((float) ((float) limit - (float) start) / (float) delta)
+        double n = dtype == DType.FLOAT32 ? Math.ceil(((float) limit - (float) start) / (float) delta)
                 : Math.ceil((limit - start) / delta);
         return Math.max(0, (long) n);
     }

@@ -22,7 +22,7 @@ import dev.orbit.graph.ValueType;
 /**
  * Conv and ConvTranspose over any number of spatial axes (X is N×C×D1…Dn, W is M×C/group×k1…kn for Conv and
  * C×M/group×k1…kn for ConvTranspose). Padding follows ONNX Runtime where it departs from the spec text
- * (auto_pad SAME splits, ConvTranspose's output_shape), because models are checked against it. Asymmetric
+ * (how auto_pad SAME sizes its pads), because models are checked against it. Asymmetric
  * or negative pads are applied to the input explicitly, so libtorch only ever sees symmetric padding.
  */
 public final class ConvOps implements OpFamily {
@@ -209,9 +209,9 @@ public final class ConvOps implements OpFamily {
         return new long[] {split[0], split[1], natural - split[0] - split[1]};
     }
 
-    /** ONNX Runtime puts the odd pad at the start for SAME_UPPER and at the end otherwise. */
+    /** As the spec says (and ONNX Runtime 1.29 does): an odd pad goes at the end for SAME_UPPER, else at the start. */
     private static long[] splitTranspose(String autoPad, long total) {
-        long head = autoPad.equals("SAME_UPPER") ? total - total / 2 : total / 2;
+        long head = autoPad.equals("SAME_UPPER") ? total / 2 : total - total / 2;
         return new long[] {head, total - head};
     }
 

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.bytedeco.pytorch.LongOptional;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch.ScalarType;
@@ -254,21 +255,20 @@ public final class IndexingOps implements OpFamily {
         List<Dim> out = new ArrayList<>(data.shape().dims().subList(0, a));
         out.addAll(idx.shape().dims());
         out.addAll(data.shape().dims().subList(a + 1, r));
-        List<Dim> values = null;
         List<Dim> picks = ctx.intValues(1);
-        if (r == 1 && data.hasIntValues() && picks != null && picks.stream().allMatch(Dim::isKnown)) {
-            int n = data.intValues().size();
-            values = new ArrayList<>(picks.size());
-            for (Dim p : picks) {
-                long i = p.size() < 0 ? p.size() + n : p.size();
-                if (i < 0 || i >= n) {
-                    throw new ShapeException("Gather node '" + node.label() + "': index " + p + " is out of range for "
-                            + n + " elements");
-                }
-                values.add(data.intValues().get((int) i));
+        if (picks == null || !picks.stream().allMatch(Dim::isKnown)) return new ValueType(data.dtype(), new Shape(out));
+        Dim len = data.shape().dim(a);
+        List<Dim> values = r == 1 && data.hasIntValues() ? new ArrayList<>(picks.size()) : null;
+        for (Dim p : picks) {
+            if (!(len instanceof Dim.Known(long n))) break;
+            long i = p.size() < 0 ? p.size() + n : p.size();
+            if (i < 0 || i >= n) {
+                throw new ShapeException("Gather node '" + node.label() + "': index " + p + " is out of range for "
+                        + "axis " + a + " of " + data.shape());
             }
+            if (values != null) values.add(data.intValues().get((int) i));
         }
-        return new ValueType(data.dtype(), new Shape(out), values);
+        return new ValueType(data.dtype(), new Shape(out), len.isKnown() ? values : null);
     }
 
     // ---------------------------------------------------------------- evaluation
@@ -344,7 +344,7 @@ public final class IndexingOps implements OpFamily {
         int a = OpSupport.axis(node, node.attributes().getInt("axis", 0), r);
         Tensor idx = indices.to(ScalarType.Long);
         // negative indices count from the back
-        idx = where(lt(idx, OpSupport.scalar(0)), add(idx, OpSupport.scalar(data.size(a))), idx);
+        idx = where(lt(idx, new Scalar(0L)), add(idx, new Scalar(data.size(a))), idx);
         long[] ds = ShapeOps.sizes(data);
         long[] is = ShapeOps.sizes(indices);
         long[] out = new long[r - 1 + is.length];

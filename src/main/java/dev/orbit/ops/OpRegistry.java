@@ -14,6 +14,7 @@ public final class OpRegistry {
     private static final List<OpFamily> FAMILIES = List.of(
             new LinearOps(),
             new ActivationOps(),
+            new ConvOps(), new PoolOps(), new NormalizationOps(), new ResizeOps(), new PadOps(),
             new ShapeOps(), new IndexingOps(), new ReduceOps(), new SoftmaxOps(), new ConstantOps(),
             new ArithmeticOps());
 

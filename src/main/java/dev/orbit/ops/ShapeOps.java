@@ -185,7 +185,8 @@ public final class ShapeOps implements OpFamily {
         int[] perm = perm(node, x.rank());
         List<Dim> out = new ArrayList<>(perm.length);
         for (int p : perm) out.add(x.shape().dim(p));
-        return new ValueType(x.dtype(), new Shape(out), x.intValues());
+        // tracked values stay in order only when there is at most one axis to move
+        return new ValueType(x.dtype(), new Shape(out), x.rank() <= 1 ? x.intValues() : null);
     }
 
     private static int[] perm(Node node, int rank) {
@@ -221,8 +222,8 @@ public final class ShapeOps implements OpFamily {
         long end = node.attributes().getInt("end", rank);
         if (start < 0) start += rank;
         if (end < 0) end += rank;
-        int s = (int) Math.clamp(start, 0, rank);
-        int e = (int) Math.clamp(end, 0, rank);
+        int s = Math.clamp(start, 0, rank);
+        int e = Math.clamp(end, 0, rank);
         return new int[] {s, Math.max(s, e)};
     }
 

@@ -1,0 +1,156 @@
+package dev.orbit.ops;
+
+import static org.bytedeco.pytorch.global.torch.constant_pad_nd;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+
+import dev.orbit.graph.Dim;
+import dev.orbit.graph.Node;
+import dev.orbit.graph.Shape;
+import dev.orbit.graph.ValueType;
+import dev.orbit.tensor.NdArray;
+
+/**
+ * Pad: pads (begin…, end…) as attribute before opset 11 and as input from 11, optional constant_value,
+ * optional axes (18+); modes constant, reflect, edge and wrap (19+). Negative pads crop. Constant padding is
+ * libtorch's constant_pad_nd; the other modes gather with host-computed indices, which works for any rank
+ * and axis and keeps autograd.
+ */
+public final class PadOps implements OpFamily {
+    @Override
+    public Set<String> opTypes() { return Set.of("Pad"); }
+
+    @Override
+    public List<ValueType> infer(Node node, InferContext ctx) {
+        ValueType x = ctx.require(node, 0);
+        int rank = x.rank();
+        mode(node);
+        int[] axes = inferAxes(node, ctx, rank);
+        List<Dim> pads = ctx.opset() < 11 ? attrPads(node) : ctx.intValues(1);
+        List<Dim> out = new ArrayList<>(x.shape().dims());
+        if (axes == null || pads == null) {
+            // which axes grow, or by how much, is not known here
+            if (axes == null) out.replaceAll(d -> Dim.unknown());
+            else for (int a : axes) out.set(a, Dim.unknown());
+            return OpSupport.one(new ValueType(x.dtype(), new Shape(out)));
+        }
+        checkCount(node, pads.size(), axes.length);
+        for (int i = 0; i < axes.length; i++) {
+            Dim b = pads.get(i);
+            Dim e = pads.get(i + axes.length);
+            int a = axes[i];
+            out.set(a, b.isKnown() && e.isKnown() ? ConvOps.affine(out.get(a), 1, b.size() + e.size()) : Dim.unknown());
+        }
+        return OpSupport.one(new ValueType(x.dtype(), new Shape(out)));
+    }
+
+    private static List<Dim> attrPads(Node node) {
+        long[] p = node.attributes().getInts("pads", node.attributes().getInts("paddings", null));
+        if (p == null) throw ConvOps.shapeError(node, "the pads attribute is required before opset 11");
+        return Arrays.stream(p).mapToObj(Dim::of).toList();
+    }
+
+    /** The padded axes, or null when an axes input exists but is not known statically. */
+    private static int[] inferAxes(Node node, InferContext ctx, int rank) {
+        if (ctx.opset() < 18 || ctx.input(3) == null) return allAxes(rank);
+        List<Dim> v = ctx.intValues(3);
+        if (v == null || !v.stream().allMatch(Dim::isKnown)) return null;
+        return normalise(node, v.stream().mapToLong(Dim::size).toArray(), rank);
+    }
+
+    private static int[] allAxes(int rank) {
+        int[] a = new int[rank];
+        for (int i = 0; i < rank; i++) a[i] = i;
+        return a;
+    }
+
+    private static int[] normalise(Node node, long[] axes, int rank) {
+        int[] a = new int[axes.length];
+        for (int i = 0; i < axes.length; i++) a[i] = OpSupport.axis(node, axes[i], rank);
+        return a;
+    }
+
+    private static void checkCount(Node node, int pads, int axes) {
+        if (pads != 2 * axes) {
+            throw ConvOps.shapeError(node, "pads has " + pads + " entries, expected " + 2 * axes
+                    + " (begin and end for each of " + axes + " axes)");
+        }
+    }
+
+    private static String mode(Node node) {
+        String mode = node.attributes().getString("mode", "constant");
+        if (!Set.of("constant", "reflect", "edge", "wrap").contains(mode)) {
+            throw new UnsupportedOpException("Pad node '" + node.label() + "': mode '" + mode + "' is not supported");
+        }
+        return mode;
+    }
+
+    @Override
+    public List<Tensor> evaluate(Node node, EvalContext ctx) {
+        Tensor x = ctx.require(node, 0);
+        long[] shape = ConvOps.sizes(x);
+        int rank = shape.length;
+        String mode = mode(node);
+        long[] pads = ctx.opset() < 11 ? attrPads(node).stream().mapToLong(Dim::size).toArray() : ctx.longs(1);
+        if (pads == null) throw ConvOps.shapeError(node, "the pads input is required");
+        long[] rawAxes = ctx.opset() >= 18 ? ctx.longs(3) : null;
+        int[] axes = rawAxes == null ? allAxes(rank) : normalise(node, rawAxes, rank);
+        checkCount(node, pads.length, axes.length);
+        long[] begin = new long[rank];
+        long[] end = new long[rank];
+        for (int i = 0; i < axes.length; i++) {
+            begin[axes[i]] += pads[i];
+            end[axes[i]] += pads[i + axes.length];
+        }
+        for (int a = 0; a < rank; a++) {
+            if (shape[a] + begin[a] + end[a] < 0) {
+                throw ConvOps.shapeError(node, "pads " + Arrays.toString(pads) + " crop axis " + a + " of "
+                        + Arrays.toString(shape) + " below zero");
+            }
+        }
+        if (mode.equals("constant")) {
+            return OpSupport.one(constant_pad_nd(x, ConvOps.torchPads(begin, end), value(node, ctx, x)));
+        }
+        Tensor y = x;
+        for (int a = 0; a < rank; a++) {
+            if (begin[a] == 0 && end[a] == 0) continue;
+            long n = shape[a];
+            if (n == 0) throw ConvOps.shapeError(node, "cannot " + mode + "-pad the empty axis " + a);
+            long[] idx = new long[(int) (n + begin[a] + end[a])];
+            for (int o = 0; o < idx.length; o++) idx[o] = source(mode, o - begin[a], n);
+            y = y.index_select(a, NdArray.ofLongs(idx, idx.length).toTorch());
+        }
+        return OpSupport.one(y);
+    }
+
+    /** The input index an output position i (relative to the unpadded start) copies. */
+    private static long source(String mode, long i, long n) {
+        return switch (mode) {
+            case "edge" -> Math.clamp(i, 0, n - 1);
+            case "wrap" -> Math.floorMod(i, n);
+            default -> {
+                if (n == 1) yield 0;
+                long period = 2 * (n - 1);
+                long j = Math.floorMod(i, period);
+                yield j < n ? j : period - j;
+            }
+        };
+    }
+
+    private static Scalar value(Node node, EvalContext ctx, Tensor x) {
+        double v;
+        if (ctx.opset() < 11) {
+            v = node.attributes().getFloat("value", 0f);
+        } else {
+            Tensor c = ctx.input(2);
+            v = c == null || c.numel() == 0 ? 0 : c.item_double();
+        }
+        return ArithmeticOps.isIntegral(x) ? new Scalar((long) v) : new Scalar(v);
+    }
+}

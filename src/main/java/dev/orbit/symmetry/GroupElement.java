@@ -1,0 +1,103 @@
+package dev.orbit.symmetry;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * An element of a model's symmetry group: a permutation per permutation class and a non-zero scale vector per
+ * neuron space (absent = identity). Acting on a space, new unit j = τ_j · old unit p[j]. Elements compose
+ * and invert; they are plain data, serialisable to JSON so a move can be replayed or undone.
+ */
+public record GroupElement(Map<Integer, int[]> permutations, Map<Integer, double[]> scales) {
+    public GroupElement {
+        permutations = Map.copyOf(permutations);
+        scales = Map.copyOf(scales);
+    }
+
+    public static GroupElement identity() { return new GroupElement(Map.of(), Map.of()); }
+
+    public int[] permutation(int permClass, long size) {
+        int[] p = permutations.get(permClass);
+        if (p != null) return p;
+        int[] id = new int[Math.toIntExact(size)];
+        for (int i = 0; i < id.length; i++) id[i] = i;
+        return id;
+    }
+
+    public double[] scale(int space, long size) {
+        double[] t = scales.get(space);
+        if (t != null) return t;
+        double[] ones = new double[Math.toIntExact(size)];
+        Arrays.fill(ones, 1.0);
+        return ones;
+    }
+
+    /** This element after {@code first}: p = p_first ∘ p_this, τ_j = τ_this,j · τ_first,p_this[j]. */
+    public GroupElement after(GroupElement first, SymmetryAnalysis a) {
+        Map<Integer, int[]> perms = new TreeMap<>();
+        Map<Integer, double[]> scl = new TreeMap<>();
+        for (NeuronSpace s : a.spaces()) {
+            int[] pa = permutation(s.permClass(), s.size());
+            int[] pb = first.permutation(s.permClass(), s.size());
+            double[] ta = scale(s.id(), s.size());
+            double[] tb = first.scale(s.id(), s.size());
+            int[] p = new int[pa.length];
+            double[] t = new double[pa.length];
+            for (int j = 0; j < p.length; j++) {
+                p[j] = pb[pa[j]];
+                t[j] = ta[j] * tb[pa[j]];
+            }
+            if (permutations.containsKey(s.permClass()) || first.permutations.containsKey(s.permClass())) perms.put(s.permClass(), p);
+            if (scales.containsKey(s.id()) || first.scales.containsKey(s.id())) scl.put(s.id(), t);
+        }
+        return new GroupElement(perms, scl);
+    }
+
+    /** The inverse: q = p⁻¹, σ_j = 1/τ_q[j]. */
+    public GroupElement inverse(SymmetryAnalysis a) {
+        Map<Integer, int[]> perms = new TreeMap<>();
+        Map<Integer, double[]> scl = new TreeMap<>();
+        for (NeuronSpace s : a.spaces()) {
+            int[] p = permutation(s.permClass(), s.size());
+            int[] q = new int[p.length];
+            for (int j = 0; j < p.length; j++) q[p[j]] = j;
+            if (permutations.containsKey(s.permClass())) perms.put(s.permClass(), q);
+            double[] t = scales.get(s.id());
+            if (t != null) {
+                double[] inv = new double[t.length];
+                for (int j = 0; j < t.length; j++) inv[j] = 1.0 / t[q[j]];
+                scl.put(s.id(), inv);
+            }
+        }
+        return new GroupElement(perms, scl);
+    }
+
+    /** Checks the element fits the analysis: only free spaces move, sizes match, factors are allowed. */
+    public void validate(SymmetryAnalysis a) {
+        for (var e : permutations.entrySet()) {
+            NeuronSpace s = a.spaces().stream().filter(x -> x.permClass() == e.getKey()).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("permutation class " + e.getKey() + " does not exist in this model"));
+            if (!s.permutable()) throw new IllegalArgumentException("space " + s.id() + " cannot be permuted: " + s.permReason());
+            int[] p = e.getValue();
+            if (p.length != s.size()) throw new IllegalArgumentException("permutation of class " + e.getKey() + " has " + p.length + " entries, the space has " + s.size());
+            boolean[] seen = new boolean[p.length];
+            for (int v : p) {
+                if (v < 0 || v >= p.length || seen[v]) throw new IllegalArgumentException("class " + e.getKey() + ": not a permutation");
+                seen[v] = true;
+            }
+        }
+        for (var e : scales.entrySet()) {
+            if (e.getKey() < 0 || e.getKey() >= a.spaces().size()) throw new IllegalArgumentException("space " + e.getKey() + " does not exist in this model");
+            NeuronSpace s = a.space(e.getKey());
+            double[] t = e.getValue();
+            if (t.length != s.size()) throw new IllegalArgumentException("scale of space " + s.id() + " has " + t.length + " entries, the space has " + s.size());
+            boolean identity = Arrays.stream(t).allMatch(v -> v == 1.0);
+            if (!identity && s.scaling() == Scaling.NONE) throw new IllegalArgumentException("space " + s.id() + " cannot be scaled: " + s.scaleReason());
+            for (double v : t) {
+                if (!(Double.isFinite(v) && v != 0)) throw new IllegalArgumentException("space " + s.id() + ": scale factors must be finite and non-zero");
+                if (v < 0 && s.scaling() == Scaling.POSITIVE) throw new IllegalArgumentException("space " + s.id() + " takes positive factors only: " + s.scaleReason());
+            }
+        }
+    }
+}
