@@ -56,12 +56,12 @@ public final class OnnxExporter {
         // IR < 4 requires initializers to be graph inputs; Orbit keeps them apart, so write at least IR 4
         var b = OnnxMl.ModelProto.newBuilder()
                 .setIrVersion(Math.max(4, info.irVersion()))
-                .setProducerName(info.producerName())
-                .setProducerVersion(info.producerVersion())
-                .setDomain(info.domain())
-                .setModelVersion(info.modelVersion())
-                .setDocString(info.docString())
                 .setGraph(graphProto(model.graph()));
+        if (!info.producerName().isEmpty()) b.setProducerName(info.producerName());
+        if (!info.producerVersion().isEmpty()) b.setProducerVersion(info.producerVersion());
+        if (!info.domain().isEmpty()) b.setDomain(info.domain());
+        if (info.modelVersion() != 0) b.setModelVersion(info.modelVersion());
+        if (!info.docString().isEmpty()) b.setDocString(info.docString());
         for (var e : model.opsets().entrySet()) {
             b.addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain(e.getKey()).setVersion(e.getValue()));
         }
@@ -79,7 +79,8 @@ public final class OnnxExporter {
     }
 
     private static OnnxMl.GraphProto graphProto(Graph g) {
-        var b = OnnxMl.GraphProto.newBuilder().setName(g.name()).setDocString(g.docString());
+        var b = OnnxMl.GraphProto.newBuilder().setName(g.name());
+        if (!g.docString().isEmpty()) b.setDocString(g.docString());
         for (ValueInfo v : g.inputs()) b.addInput(valueInfo(v));
         for (ValueInfo v : g.outputs()) b.addOutput(valueInfo(v));
         for (ValueInfo v : g.valueInfo().values()) b.addValueInfo(valueInfo(v));
@@ -89,8 +90,11 @@ public final class OnnxExporter {
     }
 
     private static OnnxMl.NodeProto node(Node n) {
-        var b = OnnxMl.NodeProto.newBuilder().setName(n.name()).setOpType(n.opType()).setDomain(n.domain())
-                .addAllInput(n.inputs()).addAllOutput(n.outputs()).setDocString(n.docString());
+        // ONNX is proto2: an empty string that is set still serialises, so set only what the node has
+        var b = OnnxMl.NodeProto.newBuilder().setOpType(n.opType()).addAllInput(n.inputs()).addAllOutput(n.outputs());
+        if (!n.name().isEmpty()) b.setName(n.name());
+        if (!n.domain().isEmpty()) b.setDomain(n.domain());
+        if (!n.docString().isEmpty()) b.setDocString(n.docString());
         for (Map.Entry<String, Attr> e : n.attributes().map().entrySet()) b.addAttribute(attribute(e.getKey(), e.getValue()));
         return b.build();
     }
@@ -126,7 +130,8 @@ public final class OnnxExporter {
     }
 
     static OnnxMl.TensorProto tensor(String name, NdArray a) {
-        var b = OnnxMl.TensorProto.newBuilder().setName(name).setDataType(a.dtype().onnxCode);
+        var b = OnnxMl.TensorProto.newBuilder().setDataType(a.dtype().onnxCode);
+        if (!name.isEmpty()) b.setName(name);
         for (long d : a.shape()) b.addDims(d);
         b.setRawData(ByteString.copyFrom(a.segment().asByteBuffer()));
         return b.build();
@@ -147,7 +152,8 @@ public final class OnnxExporter {
             }
             tt.setShape(sb);
         }
-        return OnnxMl.ValueInfoProto.newBuilder().setName(v.name()).setDocString(v.docString())
-                .setType(OnnxMl.TypeProto.newBuilder().setTensorType(tt)).build();
+        var b = OnnxMl.ValueInfoProto.newBuilder().setName(v.name()).setType(OnnxMl.TypeProto.newBuilder().setTensorType(tt));
+        if (!v.docString().isEmpty()) b.setDocString(v.docString());
+        return b.build();
     }
 }
