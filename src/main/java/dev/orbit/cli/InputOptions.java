@@ -23,7 +23,7 @@ public final class InputOptions {
     @Option(names = "--distribution", defaultValue = "NORMAL", description = "Random inputs: NORMAL (N(0,1)) or UNIFORM (U[-1,1]).")
     InputSpec.Distribution distribution;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the random inputs (default ${DEFAULT-VALUE}).")
+    @Option(names = "--input-seed", defaultValue = "0", description = "Seed of the random inputs (default ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--shape", paramLabel = "NAME=d1,d2,...", description = "Concrete shape of an input with dynamic dimensions (repeatable). Without it, axis 0 takes the sample count and any other dynamic axis is an error.")

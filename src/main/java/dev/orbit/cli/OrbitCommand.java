@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code orbit} command. */
 @Command(name = "orbit", mixinStandardHelpOptions = true, versionProvider = OrbitCommand.VersionInfo.class,
         description = "Find, move, prove and study the symmetries of neural networks.",
-        subcommands = {DemoCommand.class, InspectCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, InspectCommand.class, VerifyCommand.class, SymmetriesCommand.class,
+                TeleportCommand.class, PermuteCommand.class, ApplyCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",

@@ -58,7 +58,7 @@ class CliTest {
     @Test
     void verifyTwoIdenticalModelsPasses() {
         var m = "src/test/resources/fixtures/mlp_tanh.onnx";
-        var r = CliRun.of("verify", m, m, "--random", "8", "--distribution", "UNIFORM", "--seed", "3");
+        var r = CliRun.of("verify", m, m, "--random", "8", "--distribution", "UNIFORM", "--input-seed", "3");
         assertEquals(ExitCodes.OK, r.exitCode(), r.err());
         assertTrue(r.out().contains("PASS"), r.out());
     }
