@@ -26,11 +26,14 @@ public final class Evaluator {
     private final Model model;
     private final Graph graph;
     private final Map<String, Integer> lastUse;
+    private final Map<String, NdArray> nativeParams = new HashMap<>();
 
     public Evaluator(Model model) {
         this.model = model;
         this.graph = model.graph();
         this.lastUse = graph.lastUse();
+        // heap-backed parameters (e.g. fresh from a move) are copied to native memory once, not per run
+        for (var e : graph.parameters().entrySet()) nativeParams.put(e.getKey(), e.getValue().toNative());
     }
 
     public Model model() { return model; }
@@ -42,7 +45,7 @@ public final class Evaluator {
             Map<String, Tensor> inputs = new HashMap<>();
             for (var e : feeds.entrySet()) inputs.put(e.getKey(), e.getValue().torchView());
             Map<String, Tensor> params = new HashMap<>();
-            for (var e : graph.parameters().entrySet()) params.put(e.getKey(), e.getValue().torchView());
+            for (var e : nativeParams.entrySet()) params.put(e.getKey(), e.getValue().torchView());
             Map<String, Tensor> outs = forward(inputs, params, false);
             Map<String, NdArray> result = new LinkedHashMap<>();
             for (var e : outs.entrySet()) result.put(e.getKey(), NdArray.fromTorch(e.getValue()));

@@ -21,9 +21,10 @@ import dev.orbit.graph.ValueType;
 
 /**
  * Conv and ConvTranspose over any number of spatial axes (X is N×C×D1…Dn, W is M×C/group×k1…kn for Conv and
- * C×M/group×k1…kn for ConvTranspose). Padding follows ONNX Runtime where it departs from the spec text
- * (how auto_pad SAME sizes its pads), because models are checked against it. Asymmetric
- * or negative pads are applied to the input explicitly, so libtorch only ever sees symmetric padding.
+ * C×M/group×k1…kn for ConvTranspose). Window arithmetic follows ONNX Runtime where it is more specific than
+ * the spec (SAME padding of pools, ceil_mode's last window), because models are checked against it.
+ * Asymmetric or negative pads are applied to the input explicitly, so libtorch only sees symmetric padding;
+ * ConvTranspose crops (or zero-extends) a full transposed convolution instead.
  */
 public final class ConvOps implements OpFamily {
     @Override
@@ -268,7 +269,7 @@ public final class ConvOps implements OpFamily {
             }
             long span = in + head + tail - ek;
             long out;
-            if (ceil && !autoPad.startsWith("SAME")) {
+            if (ceil) {
                 out = Math.ceilDiv(span, s) + 1;
                 // the last window must start inside the input or its leading pad (ONNX Runtime, onnx#5741)
                 if ((out - 1) * s >= in + head) out--;

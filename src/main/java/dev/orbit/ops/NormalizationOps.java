@@ -98,6 +98,10 @@ public final class NormalizationOps implements OpFamily {
         Tensor bias = ctx.require(node, 2);
         Tensor mean = ctx.require(node, 3);
         Tensor var = ctx.require(node, 4);
+        if (node.attributes().getInt("spatial", 1) == 0) {
+            throw new UnsupportedOpException("BatchNormalization node '" + node.label()
+                    + "': spatial=0 (per-activation statistics, opset < 9) is not supported");
+        }
         boolean batchStats = ctx.training() || node.attributes().getInt("training_mode", 0) != 0;
         if (!batchStats) {
             return OpSupport.one(batch_norm(x, opt(scale), opt(bias), opt(mean), opt(var), false, 0.0, eps, false));

@@ -69,6 +69,20 @@ public final class NdArray {
         return a;
     }
 
+    /**
+     * Wraps a Java array without copying (heap memory, little-endian on the x86-64 and aarch64 platforms Orbit
+     * ships natives for). The caller hands the array over and must not change it afterwards.
+     */
+    public static NdArray ofFloatsNoCopy(float[] values, long... shape) {
+        checkCount(values.length, shape);
+        return new NdArray(DType.FLOAT32, shape, MemorySegment.ofArray(values));
+    }
+
+    public static NdArray ofDoublesNoCopy(double[] values, long... shape) {
+        checkCount(values.length, shape);
+        return new NdArray(DType.FLOAT64, shape, MemorySegment.ofArray(values));
+    }
+
     /** Copies raw little-endian bytes (as found in an ONNX raw_data field) into native memory. */
     public static NdArray ofBytes(DType dtype, long[] shape, byte[] bytes) {
         NdArray a = zeros(dtype, shape);
@@ -185,6 +199,11 @@ public final class NdArray {
     /** A libtorch tensor that owns a copy of the data (safe to keep after this array is gone). */
     public Tensor toTorch() {
         return torchView().clone();
+    }
+
+    /** This array if its memory is native (zero-copy views possible), else a native copy. */
+    public NdArray toNative() {
+        return data.isNative() ? this : copy();
     }
 
     /** A copy in a fresh native segment. */

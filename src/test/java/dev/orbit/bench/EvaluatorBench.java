@@ -62,7 +62,7 @@ public final class EvaluatorBench {
         }
     }
 
-    static double median(double[] v) {
+    public static double median(double[] v) {
         double[] s = v.clone();
         Arrays.sort(s);
         return s[s.length / 2];
@@ -76,7 +76,7 @@ public final class EvaluatorBench {
     }
 
     /** Gemm(+bias) / Relu stack with Kaiming-scaled random weights, symbolic batch. */
-    static Model mlp(long[] widths, long seed) {
+    public static Model mlp(long[] widths, long seed) {
         List<Node> nodes = new ArrayList<>();
         Map<String, NdArray> params = new LinkedHashMap<>();
         String x = "input";

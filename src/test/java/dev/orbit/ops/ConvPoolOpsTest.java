@@ -146,6 +146,9 @@ class ConvPoolOpsTest {
         for (String mode : new String[] {"SAME_UPPER", "SAME_LOWER", "VALID"}) {
             node("MaxPool").input("x", randn(1, 2, 3, 9, 8)).attr("kernel_shape", 3L, 2L).attr("strides", 2L, 2L)
                     .attr("auto_pad", mode).symbolicBatch().check();
+            // ceil_mode still applies after auto_pad (visible with dilations, where SAME pads with the bare kernel)
+            node("MaxPool").input("x", randn(2, 1, 2, 7, 8)).attr("kernel_shape", 2L, 2L).attr("strides", 2L, 2L)
+                    .attr("dilations", 2L, 2L).attr("auto_pad", mode).attr("ceil_mode", 1L).opset(12).check();
         }
     }
 

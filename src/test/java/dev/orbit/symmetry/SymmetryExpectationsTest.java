@@ -144,6 +144,18 @@ class SymmetryExpectationsTest {
     }
 
     @Test
+    void aMoveLeavesEverythingAnUnknownOpTouchesUnchanged() {
+        var m = Fixtures.get("unknown_op").load();
+        var a = SpaceAnalyzer.analyze(m);
+        var g = Sampling.both(a, new Sampling.Cob(Sampling.Kind.INTER, 0.9, 0), 1);
+        var moved = OrbitAction.apply(m, a, g);
+        for (var e : m.graph().parameters().entrySet()) {
+            assertTrue(e.getValue() == moved.graph().parameter(e.getKey()), e.getKey() + " must be untouched (same array)");
+        }
+        assertEquals(m.graph().nodes(), moved.graph().nodes());
+    }
+
+    @Test
     void externalDataModelMovesToo() {
         assertEquals(List.of(32L), freeSizes(analyze("external_data")));
     }

@@ -133,7 +133,8 @@ public final class OnnxExporter {
         var b = OnnxMl.TensorProto.newBuilder().setDataType(a.dtype().onnxCode);
         if (!name.isEmpty()) b.setName(name);
         for (long d : a.shape()) b.addDims(d);
-        b.setRawData(ByteString.copyFrom(a.segment().asByteBuffer()));
+        // one copy out of the segment (native, mapped or heap), then wrapped without a second copy
+        b.setRawData(com.google.protobuf.UnsafeByteOperations.unsafeWrap(a.toBytes()));
         return b.build();
     }
 
