@@ -29,6 +29,7 @@ public final class OrbitCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        dev.orbit.tensor.NativeSetup.init();
         System.exit(execute(args));
     }
 

@@ -22,6 +22,10 @@ public final class NdArray {
     private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
+    static {
+        NativeSetup.init();
+    }
+
     private final DType dtype;
     private final long[] shape;
     private final MemorySegment data;
