@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The main job on the bundled default: Orbit's MNIST classifier and digits. Imports the model, runs it in
- * Orbit's evaluator and in ONNX Runtime, checks they agree, and proves that export is faithful.
+ * Orbit's evaluator and in ONNX Runtime, checks they agree, proves that export is faithful, finds the
+ * model's symmetries, teleports it far along its orbit and proves the move in ONNX Runtime.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run Orbit on its bundled MNIST classifier and digits (no arguments needed).")
@@ -71,6 +72,22 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         out.printf("export round trip   max abs error %.1e in ONNX Runtime (must be 0) %s%n",
                 export.worstAbsError(), export.passed() ? "PASS" : "FAIL");
 
+        // move the model along its orbit (inter-landscape CoB, r = 0.9, plus permutations) and prove it
+        var analysis = dev.orbit.symmetry.SpaceAnalyzer.analyze(model);
+        var element = dev.orbit.symmetry.Sampling.both(analysis,
+                new dev.orbit.symmetry.Sampling.Cob(dev.orbit.symmetry.Sampling.Kind.INTER, 0.9, 0), 1);
+        Model teleported = dev.orbit.symmetry.OrbitAction.apply(model, analysis, element);
+        VerifyReport orbitMove = Verifier.compareInOrt(model, "original", teleported, "teleported", feeds, inputs,
+                MoveOptions.DEFAULT_MOVE_TOLERANCE);
+        out.printf("symmetries          %d neuron spaces, %d free: %s%n", analysis.spaces().size(), analysis.freeSpaces().size(),
+                analysis.freeSpaces().stream().map(sp -> sp.size() + " (" + sp.scaling().name().toLowerCase() + " scaling"
+                        + (sp.permutable() ? ", permutable)" : ")")).toList());
+        out.printf("teleport r=0.9      weights moved %.0f%% (mean|V-W|/mean|W|), outputs max rel error %.2e, "
+                        + "accuracy %.4f, argmax agreement %.2f%% %s%n",
+                100 * MoveOptions.relativeWeightChange(model, teleported), orbitMove.worstRelError(),
+                accuracy(new Evaluator(teleported).run(feeds).get(outName), test.labels()),
+                100 * orbitMove.outputs().getFirst().argmaxAgreement(), orbitMove.passed() ? "PASS" : "FAIL");
+
         if (output != null) {
             try {
                 Files.createDirectories(output);
@@ -78,15 +95,18 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                 throw new AtomicFiles.OutputException("cannot create output folder '" + output + "': " + e.getMessage());
             }
             OnnxExporter.write(model, output.resolve("mnist_mlp.onnx"));
+            OnnxExporter.write(teleported, output.resolve("mnist_mlp.teleported.onnx"));
+            dev.orbit.symmetry.ElementFile.write(output.resolve("teleport.element.json"), element, analysis);
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("model", summary);
             report.put("evaluator_vs_onnxruntime", evaluator);
             report.put("export_round_trip", export);
+            report.put("teleport", orbitMove);
             AtomicFiles.writeString(output.resolve("report.json"), Json.write(report) + "\n");
-            out.println("wrote               " + output.resolve("mnist_mlp.onnx") + ", " + output.resolve("report.json"));
+            out.println("wrote               " + output + "/{mnist_mlp.onnx, mnist_mlp.teleported.onnx, teleport.element.json, report.json}");
         }
         out.flush();
-        return evaluator.passed() && export.passed() ? ExitCodes.OK : ExitCodes.VERIFY_FAILED;
+        return evaluator.passed() && export.passed() && orbitMove.passed() ? ExitCodes.OK : ExitCodes.VERIFY_FAILED;
     }
 
     static Model bundledModel() throws IOException {

@@ -24,6 +24,9 @@ class CliTest {
         assertTrue(report.get("evaluator_vs_onnxruntime").get("passed").asBoolean());
         assertEquals(0.0, report.get("export_round_trip").get("outputs").get(0).get("max_abs_error").asDouble());
         assertTrue(Files.size(tmp.resolve("mnist_mlp.onnx")) > 100_000);
+        assertTrue(report.get("teleport").get("passed").asBoolean());
+        assertTrue(Files.exists(tmp.resolve("mnist_mlp.teleported.onnx")) && Files.exists(tmp.resolve("teleport.element.json")));
+        assertTrue(r.out().contains("teleport r=0.9"), r.out());
     }
 
     @Test
