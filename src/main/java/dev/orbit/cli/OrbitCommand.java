@@ -41,6 +41,7 @@ public final class OrbitCommand implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new OrbitCommand());
         cl.setExecutionExceptionHandler(new ErrorHandler());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("orbit: " + ex.getMessage());
             ex.getCommandLine().getErr().println("Try 'orbit " + ex.getCommandLine().getCommandName() + " --help'.");

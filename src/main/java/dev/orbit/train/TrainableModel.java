@@ -1,0 +1,86 @@
+package dev.orbit.train;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.bytedeco.pytorch.Tensor;
+
+import dev.orbit.graph.Evaluator;
+import dev.orbit.graph.Model;
+import dev.orbit.symmetry.OrbitAction;
+import dev.orbit.tensor.NdArray;
+
+/**
+ * A model whose floating parameters live as libtorch leaf tensors with {@code requires_grad}, so the evaluator's
+ * forward pass is differentiable by libtorch's autograd. The tensors are owned here (created outside any
+ * PointerScope) and released by {@link #close()}. Teleportation rewrite constants ({@code orbit_tp_*}) are
+ * part of the activation, not trainable.
+ */
+public final class TrainableModel implements AutoCloseable {
+    private Model model;
+    private Evaluator evaluator;
+    private final Map<String, Tensor> trainable = new LinkedHashMap<>();
+    private final Map<String, Tensor> fixed = new LinkedHashMap<>();
+
+    public TrainableModel(Model model) {
+        load(model);
+    }
+
+    private void load(Model m) {
+        close();
+        this.model = m;
+        this.evaluator = new Evaluator(m);
+        for (var e : m.graph().parameters().entrySet()) {
+            NdArray a = e.getValue();
+            Tensor t = a.toTorch();
+            if (isTrainable(e.getKey(), a)) {
+                t.set_requires_grad(true);
+                trainable.put(e.getKey(), t);
+            } else {
+                fixed.put(e.getKey(), t);
+            }
+        }
+    }
+
+    static boolean isTrainable(String name, NdArray a) {
+        return a.dtype().isFloating() && !name.startsWith(OrbitAction.IN_PREFIX) && !name.startsWith(OrbitAction.OUT_PREFIX);
+    }
+
+    /** Differentiable forward pass; call inside a PointerScope. */
+    public Map<String, Tensor> forward(Map<String, Tensor> inputs, boolean training) {
+        Map<String, Tensor> all = new LinkedHashMap<>(fixed);
+        all.putAll(trainable);
+        return evaluator.forward(inputs, all, training);
+    }
+
+    /** The single output of a one-output model. */
+    public Tensor forwardOne(Tensor input, boolean training) {
+        return forward(Map.of(model.graph().inputs().getFirst().name(), input), training).values().iterator().next();
+    }
+
+    public Map<String, Tensor> parameters() { return Collections.unmodifiableMap(trainable); }
+
+    public List<Tensor> parameterList() { return List.copyOf(trainable.values()); }
+
+    /** The model with the current parameter values (float32 as stored), ready to export. */
+    public Model snapshot() {
+        Map<String, NdArray> values = new LinkedHashMap<>();
+        for (var e : trainable.entrySet()) values.put(e.getKey(), NdArray.fromTorch(e.getValue().detach()));
+        return model.withGraph(model.graph().withParameters(values));
+    }
+
+    /** Replaces the model (e.g. after a teleport) and rebuilds the leaf tensors. */
+    public void replace(Model m) { load(m); }
+
+    public Model model() { return model; }
+
+    @Override
+    public void close() {
+        trainable.values().forEach(Tensor::close);
+        fixed.values().forEach(Tensor::close);
+        trainable.clear();
+        fixed.clear();
+    }
+}
