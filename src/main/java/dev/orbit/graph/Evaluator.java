@@ -60,6 +60,18 @@ public final class Evaluator {
      * after their last use unless autograd needs them (then the caller's scope releases them).
      */
     public Map<String, Tensor> forward(Map<String, Tensor> inputs, Map<String, Tensor> params, boolean training) {
+        Map<String, Tensor> env = run(inputs, params, training);
+        Map<String, Tensor> result = new LinkedHashMap<>();
+        for (ValueInfo o : graph.outputs()) result.put(o.name(), env.get(o.name()));
+        return result;
+    }
+
+    /** Like {@link #forward} in training mode, but returns every value (BatchNorm statistics need inputs). */
+    public Map<String, Tensor> forwardAll(Map<String, Tensor> inputs, Map<String, Tensor> params) {
+        return run(inputs, params, true);
+    }
+
+    private Map<String, Tensor> run(Map<String, Tensor> inputs, Map<String, Tensor> params, boolean training) {
         Map<String, Tensor> env = new HashMap<>(params);
         env.putAll(inputs);
         Set<String> keep = new HashSet<>(env.keySet());
@@ -81,9 +93,7 @@ public final class Evaluator {
                 }
             }
         }
-        Map<String, Tensor> result = new LinkedHashMap<>();
-        for (ValueInfo o : graph.outputs()) result.put(o.name(), env.get(o.name()));
-        return result;
+        return env;
     }
 
     private List<Tensor> evaluateNode(Node node, Map<String, Tensor> env, boolean training) {

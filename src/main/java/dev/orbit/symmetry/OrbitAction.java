@@ -57,6 +57,28 @@ public final class OrbitAction {
         return model.withGraph(moved).withInfo(model.info().withMetadata("orbit.moved_by", "orbit " + dev.orbit.Version.VERSION));
     }
 
+    /**
+     * Moves tensors shaped like parameters that transform like gradients (momentum buffers): keyed by parameter
+     * name; parameters the element does not touch come back unchanged.
+     */
+    public static Map<String, NdArray> moveGradients(Map<String, NdArray> grads, SymmetryAnalysis a, GroupElement g) {
+        Map<String, List<AxisMove>> moves = new LinkedHashMap<>();
+        for (NeuronSpace s : a.spaces()) {
+            if (!g.permutations().containsKey(s.permClass()) && !g.scales().containsKey(s.id())) continue;
+            int[] p = g.permutation(s.permClass(), s.size());
+            double[] t = g.scale(s.id(), s.size());
+            for (ParamTouch touch : s.touches()) {
+                moves.computeIfAbsent(touch.parameter(), k -> new ArrayList<>()).add(new AxisMove(touch, p, t));
+            }
+        }
+        Map<String, NdArray> out = new LinkedHashMap<>(grads);
+        for (var e : grads.entrySet()) {
+            List<AxisMove> m = moves.get(e.getKey());
+            if (m != null) out.put(e.getKey(), ParameterMove.apply(e.getValue(), m, true));
+        }
+        return out;
+    }
+
     /** One touch with the permutation and factors of its space. */
     record AxisMove(ParamTouch touch, int[] permutation, double[] scale) {}
 

@@ -13,7 +13,13 @@ import dev.orbit.tensor.NdArray;
 final class ParameterMove {
     private ParameterMove() {}
 
-    static NdArray apply(NdArray w, List<OrbitAction.AxisMove> moves) {
+    static NdArray apply(NdArray w, List<OrbitAction.AxisMove> moves) { return apply(w, moves, false); }
+
+    /**
+     * {@code dual}: move a gradient-like tensor instead of a parameter. Gradients transform contragrediently
+     * (∂L/∂(τw) = (∂L/∂w)/τ): covariant entries are divided by τ, contravariant ones multiplied.
+     */
+    static NdArray apply(NdArray w, List<OrbitAction.AxisMove> moves, boolean dual) {
         if (!w.dtype().isFloating()) throw new IllegalArgumentException("parameter " + w + " is not floating point");
         int rank = w.rank();
         long[] shape = w.shape();
@@ -36,8 +42,8 @@ final class ParameterMove {
             long rep = t.repeat();
             for (int j = 0; j < p.length; j++) {
                 double f = switch (t.role()) {
-                    case COVARIANT -> tau[j];
-                    case CONTRAVARIANT -> 1.0 / tau[j];
+                    case COVARIANT -> dual ? 1.0 / tau[j] : tau[j];
+                    case CONTRAVARIANT -> dual ? tau[j] : 1.0 / tau[j];
                     case PERMUTE_ONLY -> 1.0;
                 };
                 for (long k = 0; k < rep; k++) {

@@ -23,6 +23,7 @@ public final class TrainableModel implements AutoCloseable {
     private Evaluator evaluator;
     private final Map<String, Tensor> trainable = new LinkedHashMap<>();
     private final Map<String, Tensor> fixed = new LinkedHashMap<>();
+    private BatchNormStatistics batchNorm;
 
     public TrainableModel(Model model) {
         load(model);
@@ -32,10 +33,11 @@ public final class TrainableModel implements AutoCloseable {
         close();
         this.model = m;
         this.evaluator = new Evaluator(m);
+        this.batchNorm = new BatchNormStatistics(m.graph());
         for (var e : m.graph().parameters().entrySet()) {
             NdArray a = e.getValue();
             Tensor t = a.toTorch();
-            if (isTrainable(e.getKey(), a)) {
+            if (isTrainable(e.getKey(), a) && !batchNorm.isState(e.getKey())) {
                 t.set_requires_grad(true);
                 trainable.put(e.getKey(), t);
             } else {
@@ -48,11 +50,19 @@ public final class TrainableModel implements AutoCloseable {
         return a.dtype().isFloating() && !name.startsWith(OrbitAction.IN_PREFIX) && !name.startsWith(OrbitAction.OUT_PREFIX);
     }
 
-    /** Differentiable forward pass; call inside a PointerScope. */
+    /**
+     * Differentiable forward pass; call inside a PointerScope. In training mode BatchNorm normalises with batch
+     * statistics and its running statistics are updated.
+     */
     public Map<String, Tensor> forward(Map<String, Tensor> inputs, boolean training) {
         Map<String, Tensor> all = new LinkedHashMap<>(fixed);
         all.putAll(trainable);
-        return evaluator.forward(inputs, all, training);
+        if (!training || batchNorm.isEmpty()) return evaluator.forward(inputs, all, training);
+        Map<String, Tensor> values = evaluator.forwardAll(inputs, all);
+        batchNorm.update(values, fixed);
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (var o : model.graph().outputs()) out.put(o.name(), values.get(o.name()));
+        return out;
     }
 
     /** The single output of a one-output model. */
@@ -68,6 +78,9 @@ public final class TrainableModel implements AutoCloseable {
     public Model snapshot() {
         Map<String, NdArray> values = new LinkedHashMap<>();
         for (var e : trainable.entrySet()) values.put(e.getKey(), NdArray.fromTorch(e.getValue().detach()));
+        for (var e : fixed.entrySet()) {
+            if (batchNorm.isState(e.getKey())) values.put(e.getKey(), NdArray.fromTorch(e.getValue()));
+        }
         return model.withGraph(model.graph().withParameters(values));
     }
 
