@@ -1,0 +1,169 @@
+package dev.orbit.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.orbit.graph.Model;
+import dev.orbit.graph.build.ArchSpec;
+import dev.orbit.graph.build.NetworkBuilder;
+import dev.orbit.io.idx.MnistData;
+import dev.orbit.io.onnx.OnnxExporter;
+import dev.orbit.tensor.NdArray;
+import dev.orbit.train.Batches;
+import dev.orbit.train.EpochStats;
+import dev.orbit.train.Initializer;
+import dev.orbit.train.Loss;
+import dev.orbit.train.Optimizer;
+import dev.orbit.train.Schedule;
+import dev.orbit.train.TrainableModel;
+import dev.orbit.train.Trainer;
+import dev.orbit.verify.Verifier;
+import dev.orbit.verify.VerifyReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Train a network on MNIST-format digits (the bundled ones by default), export it to ONNX and",
+                "verify the export in ONNX Runtime against Orbit's evaluator. Architectures: mlp:784-256-128-10:relu,",
+                "cnn:1x28x28-c16-p-c32-p-fc64-10:relu, resnet:1x28x28-16x2-32x2-10:relu (see docs/TRAINING.md)."})
+final class TrainCommand implements java.util.concurrent.Callable<Integer> {
+    @Option(names = "--arch", required = true, paramLabel = "SPEC", description = "Architecture spec.")
+    String arch;
+
+    @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch", defaultValue = "64", description = "Mini-batch size (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "0.1", description = "Learning rate (default ${DEFAULT-VALUE} for SGD; use ~0.001 with Adam).")
+    double lr;
+
+    @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd (default) or adam.")
+    String optimizer;
+
+    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default ${DEFAULT-VALUE}; 0 for plain SGD).")
+    double momentum;
+
+    @Option(names = "--nesterov", description = "Nesterov momentum.")
+    boolean nesterov;
+
+    @Option(names = "--weight-decay", defaultValue = "5e-4", description = "L2 weight decay (default ${DEFAULT-VALUE}).")
+    double weightDecay;
+
+    @Option(names = "--schedule", defaultValue = "cosine", description = "constant, step:EVERY:GAMMA or cosine (default).")
+    String schedule;
+
+    @Option(names = "--init", defaultValue = "kaiming", description = "kaiming[:GAIN] (default), xavier[:GAIN], gaussian:SIGMA, default (PyTorch's), orthogonal[:GAIN].")
+    String init;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of initialisation and shuffling (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "MNIST-format folder with train-* and t10k-* files (default: the bundled digits).")
+    Path data;
+
+    @Option(names = "--train-samples", paramLabel = "N", description = "Use only the first N training digits.")
+    Integer trainSamples;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "MODEL.onnx", description = "Where to write the trained model.")
+    Path output;
+
+    @Option(names = "--quiet", description = "No progress bar.")
+    boolean quiet;
+
+    @Option(names = "--json", description = "Print one JSON object (per-epoch history, test accuracy, verification).")
+    boolean json;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        ArchSpec archSpec;
+        Initializer initializer;
+        Optimizer opt;
+        Trainer.Config config;
+        try {
+            archSpec = ArchSpec.parse(arch);
+            initializer = Initializer.parse(init);
+            opt = switch (optimizer.toLowerCase()) {
+                case "sgd" -> new Optimizer.Sgd(momentum, nesterov, weightDecay);
+                case "adam" -> new Optimizer.Adam(0.9, 0.999, 1e-8, weightDecay);
+                default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer + "' (sgd, adam)");
+            };
+            config = new Trainer.Config(epochs, batch, lr, Schedule.parse(schedule, epochs), seed, new Loss.CrossEntropy(), quiet || json);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(ExitCodes.USAGE, e.getMessage());
+        }
+        MnistData trainData = data == null ? MnistData.bundled(MnistData.Split.TRAIN) : MnistData.fromDirectory(data, MnistData.Split.TRAIN);
+        MnistData testData = data == null ? MnistData.bundled(MnistData.Split.TEST) : MnistData.fromDirectory(data, MnistData.Split.TEST);
+        if (trainSamples != null) {
+            if (trainSamples <= 0) throw new UserError(ExitCodes.USAGE, "--train-samples must be positive");
+            trainData = trainData.head(trainSamples);
+        }
+        Model initial = NetworkBuilder.build(archSpec, initializer, seed);
+        long[] inputShape = inputShape(initial, trainData);
+        var out = spec.commandLine().getOut();
+        if (!json) out.printf("training %s (%,d parameters) on %,d digits, testing on %,d%n", archSpec,
+                initial.graph().parameterCount(), trainData.size(), testData.size());
+        List<EpochStats> history;
+        Model trained;
+        try (TrainableModel model = new TrainableModel(initial);
+             Batches train = new Batches(reshape(trainData.images(), inputShape), trainData.labels());
+             Batches test = new Batches(reshape(testData.images(), inputShape), testData.labels());
+             opt) {
+            history = Trainer.fit(model, opt, train, test, config, json || quiet ? null : (s, m, o) ->
+                    out.printf("epoch %d: loss %.4f, train accuracy %.4f, test accuracy %.4f, %.1f s, %.0f samples/s%n",
+                            s.epoch(), s.trainLoss(), s.trainAccuracy(), s.testAccuracy(), s.seconds(), s.samplesPerSecond()));
+            trained = model.snapshot().withInfo(model.model().info()
+                    .withMetadata("orbit.trained", String.format("%s, %d epochs, %s lr %s, batch %d, seed %d", archSpec, epochs,
+                            optimizer, lr, batch, seed)));
+        } catch (Trainer.NumericFailure e) {
+            throw new UserError(ExitCodes.NUMERIC, e.getMessage());
+        }
+        double testAccuracy = history.getLast().testAccuracy();
+        Map<String, NdArray> feeds = Map.of(NetworkBuilder.INPUT, reshape(testData.images(), inputShape));
+        VerifyReport check = Verifier.evaluatorVsOrt(trained, output.getFileName().toString(), feeds,
+                "the " + testData.size() + " test digits", Verifier.DEFAULT_TOLERANCE);
+        if (check.passed()) OnnxExporter.write(trained, output);
+        if (json) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("arch", archSpec.toString());
+            r.put("history", history);
+            r.put("test_accuracy", testAccuracy);
+            r.put("verification", check);
+            r.put("output", check.passed() ? output.toString() : null);
+            out.println(Json.write(r));
+        } else {
+            out.printf("test accuracy: %.4f%n", testAccuracy);
+            out.printf("exported %s: Orbit vs ONNX Runtime on the test digits, max rel error %.2e, argmax agreement %.2f%% %s%n",
+                    output, check.worstRelError(), 100 * check.outputs().getFirst().argmaxAgreement(), check.passed() ? "PASS" : "FAIL (not written)");
+        }
+        out.flush();
+        return check.passed() ? ExitCodes.OK : ExitCodes.VERIFY_FAILED;
+    }
+
+    /** The model's input shape with the batch left at -1; the digits must fill it. */
+    private static long[] inputShape(Model m, MnistData d) {
+        var s = m.graph().inputs().getFirst().type().shape();
+        long per = 1;
+        long[] shape = new long[s.rank()];
+        for (int i = 1; i < s.rank(); i++) {
+            shape[i] = s.dim(i).size();
+            per *= shape[i];
+        }
+        if (per != d.images().dim(1)) {
+            throw new UserError(ExitCodes.BAD_INPUT, "the architecture takes " + per + " values per sample, the digits have " + d.images().dim(1));
+        }
+        return shape;
+    }
+
+    private static NdArray reshape(NdArray images, long[] shape) {
+        long[] s = shape.clone();
+        s[0] = images.dim(0);
+        return images.reshape(s);
+    }
+}
