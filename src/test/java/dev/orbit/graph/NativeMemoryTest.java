@@ -3,8 +3,6 @@ package dev.orbit.graph;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -17,13 +15,6 @@ import dev.orbit.tensor.NdArray;
  * even one 64×64 intermediate per run would add 160 MB here.
  */
 class NativeMemoryTest {
-    static long rssKb() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D+", ""));
-        }
-        throw new IllegalStateException("no VmRSS");
-    }
-
     @Test
     void tenThousandEvaluationsKeepResidentMemoryFlat() throws IOException {
         Model m = Fixtures.get("mlp_relu").load();
@@ -32,11 +23,11 @@ class NativeMemoryTest {
         Map<String, NdArray> feeds = Map.of(m.graph().inputs().getFirst().name(), x);
         for (int i = 0; i < 2_000; i++) ev.run(feeds);
         System.gc();
-        long before = rssKb();
+        long before = dev.orbit.ResidentMemory.kb();
         double checksum = 0;
         for (int i = 0; i < 10_000; i++) checksum += ev.run(feeds).values().iterator().next().getFloat(0);
         System.gc();
-        long after = rssKb();
+        long after = dev.orbit.ResidentMemory.kb();
         System.out.printf("RSS before %d MB, after 10,000 evaluations %d MB (growth %+d KB), checksum %.3f%n",
                 before / 1024, after / 1024, after - before, checksum);
         assertTrue(after - before < 32 * 1024, "resident memory grew by " + (after - before) / 1024 + " MB");
