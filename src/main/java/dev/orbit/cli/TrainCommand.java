@@ -88,7 +88,7 @@ final class TrainCommand implements java.util.concurrent.Callable<Integer> {
         Trainer.Config config;
         try {
             archSpec = ArchSpec.parse(arch);
-            initializer = Initializer.parse(init);
+            initializer = Initializer.parse(init, archSpec.activation().gain()); // Kaiming gain follows the activation
             opt = switch (optimizer.toLowerCase()) {
                 case "sgd" -> new Optimizer.Sgd(momentum, nesterov, weightDecay);
                 case "adam" -> new Optimizer.Adam(0.9, 0.999, 1e-8, weightDecay);

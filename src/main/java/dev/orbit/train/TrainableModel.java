@@ -37,7 +37,7 @@ public final class TrainableModel implements AutoCloseable {
         for (var e : m.graph().parameters().entrySet()) {
             NdArray a = e.getValue();
             Tensor t = a.toTorch();
-            if (isTrainable(e.getKey(), a) && !batchNorm.isState(e.getKey())) {
+            if (isTrainable(m.graph(), e.getKey(), a) && !batchNorm.isState(e.getKey())) {
                 t.set_requires_grad(true);
                 trainable.put(e.getKey(), t);
             } else {
@@ -46,8 +46,23 @@ public final class TrainableModel implements AutoCloseable {
         }
     }
 
-    static boolean isTrainable(String name, NdArray a) {
-        return a.dtype().isFloating() && !name.startsWith(OrbitAction.IN_PREFIX) && !name.startsWith(OrbitAction.OUT_PREFIX);
+    /**
+     * Weights and biases are trainable; constants that belong to an activation are not: teleportation rewrite
+     * constants ({@code orbit_tp_*}) and single values such as GELU's √2 or a Clip bound, unless they are the
+     * weight or bias of a linear op.
+     */
+    static boolean isTrainable(dev.orbit.graph.Graph g, String name, NdArray a) {
+        if (!a.dtype().isFloating() || name.startsWith(OrbitAction.IN_PREFIX) || name.startsWith(OrbitAction.OUT_PREFIX)) {
+            return false;
+        }
+        if (a.size() > 1) return true;
+        for (var n : g.consumers(name)) {
+            if (java.util.Set.of("Gemm", "MatMul", "Conv", "ConvTranspose", "BatchNormalization", "PRelu").contains(n.opType())
+                    && n.inputs().indexOf(name) >= 1) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
  *
  * A basic block is conv3×3-BN-act-conv3×3-BN, plus the skip, then act after the add. The first block of a stage
  * whose width differs from the previous one has stride 2 and a 1×1 conv+BN on the skip path; every other block
- * keeps the size and uses the identity skip. Every number is a positive integer; spaces are not allowed.
+ * keeps the size and uses the identity skip. Every number is a positive integer; write the spec without spaces.
  * {@link #toString()} writes the canonical spec back (repeats expanded, activation spelled out).
  */
 public sealed interface ArchSpec {
@@ -45,6 +45,7 @@ public sealed interface ArchSpec {
         public Mlp {
             widths = List.copyOf(widths);
             if (widths.size() < 2) throw new IllegalArgumentException("an MLP needs an input and an output width");
+            if (widths.stream().anyMatch(w -> w <= 0)) throw new IllegalArgumentException("widths must be positive");
         }
 
         public int inputs() { return widths.getFirst(); }
@@ -84,6 +85,10 @@ public sealed interface ArchSpec {
 
     /** Input image size, channels first. */
     record Image(int channels, int height, int width) {
+        public Image {
+            if (channels <= 0 || height <= 0 || width <= 0) throw new IllegalArgumentException("sizes must be positive");
+        }
+
         @Override public String toString() { return channels + "x" + height + "x" + width; }
     }
 
@@ -104,6 +109,10 @@ public sealed interface ArchSpec {
 
     /** {@code blocks} basic blocks of {@code width} channels. */
     record Stage(int width, int blocks) {
+        public Stage {
+            if (width <= 0 || blocks <= 0) throw new IllegalArgumentException("stage sizes must be positive");
+        }
+
         @Override public String toString() { return width + "x" + blocks; }
     }
 
