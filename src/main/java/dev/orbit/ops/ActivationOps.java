@@ -82,6 +82,11 @@ public final class ActivationOps implements OpFamily {
         } else {
             Tensor min = ctx.input(1);
             Tensor max = ctx.input(2);
+            if (min != null && min.requires_grad() || max != null && max.requires_grad()) {
+                // tensor bounds keep the gradient with respect to the bounds (e.g. a learnable ReLU6 cap)
+                return clamp(x, min == null ? new org.bytedeco.pytorch.TensorOptional() : new org.bytedeco.pytorch.TensorOptional(min),
+                        max == null ? new org.bytedeco.pytorch.TensorOptional() : new org.bytedeco.pytorch.TensorOptional(max));
+            }
             lo = min == null ? new ScalarOptional() : new ScalarOptional(OpSupport.scalar(min.item_double()));
             hi = max == null ? new ScalarOptional() : new ScalarOptional(OpSupport.scalar(max.item_double()));
         }

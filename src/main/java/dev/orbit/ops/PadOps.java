@@ -115,6 +115,14 @@ public final class PadOps implements OpFamily {
             }
         }
         if (mode.equals("constant")) {
+            Tensor c = ctx.opset() >= 11 ? ctx.input(2) : null;
+            if (c != null && c.requires_grad() && c.numel() == 1) {
+                // a differentiable fill value: pad with 0, then add value × (1 on padded positions)
+                Tensor mask = constant_pad_nd(org.bytedeco.pytorch.global.torch.zeros_like(x), ConvOps.torchPads(begin, end), new Scalar(1.0));
+                Tensor padded = constant_pad_nd(x, ConvOps.torchPads(begin, end), new Scalar(0.0));
+                return OpSupport.one(org.bytedeco.pytorch.global.torch.add(padded,
+                        org.bytedeco.pytorch.global.torch.mul(mask, c.reshape(new long[0]))));
+            }
             return OpSupport.one(constant_pad_nd(x, ConvOps.torchPads(begin, end), value(node, ctx, x)));
         }
         Tensor y = x;

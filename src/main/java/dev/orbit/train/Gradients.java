@@ -30,7 +30,7 @@ public final class Gradients {
             Tensor term = torch.sum(torch.mul(g.get(i), v.get(i)));
             dot = dot == null ? term : torch.add(dot, term);
         }
-        return grad(dot, xs, false);
+        return dot.requires_grad() ? grad(dot, xs, false) : zeros(xs); // y linear in xs: H = 0
     }
 
     /** ∇ₓ ‖∇ₓ y‖² (double backward). */
@@ -41,7 +41,11 @@ public final class Gradients {
             Tensor term = torch.sum(torch.mul(gi, gi));
             n = n == null ? term : torch.add(n, term);
         }
-        return grad(n, xs, false);
+        return n.requires_grad() ? grad(n, xs, false) : zeros(xs);
+    }
+
+    private static List<Tensor> zeros(List<Tensor> xs) {
+        return xs.stream().map(torch::zeros_like).toList();
     }
 
     /** Unused inputs come back undefined from autograd; give them zeros so callers need no special case. */
