@@ -2,13 +2,7 @@ package dev.orbit.cli;
 
 import java.nio.file.Path;
 
-import dev.orbit.graph.Model;
-import dev.orbit.io.onnx.OnnxImporter;
 import dev.orbit.symmetry.ElementFile;
-import dev.orbit.symmetry.GroupElement;
-import dev.orbit.symmetry.OrbitAction;
-import dev.orbit.symmetry.SpaceAnalyzer;
-import dev.orbit.symmetry.SymmetryAnalysis;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,13 +29,7 @@ final class ApplyCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() {
-        move.checkPaths(model);
-        Model m = OnnxImporter.read(model);
-        SymmetryAnalysis a = SpaceAnalyzer.analyze(m);
-        GroupElement g = ElementFile.read(element, a);
-        if (inverse) g = g.inverse(a);
-        Model moved = OrbitAction.apply(m, a, g);
-        String what = String.format("applied %s%s to %s", inverse ? "the inverse of " : "", element, model);
-        return move.finish(spec, what, m, moved, a, g);
+        return move.move(spec, model, a -> inverse ? ElementFile.read(element, a).inverse(a) : ElementFile.read(element, a),
+                (a, g) -> String.format("applied %s%s to %s", inverse ? "the inverse of " : "", element, model));
     }
 }

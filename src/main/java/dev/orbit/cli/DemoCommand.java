@@ -84,7 +84,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                         + (sp.permutable() ? ", permutable)" : ")")).toList());
         out.printf("teleport r=0.9      weights moved %.0f%% (mean|V-W|/mean|W|), outputs max rel error %.2e, "
                         + "accuracy %.4f, argmax agreement %.2f%% %s%n",
-                100 * MoveOptions.relativeWeightChange(model, teleported), orbitMove.worstRelError(),
+                100 * dev.orbit.verify.WeightChange.relative(model, teleported), orbitMove.worstRelError(),
                 accuracy(new Evaluator(teleported).run(feeds).get(outName), test.labels()),
                 100 * orbitMove.outputs().getFirst().argmaxAgreement(), orbitMove.passed() ? "PASS" : "FAIL");
 

@@ -51,13 +51,25 @@ final class MoveOptions {
         }
     }
 
+    /** The whole move: read, analyse, pick the element, act, verify, write. */
+    int move(picocli.CommandLine.Model.CommandSpec spec, Path input,
+             java.util.function.Function<SymmetryAnalysis, GroupElement> pick,
+             java.util.function.BiFunction<SymmetryAnalysis, GroupElement, String> describe) {
+        checkPaths(input);
+        Model m = dev.orbit.io.onnx.OnnxImporter.read(input);
+        SymmetryAnalysis a = dev.orbit.symmetry.SpaceAnalyzer.analyze(m);
+        GroupElement g = pick.apply(a);
+        Model moved = dev.orbit.symmetry.OrbitAction.apply(m, a, g);
+        return finish(spec, describe.apply(a, g), m, moved, a, g);
+    }
+
     /** Verifies (unless skipped), then writes the model and the element; returns the exit code. */
     int finish(picocli.CommandLine.Model.CommandSpec spec, String what, Model original, Model moved,
                SymmetryAnalysis a, GroupElement g) {
         var out = spec.commandLine().getOut();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("move", what);
-        result.put("relative_weight_change", relativeWeightChange(original, moved));
+        result.put("relative_weight_change", dev.orbit.verify.WeightChange.relative(original, moved));
         VerifyReport report = null;
         if (!noVerify) {
             var spec0 = inputs.spec();
@@ -84,20 +96,5 @@ final class MoveOptions {
         out.flush();
         if (report != null && report.hasNonFinite()) return ExitCodes.NUMERIC;
         return ok ? ExitCodes.OK : ExitCodes.VERIFY_FAILED;
-    }
-
-    static double relativeWeightChange(Model a, Model b) {
-        double diff = 0;
-        double norm = 0;
-        for (var e : a.graph().parameters().entrySet()) {
-            NdArray x = e.getValue();
-            NdArray y = b.graph().parameter(e.getKey());
-            if (!x.dtype().isFloating() || y == null || x.size() != y.size()) continue;
-            for (long i = 0; i < x.size(); i++) {
-                diff += Math.abs(x.getAsDouble(i) - y.getAsDouble(i));
-                norm += Math.abs(x.getAsDouble(i));
-            }
-        }
-        return norm == 0 ? 0 : diff / norm;
     }
 }

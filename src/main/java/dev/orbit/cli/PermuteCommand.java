@@ -2,13 +2,7 @@ package dev.orbit.cli;
 
 import java.nio.file.Path;
 
-import dev.orbit.graph.Model;
-import dev.orbit.io.onnx.OnnxImporter;
-import dev.orbit.symmetry.GroupElement;
-import dev.orbit.symmetry.OrbitAction;
 import dev.orbit.symmetry.Sampling;
-import dev.orbit.symmetry.SpaceAnalyzer;
-import dev.orbit.symmetry.SymmetryAnalysis;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,12 +25,7 @@ final class PermuteCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() {
-        move.checkPaths(model);
-        Model m = OnnxImporter.read(model);
-        SymmetryAnalysis a = SpaceAnalyzer.analyze(m);
-        GroupElement g = Sampling.permutations(a, seed);
-        Model moved = OrbitAction.apply(m, a, g);
-        String what = String.format("permuted %s: %d permutation classes (seed %d)", model, g.permutations().size(), seed);
-        return move.finish(spec, what, m, moved, a, g);
+        return move.move(spec, model, a -> Sampling.permutations(a, seed), (a, g) ->
+                String.format("permuted %s: %d permutation classes (seed %d)", model, g.permutations().size(), seed));
     }
 }

@@ -2,13 +2,7 @@ package dev.orbit.cli;
 
 import java.nio.file.Path;
 
-import dev.orbit.graph.Model;
-import dev.orbit.io.onnx.OnnxImporter;
-import dev.orbit.symmetry.GroupElement;
-import dev.orbit.symmetry.OrbitAction;
 import dev.orbit.symmetry.Sampling;
-import dev.orbit.symmetry.SpaceAnalyzer;
-import dev.orbit.symmetry.SymmetryAnalysis;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -44,20 +38,15 @@ final class TeleportCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() {
-        move.checkPaths(model);
         Sampling.Cob cob;
         try {
             cob = new Sampling.Cob(kind, range, centre);
         } catch (IllegalArgumentException e) {
             throw new UserError(ExitCodes.USAGE, e.getMessage());
         }
-        Model m = OnnxImporter.read(model);
-        SymmetryAnalysis a = SpaceAnalyzer.analyze(m);
-        GroupElement g = permute ? Sampling.both(a, cob, seed) : Sampling.scales(a, cob, seed);
-        Model moved = OrbitAction.apply(m, a, g);
-        String what = String.format("teleported %s: %d of %d spaces scaled (%s, r = %s, seed %d)%s", model,
-                g.scales().size(), a.spaces().size(), kind.name().toLowerCase(), range, seed,
-                permute ? ", " + g.permutations().size() + " permutation classes permuted" : "");
-        return move.finish(spec, what, m, moved, a, g);
+        return move.move(spec, model, a -> permute ? Sampling.both(a, cob, seed) : Sampling.scales(a, cob, seed),
+                (a, g) -> String.format("teleported %s: %d of %d spaces scaled (%s, r = %s, seed %d)%s", model,
+                        g.scales().size(), a.spaces().size(), kind.name().toLowerCase(), range, seed,
+                        permute ? ", " + g.permutations().size() + " permutation classes permuted" : ""));
     }
 }

@@ -41,7 +41,7 @@ public final class TeleportTable {
                     Model moved = OrbitAction.apply(m, a, g);
                     double err = Math.max(OutputComparison.of("y", ref, run(moved, feeds)).maxRelError(),
                             OutputComparison.of("y", refFixture, run(moved, Map.of(m.graph().inputs().getFirst().name(), f.input()))).maxRelError());
-                    row.append(String.format(" %.1e / %.2f |", err, change(m, moved)));
+                    row.append(String.format(" %.1e / %.2f |", err, dev.orbit.verify.WeightChange.relative(m, moved)));
                 }
             }
             System.out.println(row);
@@ -53,20 +53,5 @@ public final class TeleportTable {
         try (OrtRunner r = new OrtRunner(m)) {
             return r.run(feeds).values().iterator().next();
         }
-    }
-
-    static double change(Model a, Model b) {
-        double diff = 0;
-        double norm = 0;
-        for (var e : a.graph().parameters().entrySet()) {
-            NdArray x = e.getValue();
-            NdArray y = b.graph().parameter(e.getKey());
-            if (!x.dtype().isFloating() || y == null) continue;
-            for (long i = 0; i < x.size(); i++) {
-                diff += Math.abs(x.getAsDouble(i) - y.getAsDouble(i));
-                norm += Math.abs(x.getAsDouble(i));
-            }
-        }
-        return diff / norm;
     }
 }

@@ -59,20 +59,4 @@ final class MoveCheck {
         }
         return worst;
     }
-
-    /** mean|V−W| / mean|W| over all floating parameters (the relative weight change). */
-    static double relativeWeightChange(Model a, Model b) {
-        double diff = 0;
-        double norm = 0;
-        for (var e : a.graph().parameters().entrySet()) {
-            NdArray x = e.getValue();
-            NdArray y = b.graph().parameter(e.getKey());
-            if (!x.dtype().isFloating() || y == null) continue;
-            for (long i = 0; i < x.size(); i++) {
-                diff += Math.abs(x.getAsDouble(i) - y.getAsDouble(i));
-                norm += Math.abs(x.getAsDouble(i));
-            }
-        }
-        return diff / norm;
-    }
 }
