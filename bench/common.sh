@@ -8,7 +8,7 @@ run_bench() {
     grep -E "ERROR|BUILD" "$log" >&2 || cat "$log" >&2; rm -f "$log"; echo "bench: build failed" >&2; exit 70
   fi
   rm -f "$log"
-  export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"  # see NativeSetup.java
+  orbit_native_env  # scripts/find-jdk.sh
   "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx8g -Xms2g -XX:+UseParallelGC \
     -cp "target/classes:target/test-classes:$(cat target/bench.classpath)" "$@"
 }

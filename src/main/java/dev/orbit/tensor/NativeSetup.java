@@ -6,12 +6,17 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.ValueLayout;
 
 /**
- * Process settings libtorch must see before its native libraries load. libtorch runs its own ops on OpenMP
- * threads and hands matrix products to OpenBLAS's thread pool; with OpenMP's default active waiting the idle
- * OpenMP threads spin on the cores OpenBLAS needs, and a batch-256 MLP forward runs ~3× slower on 2 cores
- * (measured: 14.9 ms vs 5.3 ms for two 256×1024 products). Passive waiting removes the contention. The
- * launcher, the tests and the benchmarks export OMP_WAIT_POLICY=PASSIVE; {@link #init()} sets it for
- * embedders that did not, provided it runs before the first libtorch call.
+ * Process settings libtorch must see before its native libraries load.
+ * <ul>
+ * <li>OMP_WAIT_POLICY=PASSIVE: libtorch runs its own ops on OpenMP threads and hands matrix products to
+ * OpenBLAS's thread pool; with OpenMP's default active waiting the idle OpenMP threads spin on the cores OpenBLAS
+ * needs, and a batch-256 MLP forward ran ~3× slower on 2 cores (14.9 ms vs 5.3 ms for two 256×1024 products).
+ * <li>OPENBLAS_THREAD_TIMEOUT=4: the OpenBLAS 0.3.31 bundled with JavaCPP lets its workers busy-spin after each
+ * call, taking a core from libtorch's pooling/convolution threads (a CNN training step: 81.6 ms → 43.2 ms).
+ * </ul>
+ * The launcher, the tests and the benchmarks export both (and glibc malloc settings that avoid per-step page
+ * faults, which must be set before the JVM starts); {@link #init()} sets the first two for embedders that did
+ * not, provided it runs before the first libtorch call.
  */
 public final class NativeSetup {
     private static volatile boolean done;
@@ -23,7 +28,6 @@ public final class NativeSetup {
         synchronized (NativeSetup.class) {
             if (done) return;
             done = true;
-            if (System.getenv("OMP_WAIT_POLICY") != null) return;
             try {
                 Linker linker = Linker.nativeLinker();
                 var setenv = linker.defaultLookup().find("setenv").orElse(null);
@@ -31,8 +35,10 @@ public final class NativeSetup {
                 var handle = linker.downcallHandle(setenv, FunctionDescriptor.of(ValueLayout.JAVA_INT,
                         ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
                 try (Arena arena = Arena.ofConfined()) {
-                    int rc = (int) handle.invokeExact(arena.allocateFrom("OMP_WAIT_POLICY"), arena.allocateFrom("PASSIVE"), 0);
-                    assert rc == 0;
+                    // overwrite = 0: a value the user exported wins
+                    int a = (int) handle.invokeExact(arena.allocateFrom("OMP_WAIT_POLICY"), arena.allocateFrom("PASSIVE"), 0);
+                    int b = (int) handle.invokeExact(arena.allocateFrom("OPENBLAS_THREAD_TIMEOUT"), arena.allocateFrom("4"), 0);
+                    assert a == 0 && b == 0;
                 }
             } catch (Throwable ignored) {
                 // best effort: without it libtorch still works, only slower on few cores
