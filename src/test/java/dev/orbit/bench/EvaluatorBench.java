@@ -22,8 +22,8 @@ import dev.orbit.verify.OrtRunner;
 
 /**
  * Orbit's evaluator against ONNX Runtime on one forward pass, same process, same model bytes, same input,
- * same thread count. Array in, array out on both sides. Rounds alternate the engines so drift in machine
- * load hits both; the median of each is reported. Usage: bench/evaluator-vs-ort.sh [threads] [rounds].
+ * same thread count. Array in, array out on both sides. Blocks of runs alternate the engines so drift in
+ * machine load hits both; the median of each is reported. Usage: bench/evaluator-vs-ort.sh [threads] [rounds].
  */
 public final class EvaluatorBench {
     public static void main(String[] args) {
@@ -41,20 +41,27 @@ public final class EvaluatorBench {
                 orbit.run(feeds);
                 ort.run(feeds);
             }
+            // Blocks of 10 runs per engine, alternating, first run of each block dropped: ONNX Runtime's intra-op
+            // threads spin after a run and OpenBLAS's workers may too, so run-by-run interleaving would let each
+            // engine's idle threads steal the cores of the next run of the other.
             double[] tOrbit = new double[rounds];
             double[] tOrt = new double[rounds];
-            for (int i = 0; i < rounds; i++) {
-                long a = System.nanoTime();
-                orbit.run(feeds);
-                long b = System.nanoTime();
-                ort.run(feeds);
-                long c = System.nanoTime();
-                tOrbit[i] = (b - a) / 1e6;
-                tOrt[i] = (c - b) / 1e6;
+            int block = 10;
+            for (int done = 0; done < rounds; done += block - 1) {
+                for (int k = 0; k < block; k++) {
+                    long a = System.nanoTime();
+                    orbit.run(feeds);
+                    if (k > 0 && done + k - 1 < rounds) tOrbit[done + k - 1] = (System.nanoTime() - a) / 1e6;
+                }
+                for (int k = 0; k < block; k++) {
+                    long a = System.nanoTime();
+                    ort.run(feeds);
+                    if (k > 0 && done + k - 1 < rounds) tOrt[done + k - 1] = (System.nanoTime() - a) / 1e6;
+                }
             }
             double mo = median(tOrbit);
             double mr = median(tOrt);
-            System.out.printf("forward pass, MLP %s, batch %d, %d threads, %d rounds (median)%n",
+            System.out.printf("forward pass, MLP %s, batch %d, %d threads, %d runs each in alternating blocks (median)%n",
                     Arrays.toString(widths), batch, threads, rounds);
             System.out.printf("  orbit evaluator (libtorch)  %8.3f ms%n", mo);
             System.out.printf("  onnxruntime %-16s %8.3f ms%n", ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion(), mr);
