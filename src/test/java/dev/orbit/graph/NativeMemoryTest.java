@@ -22,13 +22,11 @@ class NativeMemoryTest {
         NdArray x = dev.orbit.ops.OpCheck.randn(7, 64, 784);
         Map<String, NdArray> feeds = Map.of(m.graph().inputs().getFirst().name(), x);
         for (int i = 0; i < 2_000; i++) ev.run(feeds);
-        System.gc();
-        long before = dev.orbit.ResidentMemory.kb();
+        long before = dev.orbit.ResidentMemory.nativeKb();
         double checksum = 0;
         for (int i = 0; i < 10_000; i++) checksum += ev.run(feeds).values().iterator().next().getFloat(0);
-        System.gc();
-        long after = dev.orbit.ResidentMemory.kb();
-        System.out.printf("RSS before %d MB, after 10,000 evaluations %d MB (growth %+d KB), checksum %.3f%n",
+        long after = dev.orbit.ResidentMemory.nativeKb();
+        System.out.printf("native memory (RSS − heap) before %d MB, after 10,000 evaluations %d MB (growth %+d KB), checksum %.3f%n",
                 before / 1024, after / 1024, after - before, checksum);
         assertTrue(after - before < 32 * 1024, "resident memory grew by " + (after - before) / 1024 + " MB");
     }

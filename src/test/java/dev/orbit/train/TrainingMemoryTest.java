@@ -22,13 +22,11 @@ class TrainingMemoryTest {
              var opt = new Optimizer.Sgd(0.9, true, 1e-4)) {
             var warm = new Trainer.Config(2, 64, 0.01, new Schedule.Constant(), 1, new Loss.CrossEntropy(), true);
             Trainer.fit(model, opt, train, null, warm, null);
-            System.gc();
-            long before = ResidentMemory.kb();
+                long before = ResidentMemory.nativeKb();
             var run = new Trainer.Config(32, 64, 0.01, new Schedule.Constant(), 2, new Loss.CrossEntropy(), true);
             Trainer.fit(model, opt, train, null, run, null); // 32 epochs × 125 steps = 4,000 steps
-            System.gc();
-            long after = ResidentMemory.kb();
-            System.out.printf("training RSS before %d MB, after 4,000 steps %d MB (%+d KB)%n", before / 1024, after / 1024, after - before);
+                long after = ResidentMemory.nativeKb();
+            System.out.printf("training native memory (RSS − heap) before %d MB, after 4,000 steps %d MB (%+d KB)%n", before / 1024, after / 1024, after - before);
             assertTrue(after - before < 48 * 1024, "resident memory grew by " + (after - before) / 1024 + " MB");
         }
     }
