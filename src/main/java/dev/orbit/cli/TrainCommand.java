@@ -11,6 +11,7 @@ import dev.orbit.graph.build.NetworkBuilder;
 import dev.orbit.io.idx.MnistData;
 import dev.orbit.io.onnx.OnnxExporter;
 import dev.orbit.tensor.NdArray;
+import dev.orbit.train.Augmentation;
 import dev.orbit.train.Batches;
 import dev.orbit.train.EpochStats;
 import dev.orbit.train.Initializer;
@@ -59,6 +60,9 @@ final class TrainCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--init", defaultValue = "kaiming", description = "kaiming[:GAIN] (default), xavier[:GAIN], gaussian:SIGMA, default (PyTorch's), orthogonal[:GAIN].")
     String init;
 
+    @Option(names = "--augment", defaultValue = "shift:1", description = "Training-time augmentation: shift:MAX (random whole-pixel shifts up to MAX, default shift:1) or none.")
+    String augment;
+
     @Option(names = "--seed", defaultValue = "0", description = "Seed of initialisation and shuffling (default ${DEFAULT-VALUE}).")
     long seed;
 
@@ -84,6 +88,7 @@ final class TrainCommand implements java.util.concurrent.Callable<Integer> {
     public Integer call() {
         ArchSpec archSpec;
         Initializer initializer;
+        Augmentation augmentation;
         Optimizer opt;
         Trainer.Config config;
         try {
@@ -94,6 +99,7 @@ final class TrainCommand implements java.util.concurrent.Callable<Integer> {
                 case "adam" -> new Optimizer.Adam(0.9, 0.999, 1e-8, weightDecay);
                 default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer + "' (sgd, adam)");
             };
+            augmentation = Augmentation.parse(augment, 28, 28);
             config = new Trainer.Config(epochs, batch, lr, Schedule.parse(schedule, epochs), seed, new Loss.CrossEntropy(), quiet || json);
         } catch (IllegalArgumentException e) {
             throw new UserError(ExitCodes.USAGE, e.getMessage());
@@ -112,7 +118,7 @@ final class TrainCommand implements java.util.concurrent.Callable<Integer> {
         List<EpochStats> history;
         Model trained;
         try (TrainableModel model = new TrainableModel(initial);
-             Batches train = new Batches(reshape(trainData.images(), inputShape), trainData.labels());
+             Batches train = new Batches(reshape(trainData.images(), inputShape), trainData.labels(), augmentation);
              Batches test = new Batches(reshape(testData.images(), inputShape), testData.labels());
              opt) {
             history = Trainer.fit(model, opt, train, test, config, json || quiet ? null : (s, m, o) ->

@@ -13,14 +13,29 @@ import dev.orbit.tensor.NdArray;
  * mini-batches in a seeded random order per epoch. Owned here; {@link #close()} frees it.
  */
 public final class Batches implements AutoCloseable {
-    private final Tensor x;
+    private final NdArray original;
+    private final Augmentation augmentation;
+    private Tensor x;
     private final Tensor y;
     private final int n;
 
-    public Batches(NdArray features, long[] labels) {
+    public Batches(NdArray features, long[] labels) { this(features, labels, new Augmentation.None()); }
+
+    /** With an augmentation redrawn by {@link #prepareEpoch} at the start of every epoch. */
+    public Batches(NdArray features, long[] labels, Augmentation augmentation) {
+        this.original = features;
+        this.augmentation = augmentation;
         this.x = features.toTorch();
         this.y = NdArray.ofLongs(labels, labels.length).toTorch();
         this.n = labels.length;
+    }
+
+    /** Draws this epoch's augmented features (seeded by (seed, epoch)); nothing to do without augmentation. */
+    public void prepareEpoch(long seed, int epoch) {
+        if (augmentation instanceof Augmentation.None) return;
+        NdArray a = augmentation.apply(original, new SplittableRandom(seed * 7_919L + epoch + 1));
+        x.close();
+        x = a.toTorch();
     }
 
     public static Batches of(MnistData data) { return new Batches(data.images(), data.labels()); }

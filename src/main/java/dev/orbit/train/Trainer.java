@@ -45,6 +45,7 @@ public final class Trainer {
         List<EpochStats> history = new ArrayList<>();
         for (int epoch = 0; epoch < c.epochs(); epoch++) {
             double lr = c.schedule().lr(c.lr(), epoch);
+            train.prepareEpoch(c.seed(), epoch);
             long[] order = train.order(c.seed(), epoch);
             int steps = (train.size() + c.batchSize() - 1) / c.batchSize();
             double lossSum = 0;
