@@ -1,0 +1,76 @@
+package dev.orbit.report;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler;
+
+/** Charts rendered by XChart as SVG text, to be inlined in a self-contained HTML report. */
+public final class Charts {
+    static {
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    private Charts() {}
+
+    /** A histogram of {@code values} with {@code bins} equal-width bins between their min and max. */
+    public static String histogram(String title, String xLabel, double[] values, int bins) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (double v : values) {
+            if (!Double.isFinite(v)) continue;
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+        }
+        if (!(lo <= hi)) {
+            lo = 0;
+            hi = 1;
+        }
+        if (lo == hi) {
+            lo -= 0.5;
+            hi += 0.5;
+        }
+        double width = (hi - lo) / bins;
+        double[] counts = new double[bins];
+        for (double v : values) {
+            if (!Double.isFinite(v)) continue;
+            counts[Math.min(bins - 1, (int) ((v - lo) / width))]++;
+        }
+        List<String> centres = new ArrayList<>();
+        List<Double> ys = new ArrayList<>();
+        for (int b = 0; b < bins; b++) {
+            centres.add(String.format("%.3g", lo + (b + 0.5) * width));
+            ys.add(counts[b]);
+        }
+        CategoryChart chart = new CategoryChartBuilder().width(640).height(360).title(title).xAxisTitle(xLabel)
+                .yAxisTitle("count").build();
+        chart.getStyler().setLegendVisible(false);
+        chart.getStyler().setAvailableSpaceFill(0.98);
+        chart.getStyler().setXAxisLabelRotation(60);
+        chart.getStyler().setChartTitleBoxVisible(false);
+        chart.getStyler().setPlotGridVerticalLinesVisible(false);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.addSeries("count", centres, ys);
+        return svg(chart);
+    }
+
+    public static String svg(Chart<?, ?> chart) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            VectorGraphicsEncoder.saveVectorGraphic(chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+            String s = out.toString(StandardCharsets.UTF_8);
+            int start = s.indexOf("<svg");
+            return start >= 0 ? s.substring(start) : s; // drop the XML prolog and doctype: the SVG sits inside HTML
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

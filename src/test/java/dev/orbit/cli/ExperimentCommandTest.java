@@ -1,0 +1,40 @@
+package dev.orbit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+class ExperimentCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void levelCurvesQuickKeepsTheLossAndWritesAReportWithCharts() throws Exception {
+        var r = CliRun.of("experiment", "level-curves", "--quick", "-o", tmp.toString());
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err() + r.out());
+        var json = new ObjectMapper().readTree(tmp.resolve("result.json").toFile());
+        assertEquals(10, json.get("moves").size());
+        assertTrue(json.get("mean_weight_change").asDouble() > 0.5, "r = 0.9 inter moves the weights far");
+        assertTrue(json.get("max_delta_loss").asDouble() < 1e-5, "the loss stays on its level curve: " + json.get("max_delta_loss"));
+        assertEquals(0.0, json.get("max_delta_accuracy").asDouble());
+        String html = Files.readString(tmp.resolve("report.html"));
+        assertEquals(3, html.split("<svg", -1).length - 1, "three inline SVG charts");
+        assertTrue(html.contains("What the paper claims") && html.contains("What Orbit measured"));
+        assertTrue(Files.readString(tmp.resolve("index.html")).contains("report.html"));
+        assertTrue(Files.getPosixFilePermissions(tmp.resolve("report.html")).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ));
+    }
+
+    @Test
+    void badArguments() {
+        assertEquals(ExitCodes.USAGE, CliRun.of("experiment", "level-curves", "--teleports", "0", "-o", tmp.toString()).exitCode());
+        assertEquals(ExitCodes.USAGE, CliRun.of("experiment", "level-curves", "--sampling", "INTRA", "--cob-range", "1.2",
+                "-o", tmp.toString()).exitCode());
+    }
+}
