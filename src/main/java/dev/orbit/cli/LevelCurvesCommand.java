@@ -1,13 +1,11 @@
 package dev.orbit.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import dev.orbit.graph.Model;
-import dev.orbit.io.AtomicFiles;
 import dev.orbit.io.idx.MnistData;
 import dev.orbit.io.onnx.OnnxImporter;
 import dev.orbit.landscape.LevelCurves;
@@ -56,11 +54,7 @@ final class LevelCurvesCommand implements java.util.concurrent.Callable<Integer>
         } catch (IllegalArgumentException e) {
             throw new UserError(ExitCodes.USAGE, e.getMessage());
         }
-        try {
-            Files.createDirectories(output);
-        } catch (IOException e) {
-            throw new AtomicFiles.OutputException("cannot create output folder '" + output + "': " + e.getMessage());
-        }
+        ExperimentOutput.prepare(output);
         Model m = model == null ? DemoCommand.bundledModel() : OnnxImporter.read(model);
         String label = model == null ? "bundled mnist_mlp.onnx" : model.toString();
         var config = new LevelCurves.Config(quick ? 10 : teleports, kind, range, seed, quick ? 500 : 2000);
@@ -69,9 +63,7 @@ final class LevelCurvesCommand implements java.util.concurrent.Callable<Integer>
                 .setStyle(ProgressBarStyle.ASCII).build()) {
             r = LevelCurves.run(label, m, MnistData.bundled(MnistData.Split.TEST), config, done -> bar.stepTo(done));
         }
-        AtomicFiles.writeString(output.resolve("result.json"), Json.write(r) + "\n");
-        report(r).write(output.resolve("report.html"));
-        new HtmlReport("Orbit experiments").link("report.html", "level-curves: teleportation keeps the loss").write(output.resolve("index.html"));
+        ExperimentOutput.write(output, "level-curves", "teleportation keeps the loss", r, report(r));
         var out = spec.commandLine().getOut();
         out.printf("%d teleports (%s, r = %s) of %s on %d test digits%n", config.teleports(), kind.name().toLowerCase(), range,
                 label, config.testSamples());

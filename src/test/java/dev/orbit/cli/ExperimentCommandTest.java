@@ -32,6 +32,26 @@ class ExperimentCommandTest {
     }
 
     @Test
+    void microTeleportsAreFarCloserToOrthogonalThanRandomDirections() throws Exception {
+        var r = CliRun.of("experiment", "micro-teleport", "--quick", "-o", tmp.toString());
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err() + r.out());
+        var json = new ObjectMapper().readTree(tmp.resolve("result.json").toFile());
+        assertEquals(4, json.get("cases").size(), "MNIST and random data, batch 8 and 64");
+        for (var c : json.get("cases")) {
+            double micro = meanDeviation(c.get("micro_vs_gradient"));
+            double control = meanDeviation(c.get("gradient_vs_random"));
+            assertTrue(micro < control / 10, c.get("data") + " batch " + c.get("batch") + ": micro " + micro + "°, control " + control + "°");
+        }
+        assertEquals(8, Files.readString(tmp.resolve("report.html")).split("<svg", -1).length - 1);
+    }
+
+    private static double meanDeviation(com.fasterxml.jackson.databind.JsonNode angles) {
+        double s = 0;
+        for (var a : angles) s += Math.abs(a.asDouble() - 90);
+        return s / angles.size();
+    }
+
+    @Test
     void badArguments() {
         assertEquals(ExitCodes.USAGE, CliRun.of("experiment", "level-curves", "--teleports", "0", "-o", tmp.toString()).exitCode());
         assertEquals(ExitCodes.USAGE, CliRun.of("experiment", "level-curves", "--sampling", "INTRA", "--cob-range", "1.2",
