@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Tensor;
 
 import dev.orbit.graph.Model;
 import dev.orbit.io.idx.MnistData;
@@ -17,8 +15,6 @@ import dev.orbit.symmetry.SpaceAnalyzer;
 import dev.orbit.symmetry.SymmetryAnalysis;
 import dev.orbit.tensor.NdArray;
 import dev.orbit.train.Batches;
-import dev.orbit.train.Gradients;
-import dev.orbit.train.Loss;
 import dev.orbit.train.TrainableModel;
 
 /**
@@ -63,7 +59,7 @@ public final class MicroTeleport {
         int done = 0;
         long dimension = 0;
         try (TrainableModel tm = new TrainableModel(model)) {
-            double[] base = flatten(tm.snapshot(), tm.parameters().keySet());
+            double[] base = WeightVectors.flatten(tm.snapshot(), tm.parameters().keySet());
             dimension = base.length;
             for (var e : data.entrySet()) {
                 for (int batch : c.batchSizes()) {
@@ -71,7 +67,7 @@ public final class MicroTeleport {
                     double[] mg = new double[t], gr = new double[t], mr = new double[t], rr = new double[t];
                     for (int i = 0; i < t; i++) {
                         var g = Sampling.scales(a, new Sampling.Cob(Sampling.Kind.INTRA, c.range(), 0), rng.nextLong());
-                        double[] micro = subtract(flatten(OrbitAction.apply(model, a, g), tm.parameters().keySet()), base);
+                        double[] micro = subtract(WeightVectors.flatten(OrbitAction.apply(model, a, g), tm.parameters().keySet()), base);
                         double[] grad = gradient(tm, e.getValue(), batch, rng);
                         double[] r1 = randomDirection(base.length, rng);
                         double[] r2 = randomDirection(base.length, rng);
@@ -93,38 +89,7 @@ public final class MicroTeleport {
     private static double[] gradient(TrainableModel tm, Batches data, int batch, SplittableRandom rng) {
         long[] idx = new long[batch];
         for (int i = 0; i < batch; i++) idx[i] = rng.nextInt(data.size());
-        try (PointerScope scope = new PointerScope()) {
-            Tensor[] xy = data.batch(idx, 0, batch);
-            Tensor loss = new Loss.CrossEntropy().compute(tm.forwardOne(xy[0], false), xy[1]);
-            List<Tensor> g = Gradients.grad(loss, tm.parameterList(), false);
-            List<double[]> parts = new ArrayList<>();
-            int total = 0;
-            for (Tensor gi : g) {
-                double[] v = NdArray.fromTorch(gi).toDoubleArray();
-                parts.add(v);
-                total += v.length;
-            }
-            double[] out = new double[total];
-            int pos = 0;
-            for (double[] p : parts) {
-                System.arraycopy(p, 0, out, pos, p.length);
-                pos += p.length;
-            }
-            return out;
-        }
-    }
-
-    private static double[] flatten(Model m, java.util.Collection<String> names) {
-        int total = 0;
-        for (String n : names) total += (int) m.graph().parameter(n).size();
-        double[] out = new double[total];
-        int pos = 0;
-        for (String n : names) {
-            double[] v = m.graph().parameter(n).toDoubleArray();
-            System.arraycopy(v, 0, out, pos, v.length);
-            pos += v.length;
-        }
-        return out;
+        return WeightVectors.gradient(tm, data, idx);
     }
 
     private static double[] subtract(double[] a, double[] b) {

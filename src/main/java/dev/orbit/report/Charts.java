@@ -62,6 +62,16 @@ public final class Charts {
         return svg(chart);
     }
 
+    /** A curve of means with ±std error bars. */
+    public static String lineWithSpread(String title, String xLabel, String yLabel, double[] x, double[] mean, double[] std) {
+        org.knowm.xchart.XYChart chart = new org.knowm.xchart.XYChartBuilder().width(640).height(360).title(title)
+                .xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        chart.getStyler().setLegendVisible(false);
+        chart.getStyler().setChartTitleBoxVisible(false);
+        chart.addSeries("mean ± std", x, mean, std);
+        return svg(chart);
+    }
+
     public static String svg(Chart<?, ?> chart) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -52,6 +52,17 @@ class ExperimentCommandTest {
     }
 
     @Test
+    void gradientChangeGrowsWithTheCobRange() throws Exception {
+        var r = CliRun.of("experiment", "gradient-scaling", "--quick", "-o", tmp.toString());
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err() + r.out());
+        var curve = new ObjectMapper().readTree(tmp.resolve("result.json").toFile()).get("curve");
+        assertEquals(4, curve.size());
+        assertTrue(curve.get(3).get("mean").asDouble() > 10 * curve.get(0).get("mean").asDouble(),
+                "r = 0.9 changes the gradient far more than r = 0.01: " + curve);
+        assertTrue(Files.readString(tmp.resolve("report.html")).contains("<svg"));
+    }
+
+    @Test
     void badArguments() {
         assertEquals(ExitCodes.USAGE, CliRun.of("experiment", "level-curves", "--teleports", "0", "-o", tmp.toString()).exitCode());
         assertEquals(ExitCodes.USAGE, CliRun.of("experiment", "level-curves", "--sampling", "INTRA", "--cob-range", "1.2",
