@@ -72,6 +72,16 @@ public final class Charts {
         return svg(chart);
     }
 
+    /** Several named curves over the same x values. */
+    public static String lines(String title, String xLabel, String yLabel, double[] x, java.util.Map<String, double[]> series) {
+        org.knowm.xchart.XYChart chart = new org.knowm.xchart.XYChartBuilder().width(640).height(360).title(title)
+                .xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        chart.getStyler().setChartTitleBoxVisible(false);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        series.forEach((name, y) -> chart.addSeries(name, x, y));
+        return svg(chart);
+    }
+
     public static String svg(Chart<?, ?> chart) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -63,6 +63,19 @@ class ExperimentCommandTest {
     }
 
     @Test
+    void flatnessInterpolatesBetweenMinimaWhoseEndsTeleportationKeeps() throws Exception {
+        var r = CliRun.of("experiment", "flatness", "--quick", "-o", tmp.toString());
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err() + r.out());
+        var curves = new ObjectMapper().readTree(tmp.resolve("result.json").toFile()).get("curves");
+        assertEquals(4, curves.size(), "original line plus r = 0.1, 0.5, 0.9");
+        double end0 = curves.get(0).get("loss").get(0).asDouble();
+        for (var c : curves) {
+            assertEquals(end0, c.get("loss").get(0).asDouble(), 1e-4, "teleporting keeps the end point's loss");
+        }
+        assertEquals(2, Files.readString(tmp.resolve("report.html")).split("<svg", -1).length - 1);
+    }
+
+    @Test
     void badArguments() {
         assertEquals(ExitCodes.USAGE, CliRun.of("experiment", "level-curves", "--teleports", "0", "-o", tmp.toString()).exitCode());
         assertEquals(ExitCodes.USAGE, CliRun.of("experiment", "level-curves", "--sampling", "INTRA", "--cob-range", "1.2",
