@@ -76,6 +76,43 @@ class ExperimentCommandTest {
     }
 
     @Test
+    void teleportTrainingRunsThreeArmsPerSetting() throws Exception {
+        var r = CliRun.of("experiment", "teleport-training", "--quick", "-o", tmp.toString());
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err() + r.out());
+        var results = new ObjectMapper().readTree(tmp.resolve("result.json").toFile()).get("results");
+        assertEquals(2, results.size());
+        for (var s : results) {
+            assertEquals(3, s.get("arms").size(), "plain, teleported, pseudo-teleported");
+            for (var arm : s.get("arms")) {
+                for (var row : arm.get("accuracy")) assertTrue(row.get(row.size() - 1).asDouble() > 0.3, "every arm learns: " + arm);
+            }
+        }
+        assertEquals(2, Files.readString(tmp.resolve("report.html")).split("<svg", -1).length - 1);
+        assertEquals(ExitCodes.USAGE, CliRun.of("experiment", "teleport-training", "--at-epoch", "9", "--epochs", "8",
+                "-o", tmp.toString()).exitCode());
+    }
+
+    @Test
+    void pseudoTeleportHasTheTeleportsL1SizeButNotItsFunction() {
+        var m = dev.orbit.graph.build.NetworkBuilder.build(dev.orbit.graph.build.ArchSpec.parse("mlp:784-32-10:relu"),
+                dev.orbit.train.Initializer.parse("kaiming"), 1);
+        var a = dev.orbit.symmetry.SpaceAnalyzer.analyze(m);
+        var g = dev.orbit.symmetry.Sampling.scales(a, new dev.orbit.symmetry.Sampling.Cob(dev.orbit.symmetry.Sampling.Kind.INTER, 0.9, 0), 5);
+        var real = dev.orbit.landscape.TeleportTraining.move(m, a, g, dev.orbit.landscape.TeleportTraining.Arm.TELEPORT, 0);
+        var pseudo = dev.orbit.landscape.TeleportTraining.move(m, a, g, dev.orbit.landscape.TeleportTraining.Arm.PSEUDO, 0);
+        for (var e : m.graph().parameters().entrySet()) {
+            double l1Real = 0;
+            double l1Pseudo = 0;
+            for (long i = 0; i < e.getValue().size(); i++) {
+                l1Real += Math.abs(real.graph().parameter(e.getKey()).getAsDouble(i) - e.getValue().getAsDouble(i));
+                l1Pseudo += Math.abs(pseudo.graph().parameter(e.getKey()).getAsDouble(i) - e.getValue().getAsDouble(i));
+            }
+            assertEquals(l1Real, l1Pseudo, 1e-3 * Math.max(1, l1Real), e.getKey());
+        }
+        assertEquals(m.graph().nodes().size(), pseudo.graph().nodes().size(), "a pseudo-teleport rewrites no activation");
+    }
+
+    @Test
     void badArguments() {
         assertEquals(ExitCodes.USAGE, CliRun.of("experiment", "level-curves", "--teleports", "0", "-o", tmp.toString()).exitCode());
         assertEquals(ExitCodes.USAGE, CliRun.of("experiment", "level-curves", "--sampling", "INTRA", "--cob-range", "1.2",
