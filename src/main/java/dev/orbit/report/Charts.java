@@ -68,6 +68,7 @@ public final class Charts {
                 .xAxisTitle(xLabel).yAxisTitle(yLabel).build();
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setChartTitleBoxVisible(false);
+        chart.getStyler().setXAxisDecimalPattern("0.00");
         chart.addSeries("mean ± std", x, mean, std);
         return svg(chart);
     }
@@ -78,6 +79,7 @@ public final class Charts {
                 .xAxisTitle(xLabel).yAxisTitle(yLabel).build();
         chart.getStyler().setChartTitleBoxVisible(false);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setXAxisDecimalPattern("0.##");
         series.forEach((name, y) -> chart.addSeries(name, x, y));
         return svg(chart);
     }

@@ -1,0 +1,73 @@
+package dev.orbit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The experiment reports as a person sees them: Debian's Chromium renders each quick report headless; the
+ * rendered DOM must hold every chart, and the screenshot (kept in target/report-screenshots/) must show them —
+ * XChart draws its bars and lines in saturated colours, so a drawn chart means hundreds to thousands of such pixels (an empty one: none).
+ * .ci/run installs Chromium; on a machine without it the test is skipped, not passed.
+ */
+class ReportBrowserTest {
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"level-curves", "micro-teleport", "gradient-scaling", "flatness", "teleport-training"})
+    void reportRendersWithItsCharts(String experiment) throws Exception {
+        assumeTrue(Files.isExecutable(CHROMIUM), "Chromium is not installed (.ci/run installs it)");
+        var r = CliRun.of("experiment", experiment, "--quick", "-o", tmp.toString());
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
+        Path report = tmp.resolve("report.html");
+        int expectedCharts = Files.readString(report).split("<svg", -1).length - 1;
+        assertTrue(expectedCharts > 0);
+
+        String dom = run(List.of("--dump-dom", report.toUri().toString()));
+        assertEquals(expectedCharts, dom.split("<svg", -1).length - 1, "every chart is in the rendered page");
+
+        Path shots = Path.of("target", "report-screenshots");
+        Files.createDirectories(shots);
+        Path png = shots.resolve(experiment + ".png").toAbsolutePath();
+        run(List.of("--window-size=1000,4000", "--screenshot=" + png, report.toUri().toString()));
+        BufferedImage image = ImageIO.read(png.toFile());
+        long coloured = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                int rgb = image.getRGB(x, y);
+                int red = (rgb >> 16) & 0xff, green = (rgb >> 8) & 0xff, blue = rgb & 0xff;
+                int max = Math.max(red, Math.max(green, blue));
+                int min = Math.min(red, Math.min(green, blue));
+                if (max - min > 120) coloured++; // saturated: chart ink, not text, grid or background
+            }
+        }
+        assertTrue(coloured > 500L * Math.min(expectedCharts, 3), experiment + ": only " + coloured + " chart pixels in " + png);
+    }
+
+    private String run(List<String> args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--hide-scrollbars", "--user-data-dir=" + tmp.resolve("profile")));
+        cmd.addAll(args);
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "chromium did not finish");
+        assertEquals(0, p.exitValue(), "chromium failed");
+        return out;
+    }
+}
