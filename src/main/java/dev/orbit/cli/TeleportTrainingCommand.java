@@ -59,7 +59,7 @@ final class TeleportTrainingCommand implements java.util.concurrent.Callable<Int
         var grid = quick ? List.of(new TeleportTraining.Setting("relu", "kaiming", 0.01, 0.9),
                 new TeleportTraining.Setting("tanh", "kaiming", 0.01, 0)) : TeleportTraining.defaultGrid();
         var c = new TeleportTraining.Config(hidden, grid, quick ? 2 : seeds, quick ? 2 : epochs, 64, 0.9,
-                quick ? 0 : atEpoch, quick ? 1000 : 8000, target);
+                quick ? Math.min(atEpoch, 1) : atEpoch, quick ? 1000 : 8000, target);
         TeleportTraining.Result r;
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("runs").setInitialMax((long) grid.size() * 3 * c.seeds())
                 .setStyle(ProgressBarStyle.ASCII).build()) {
@@ -85,6 +85,10 @@ final class TeleportTrainingCommand implements java.util.concurrent.Callable<Int
         double[] fin = java.util.Arrays.stream(a.accuracy()).mapToDouble(row -> row[row.length - 1]).toArray();
         String epochsPart = e.length == 0 ? "not reached" : String.format("%.1f ± %.1f (n=%d)", mean(e), std(e), e.length);
         return String.format("%s, final %.4f ± %.4f", epochsPart, mean(fin), std(fin));
+    }
+
+    private static double finalMean(TeleportTraining.ArmResult a) {
+        return mean(java.util.Arrays.stream(a.accuracy()).mapToDouble(row -> row[row.length - 1]).toArray());
     }
 
     static double mean(double[] v) {
@@ -127,6 +131,22 @@ final class TeleportTrainingCommand implements java.util.concurrent.Callable<Int
         h.table(List.of("setting", "plain", "teleported", "pseudo-teleported"), rows);
         h.paragraph(String.format("Cells: epochs to reach %.0f%% test accuracy (mean ± std over the seeds that reached it, n of %d), "
                 + "and the final test accuracy (mean ± std).", 100 * c.target(), c.seeds()));
+        for (boolean momentum : new boolean[] {false, true}) {
+            int n = 0, beatsPlain = 0, beatsPseudo = 0;
+            for (var s : r.results()) {
+                if ((s.setting().momentum() > 0) != momentum) continue;
+                n++;
+                double plain = finalMean(s.arms().get(0)), tele = finalMean(s.arms().get(1)), pseudo = finalMean(s.arms().get(2));
+                if (tele > plain) beatsPlain++;
+                if (tele > pseudo) beatsPseudo++;
+            }
+            if (n == 0) continue;
+            h.paragraph(String.format("%s: the teleported arm ends above the plain arm in %d of %d settings and above the "
+                            + "pseudo-teleported control in %d of %d. %s", momentum ? "SGD with momentum" : "Plain SGD", beatsPlain, n,
+                    beatsPseudo, n, beatsPseudo * 2 > n ? "Agreement with the paper: the gain is more than the size of the move."
+                            : "Where the control does as well, the gain comes from the size of the move rather than from the "
+                            + "symmetry; this disagrees with the paper's claim for these settings."));
+        }
         double[] epochsAxis = new double[c.epochs()];
         for (int i = 0; i < epochsAxis.length; i++) epochsAxis[i] = i + 1;
         for (var s : r.results()) {

@@ -90,6 +90,13 @@ class ExperimentCommandTest {
         assertEquals(2, Files.readString(tmp.resolve("report.html")).split("<svg", -1).length - 1);
         assertEquals(ExitCodes.USAGE, CliRun.of("experiment", "teleport-training", "--at-epoch", "9", "--epochs", "8",
                 "-o", tmp.toString()).exitCode());
+        // mid-training teleport: the teleported arm keeps its accuracy through the move (momentum moved with it)
+        Path mid = tmp.resolve("mid");
+        var m = CliRun.of("experiment", "teleport-training", "--quick", "--at-epoch", "1", "-o", mid.toString());
+        assertEquals(ExitCodes.OK, m.exitCode(), m.err() + m.out());
+        assertTrue(m.out().contains("after epoch 1"), m.out());
+        var arms = new ObjectMapper().readTree(mid.resolve("result.json").toFile()).get("results").get(0).get("arms");
+        for (var row : arms.get(1).get("accuracy")) assertTrue(row.get(1).asDouble() > 0.5, "teleported mid-training run still learns: " + row);
     }
 
     @Test
