@@ -19,6 +19,11 @@ final class ExperimentOutput {
         }
     }
 
+    /** The line a command prints after writing. */
+    static String wrote(Path dir) {
+        return "wrote " + dir.resolve("result.json") + ", " + dir.resolve("report.html") + ", " + dir.resolve("index.html");
+    }
+
     static void write(Path dir, String name, String summary, Object result, HtmlReport report) {
         AtomicFiles.writeString(dir.resolve("result.json"), Json.write(result) + "\n");
         report.write(dir.resolve("report.html"));

@@ -11,11 +11,13 @@ import dev.orbit.landscape.Flatness;
 import dev.orbit.report.Charts;
 import dev.orbit.report.HtmlReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "flatness", mixinStandardHelpOptions = true,
         description = {"Train two MLPs with batch 8 and batch 1024, then measure loss and accuracy along the straight",
-                "line between them, before and after teleporting both (intra-landscape, r ∈ {0.1, 0.5, 0.9})."})
+                "line between them, before and after teleporting both (intra-landscape, r ∈ {0.1, 0.5, 0.9}).",
+                "With --quick: 1,000 training digits, 5 points."})
 final class FlatnessCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--arch", defaultValue = "mlp:784-128-10:relu", description = "Architecture (default ${DEFAULT-VALUE}).")
     String arch;
@@ -26,11 +28,8 @@ final class FlatnessCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--quick", description = "A seconds-long run for tests: 1,000 training digits, 5 points.")
-    boolean quick;
-
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Folder for result.json and report.html.")
-    Path output;
+    @Mixin
+    ExperimentOptions experiment;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -43,14 +42,14 @@ final class FlatnessCommand implements java.util.concurrent.Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(ExitCodes.USAGE, e.getMessage());
         }
-        ExperimentOutput.prepare(output);
-        var c = new Flatness.Config(arch, quick ? 1000 : 8000, quick ? 1 : 3, quick ? 5 : 30, new double[] {0.1, 0.5, 0.9},
-                quick ? 5 : points, seed);
+        ExperimentOutput.prepare(experiment.output);
+        var c = new Flatness.Config(arch, experiment.quick ? 1000 : 8000, experiment.quick ? 1 : 3, experiment.quick ? 5 : 30, new double[] {0.1, 0.5, 0.9},
+                experiment.quick ? 5 : points, seed);
         var out = spec.commandLine().getOut();
         out.println("training " + arch + " with batch 8 and with batch 1024 ...");
         out.flush();
         Flatness.Result r = Flatness.run(MnistData.bundled(MnistData.Split.TRAIN), MnistData.bundled(MnistData.Split.TEST), c);
-        ExperimentOutput.write(output, "flatness", "loss along the line between small- and large-batch minima", r, report(r));
+        ExperimentOutput.write(experiment.output, "flatness", "loss along the line between small- and large-batch minima", r, report(r));
         out.printf("test accuracy: batch 8 model %.4f, batch 1024 model %.4f%n", r.smallAccuracy(), r.largeAccuracy());
         for (var curve : r.curves()) {
             double peak = 0;
@@ -58,7 +57,7 @@ final class FlatnessCommand implements java.util.concurrent.Callable<Integer> {
             out.printf("  %-22s loss at the ends %.4f / %.4f, highest on the line %.4f%n", curve.label(), curve.loss()[0],
                     curve.loss()[curve.loss().length - 1], peak);
         }
-        out.println("wrote " + output.resolve("result.json") + ", " + output.resolve("report.html"));
+        out.println(ExperimentOutput.wrote(experiment.output));
         out.flush();
         return ExitCodes.OK;
     }

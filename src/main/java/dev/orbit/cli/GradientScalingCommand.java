@@ -7,23 +7,19 @@ import java.util.List;
 
 import dev.orbit.graph.Model;
 import dev.orbit.io.idx.MnistData;
-import dev.orbit.io.onnx.OnnxImporter;
 import dev.orbit.landscape.GradientScaling;
 import dev.orbit.report.Charts;
 import dev.orbit.report.HtmlReport;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "gradient-scaling", mixinStandardHelpOptions = true,
         description = {"Normalised gradient difference |‖∇V‖/‖V‖ − ‖∇W‖/‖W‖| after intra-landscape teleports, for CoB ranges",
-                "from 0.01 to 0.9: how much teleportation changes the landscape, as a function of the range."})
+                "from 0.01 to 0.9: how much teleportation changes the landscape, as a function of the range.",
+                "With --quick: 4 ranges × 3 teleports."})
 final class GradientScalingCommand implements java.util.concurrent.Callable<Integer> {
-    @Option(names = "--model", paramLabel = "MODEL", description = "A trained MNIST classifier (default: the bundled one).")
-    Path model;
-
     @Option(names = "--ranges", defaultValue = "15", description = "Number of ranges between 0.01 and 0.9 (default ${DEFAULT-VALUE}).")
     int ranges;
 
@@ -36,11 +32,11 @@ final class GradientScalingCommand implements java.util.concurrent.Callable<Inte
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--quick", description = "A seconds-long run for tests: 4 ranges × 3 teleports.")
-    boolean quick;
+    @Mixin
+    ExperimentOptions experiment;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Folder for result.json and report.html.")
-    Path output;
+    @Mixin
+    ExperimentOptions.ModelChoice modelChoice;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -48,20 +44,19 @@ final class GradientScalingCommand implements java.util.concurrent.Callable<Inte
     @Override
     public Integer call() throws IOException {
         if (ranges < 2 || teleports <= 0 || batch <= 0) throw new UserError(ExitCodes.USAGE, "--ranges ≥ 2, --teleports and --batch > 0");
-        ExperimentOutput.prepare(output);
-        Model m = model == null ? DemoCommand.bundledModel() : OnnxImporter.read(model);
-        String label = model == null ? "bundled mnist_mlp.onnx" : model.toString();
-        var config = new GradientScaling.Config(GradientScaling.paperRanges(quick ? 4 : ranges), quick ? 3 : teleports, batch, seed);
+        ExperimentOutput.prepare(experiment.output);
+        Model m = modelChoice.load();
+        String label = modelChoice.label();
+        var config = new GradientScaling.Config(GradientScaling.paperRanges(experiment.quick ? 4 : ranges), experiment.quick ? 3 : teleports, batch, seed);
         GradientScaling.Result r;
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("teleports")
-                .setInitialMax((long) config.ranges().length * config.teleportsPerRange()).setStyle(ProgressBarStyle.ASCII).build()) {
+        try (ProgressBar bar = ExperimentOptions.progress("teleports", (long) config.ranges().length * config.teleportsPerRange())) {
             r = GradientScaling.run(label, m, MnistData.bundled(MnistData.Split.TEST), config, bar::stepTo);
         }
-        ExperimentOutput.write(output, "gradient-scaling", "the gradient changes more with larger CoB ranges", r, report(r));
+        ExperimentOutput.write(experiment.output, "gradient-scaling", "the gradient changes more with larger CoB ranges", r, report(r));
         var out = spec.commandLine().getOut();
         out.printf("normalised gradient ‖∇W‖/‖W‖ = %.4e before teleporting (%s, batch %d)%n", r.baseline(), label, batch);
         for (var p : r.curve()) out.printf("  r = %.3f: |Δ| = %.4e ± %.1e%n", p.range(), p.mean(), p.std());
-        out.println("wrote " + output.resolve("result.json") + ", " + output.resolve("report.html"));
+        out.println(ExperimentOutput.wrote(experiment.output));
         out.flush();
         return ExitCodes.OK;
     }

@@ -7,24 +7,20 @@ import java.util.List;
 
 import dev.orbit.graph.Model;
 import dev.orbit.io.idx.MnistData;
-import dev.orbit.io.onnx.OnnxImporter;
 import dev.orbit.landscape.LevelCurves;
 import dev.orbit.report.Charts;
 import dev.orbit.report.HtmlReport;
 import dev.orbit.symmetry.Sampling;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "level-curves", mixinStandardHelpOptions = true,
         description = {"Teleport a trained model many times (inter-landscape, r = 0.9 by default) and measure how far",
-                "the weights move and how much test loss and accuracy change: teleportation walks a level curve."})
+                "the weights move and how much test loss and accuracy change: teleportation walks a level curve.",
+                "With --quick: 10 teleports on 500 test digits."})
 final class LevelCurvesCommand implements java.util.concurrent.Callable<Integer> {
-    @Option(names = "--model", paramLabel = "MODEL", description = "A trained MNIST classifier (default: the bundled one).")
-    Path model;
-
     @Option(names = "--teleports", defaultValue = "100", description = "Number of teleports (default ${DEFAULT-VALUE}).")
     int teleports;
 
@@ -37,11 +33,11 @@ final class LevelCurvesCommand implements java.util.concurrent.Callable<Integer>
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--quick", description = "A seconds-long run for tests: 10 teleports on 500 test digits.")
-    boolean quick;
+    @Mixin
+    ExperimentOptions experiment;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Folder for result.json and report.html.")
-    Path output;
+    @Mixin
+    ExperimentOptions.ModelChoice modelChoice;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -54,23 +50,22 @@ final class LevelCurvesCommand implements java.util.concurrent.Callable<Integer>
         } catch (IllegalArgumentException e) {
             throw new UserError(ExitCodes.USAGE, e.getMessage());
         }
-        ExperimentOutput.prepare(output);
-        Model m = model == null ? DemoCommand.bundledModel() : OnnxImporter.read(model);
-        String label = model == null ? "bundled mnist_mlp.onnx" : model.toString();
-        var config = new LevelCurves.Config(quick ? 10 : teleports, kind, range, seed, quick ? 500 : 2000);
+        ExperimentOutput.prepare(experiment.output);
+        Model m = modelChoice.load();
+        String label = modelChoice.label();
+        var config = new LevelCurves.Config(experiment.quick ? 10 : teleports, kind, range, seed, experiment.quick ? 500 : 2000);
         LevelCurves.Result r;
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("teleports").setInitialMax(config.teleports())
-                .setStyle(ProgressBarStyle.ASCII).build()) {
+        try (ProgressBar bar = ExperimentOptions.progress("teleports", config.teleports())) {
             r = LevelCurves.run(label, m, MnistData.bundled(MnistData.Split.TEST), config, done -> bar.stepTo(done));
         }
-        ExperimentOutput.write(output, "level-curves", "teleportation keeps the loss", r, report(r));
+        ExperimentOutput.write(experiment.output, "level-curves", "teleportation keeps the loss", r, report(r));
         var out = spec.commandLine().getOut();
         out.printf("%d teleports (%s, r = %s) of %s on %d test digits%n", config.teleports(), kind.name().toLowerCase(), range,
                 label, config.testSamples());
         out.printf("weights moved mean|V-W|/mean|W| = %.3f on average%n", r.meanWeightChange());
         out.printf("|Δloss| mean %.2e, max %.2e (loss %.4f); |Δaccuracy| max %.4f (accuracy %.4f)%n", r.meanDeltaLoss(),
                 r.maxDeltaLoss(), r.loss(), r.maxDeltaAccuracy(), r.accuracy());
-        out.println("wrote " + output.resolve("result.json") + ", " + output.resolve("report.html"));
+        out.println(ExperimentOutput.wrote(experiment.output));
         out.flush();
         return ExitCodes.OK;
     }

@@ -7,26 +7,22 @@ import java.util.List;
 
 import dev.orbit.graph.Model;
 import dev.orbit.io.idx.MnistData;
-import dev.orbit.io.onnx.OnnxImporter;
 import dev.orbit.landscape.MicroTeleport;
 import dev.orbit.report.Charts;
 import dev.orbit.report.HtmlReport;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "micro-teleport", mixinStandardHelpOptions = true,
         description = {"Angles between micro-teleportation directions (r = 0.001) and back-propagated gradients, with",
-                "random-direction controls, on MNIST and on random data with random labels, batch sizes 8 and 64."})
+                "random-direction controls, on MNIST and on random data with random labels, batch sizes 8 and 64.",
+                "With --quick: 10 micro-teleports per case."})
 final class MicroTeleportCommand implements java.util.concurrent.Callable<Integer> {
     static final double WITHIN_DEGREES = 0.5;
     /** In 10⁵ dimensions random pairs also fall within 0.5° of 90°; 0.01° separates the micro-teleports. */
     static final double TIGHT_DEGREES = 0.01;
-
-    @Option(names = "--model", paramLabel = "MODEL", description = "A trained MNIST classifier (default: the bundled one).")
-    Path model;
 
     @Option(names = "--teleports", defaultValue = "100", description = "Micro-teleports per case (default ${DEFAULT-VALUE}).")
     int teleports;
@@ -37,11 +33,11 @@ final class MicroTeleportCommand implements java.util.concurrent.Callable<Intege
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--quick", description = "A seconds-long run for tests: 10 micro-teleports per case.")
-    boolean quick;
+    @Mixin
+    ExperimentOptions experiment;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Folder for result.json and report.html.")
-    Path output;
+    @Mixin
+    ExperimentOptions.ModelChoice modelChoice;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -50,16 +46,15 @@ final class MicroTeleportCommand implements java.util.concurrent.Callable<Intege
     public Integer call() throws IOException {
         if (teleports <= 0) throw new UserError(ExitCodes.USAGE, "--teleports must be positive");
         if (!(range > 0 && range < 1)) throw new UserError(ExitCodes.USAGE, "--cob-range must be in (0, 1)");
-        ExperimentOutput.prepare(output);
-        Model m = model == null ? DemoCommand.bundledModel() : OnnxImporter.read(model);
-        String label = model == null ? "bundled mnist_mlp.onnx" : model.toString();
-        var config = new MicroTeleport.Config(quick ? 10 : teleports, range, new int[] {8, 64}, seed);
+        ExperimentOutput.prepare(experiment.output);
+        Model m = modelChoice.load();
+        String label = modelChoice.label();
+        var config = new MicroTeleport.Config(experiment.quick ? 10 : teleports, range, new int[] {8, 64}, seed);
         MicroTeleport.Result r;
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("micro-teleports").setInitialMax(4L * config.teleports())
-                .setStyle(ProgressBarStyle.ASCII).build()) {
+        try (ProgressBar bar = ExperimentOptions.progress("micro-teleports", 4L * config.teleports())) {
             r = MicroTeleport.run(label, m, MnistData.bundled(MnistData.Split.TEST), config, bar::stepTo);
         }
-        ExperimentOutput.write(output, "micro-teleport", "micro-teleportations are orthogonal to gradients", r, report(r));
+        ExperimentOutput.write(experiment.output, "micro-teleport", "micro-teleportations are orthogonal to gradients", r, report(r));
         var out = spec.commandLine().getOut();
         out.printf("%d micro-teleports (r = %s) per case, %s, %,d weights; fraction of angles within %.1f° (and %.2f°) of 90°:%n",
                 config.teleports(), range, label, r.dimension(), WITHIN_DEGREES, TIGHT_DEGREES);
@@ -68,7 +63,7 @@ final class MicroTeleportCommand implements java.util.concurrent.Callable<Intege
                     c.data(), c.batch(), fractions(c.microVsGradient()), fractions(c.gradientVsRandom()),
                     fractions(c.microVsRandom()), fractions(c.randomVsRandom()));
         }
-        out.println("wrote " + output.resolve("result.json") + ", " + output.resolve("report.html"));
+        out.println(ExperimentOutput.wrote(experiment.output));
         out.flush();
         return ExitCodes.OK;
     }

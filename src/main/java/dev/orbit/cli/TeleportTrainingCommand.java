@@ -11,15 +11,15 @@ import dev.orbit.landscape.TeleportTraining;
 import dev.orbit.report.Charts;
 import dev.orbit.report.HtmlReport;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "teleport-training", mixinStandardHelpOptions = true,
         description = {"Train with and without one teleportation (inter, r = 0.9) at initialisation (or at --at-epoch K),",
                 "with a pseudo-teleportation control, over activations, learning rates, initialisers, SGD with and",
-                "without momentum, several seeds; mean ± std accuracy curves and epochs to reach the target."})
+                "without momentum, several seeds; mean ± std accuracy curves and epochs to reach the target.",
+                "With --quick: two settings, 2 seeds, 2 epochs, 1,000 digits."})
 final class TeleportTrainingCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "8", description = "Epochs per run (default ${DEFAULT-VALUE}).")
     int epochs;
@@ -36,11 +36,8 @@ final class TeleportTrainingCommand implements java.util.concurrent.Callable<Int
     @Option(names = "--target", defaultValue = "0.95", description = "Accuracy whose epoch is reported (default ${DEFAULT-VALUE}).")
     double target;
 
-    @Option(names = "--quick", description = "A seconds-long run for tests: two settings, 2 seeds, 2 epochs, 1,000 digits.")
-    boolean quick;
-
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Folder for result.json and report.html.")
-    Path output;
+    @Mixin
+    ExperimentOptions experiment;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -55,17 +52,16 @@ final class TeleportTrainingCommand implements java.util.concurrent.Callable<Int
         } catch (IllegalArgumentException e) {
             throw new UserError(ExitCodes.USAGE, "--hidden: " + e.getMessage());
         }
-        ExperimentOutput.prepare(output);
-        var grid = quick ? List.of(new TeleportTraining.Setting("relu", "kaiming", 0.01, 0.9),
+        ExperimentOutput.prepare(experiment.output);
+        var grid = experiment.quick ? List.of(new TeleportTraining.Setting("relu", "kaiming", 0.01, 0.9),
                 new TeleportTraining.Setting("tanh", "kaiming", 0.01, 0)) : TeleportTraining.defaultGrid();
-        var c = new TeleportTraining.Config(hidden, grid, quick ? 2 : seeds, quick ? 2 : epochs, 64, 0.9,
-                quick ? Math.min(atEpoch, 1) : atEpoch, quick ? 1000 : 8000, target);
+        var c = new TeleportTraining.Config(hidden, grid, experiment.quick ? 2 : seeds, experiment.quick ? 2 : epochs, 64, 0.9,
+                experiment.quick ? Math.min(atEpoch, 1) : atEpoch, experiment.quick ? 1000 : 8000, target);
         TeleportTraining.Result r;
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("runs").setInitialMax((long) grid.size() * 3 * c.seeds())
-                .setStyle(ProgressBarStyle.ASCII).build()) {
+        try (ProgressBar bar = ExperimentOptions.progress("runs", (long) grid.size() * 3 * c.seeds())) {
             r = TeleportTraining.run(MnistData.bundled(MnistData.Split.TRAIN), MnistData.bundled(MnistData.Split.TEST), c, bar::stepTo);
         }
-        ExperimentOutput.write(output, "teleport-training", "does one teleportation speed up training?", r, report(r));
+        ExperimentOutput.write(experiment.output, "teleport-training", "does one teleportation speed up training?", r, report(r));
         var out = spec.commandLine().getOut();
         out.printf("%d settings × 3 arms × %d seeds, %d epochs, mlp:784-%s-10, teleport %s; epochs to %.0f%% test accuracy "
                 + "(mean ± std; n = seeds that reached it) and final accuracy:%n", grid.size(), c.seeds(), c.epochs(), hidden,
@@ -75,7 +71,7 @@ final class TeleportTrainingCommand implements java.util.concurrent.Callable<Int
             for (var a : s.arms()) out.printf("  %s %s", a.arm().name().toLowerCase(), summary(a));
             out.println();
         }
-        out.println("wrote " + output.resolve("result.json") + ", " + output.resolve("report.html"));
+        out.println(ExperimentOutput.wrote(experiment.output));
         out.flush();
         return ExitCodes.OK;
     }
