@@ -117,7 +117,7 @@ public final class Matrices {
         double half = 0.5 * Math.log(kappa);
         double[][] us = new double[n][n];
         for (int j = 0; j < n; j++) {
-            double s = n == 1 ? 1 : j == 0 ? Math.exp(half) : j == 1 ? Math.exp(-half) : Math.exp(rng.nextDouble(-half, half));
+            double s = n == 1 || half == 0 ? 1 : j == 0 ? Math.exp(half) : j == 1 ? Math.exp(-half) : Math.exp(rng.nextDouble(-half, half));
             for (int i = 0; i < n; i++) us[i][j] = u[i][j] * s;
         }
         return multiply(us, transpose(v));
