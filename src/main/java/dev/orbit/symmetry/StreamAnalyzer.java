@@ -59,7 +59,8 @@ final class StreamAnalyzer {
             boolean ok = c.blockers().isEmpty() && !c.writers().isEmpty() && !c.readers().isEmpty();
             String reason = !c.blockers().isEmpty() ? c.blockers().getFirst()
                     : c.writers().isEmpty() ? "nothing writes into it through a linear map" : c.readers().isEmpty() ? "no linear map reads it" : "";
-            out.add(new ResidualStream(out.size(), Math.toIntExact(c.size()), c.writers(), c.readers(), c.joinedNorms().size(), ok, reason, c.origin()));
+            out.add(new ResidualStream(out.size(), Math.toIntExact(c.size()), c.writers(), c.readers(), c.joinedNorms().size(), ok, reason, c.origin(),
+                    List.copyOf(c.values())));
         }
         return out;
     }
