@@ -115,7 +115,7 @@ final class RotateCommand implements java.util.concurrent.Callable<Integer> {
             out.printf("%-9s %10s %9s %9s %9s %9s %10s %10s%n", "model", "max|act|", "W int8", "W int4", "A int8", "A int4", "out W8A8", "out W4A4");
             for (QuantFigures q : quant) {
                 out.printf("%-9s %10.4g %9.2e %9.2e %9.2e %9.2e %10.2e %10.2e%n", q.label(), q.maxActivation(), q.weightInt8(), q.weightInt4(),
-                        q.activationInt8(), q.activationInt4(), q.outputW8A8(), q.outputW4A4());
+                        q.activationInt8(), q.activationInt4(), q.outputInt8(), q.outputInt4());
             }
             out.println("errors: ‖x − RTN(x)‖/‖x‖, weights per output channel, activations (linear-layer inputs) per tensor, symmetric; "
                     + "out: the whole model quantised, against the float original, on " + calibration + " evaluation samples");
@@ -209,8 +209,8 @@ final class RotateCommand implements java.util.concurrent.Callable<Integer> {
         List<List<String>> rows = new ArrayList<>();
         for (QuantFigures q : quant) {
             rows.add(List.of(q.label(), String.format("%.4g", q.maxActivation()), String.format("%.2e", q.weightInt8()), String.format("%.2e", q.weightInt4()),
-                    String.format("%.2e", q.activationInt8()), String.format("%.2e", q.activationInt4()), String.format("%.2e", q.outputW8A8()),
-                    String.format("%.2e", q.outputW4A4()), String.format("%.2e", q.outputW8()), String.format("%.2e", q.outputW4())));
+                    String.format("%.2e", q.activationInt8()), String.format("%.2e", q.activationInt4()), String.format("%.2e", q.outputInt8()),
+                    String.format("%.2e", q.outputInt4()), String.format("%.2e", q.outputWeightsInt8()), String.format("%.2e", q.outputWeightsInt4())));
         }
         h.table(List.of("model", "max |linear input|", "W int8", "W int4", "A int8", "A int4", "output W8A8", "output W4A4", "output W8", "output W4"), rows);
         h.paragraph("Weights per output channel, activations (the inputs of every linear layer) per tensor with scales from the calibration "

@@ -15,8 +15,8 @@ import dev.orbit.verify.OrtRunner;
  * original). Every error is relative, ‖x − x̂‖/‖x‖, averaged over the linear layers.
  */
 public record QuantFigures(String label, double maxActivation, double weightInt8, double weightInt4,
-                           double activationInt8, double activationInt4, double outputW8A8, double outputW4A4,
-                           double outputW8, double outputW4) {
+                           double activationInt8, double activationInt4, double outputInt8, double outputInt4,
+                           double outputWeightsInt8, double outputWeightsInt4) {
 
     static QuantFigures measure(String label, Model m, Map<String, NdArray> calibration, Map<String, NdArray> evaluation,
                                 NdArray reference) {
