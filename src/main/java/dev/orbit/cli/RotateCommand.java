@@ -212,7 +212,7 @@ final class RotateCommand implements java.util.concurrent.Callable<Integer> {
                     String.format("%.2e", q.activationInt8()), String.format("%.2e", q.activationInt4()), String.format("%.2e", q.outputInt8()),
                     String.format("%.2e", q.outputInt4()), String.format("%.2e", q.outputWeightsInt8()), String.format("%.2e", q.outputWeightsInt4())));
         }
-        h.table(List.of("model", "max |linear input|", "W int8", "W int4", "A int8", "A int4", "output W8A8", "output W4A4", "output W8", "output W4"), rows);
+        h.table(List.of("model", "max |linear input| (not the data)", "W int8", "W int4", "A int8", "A int4", "output W8A8", "output W4A4", "output W8", "output W4"), rows);
         h.paragraph("Weights per output channel, activations (the inputs of every linear layer) per tensor with scales from the calibration "
                 + "batch; errors ‖x − x̂‖/‖x‖ averaged over linear layers and measured on " + calibration + " other samples. Output columns: the "
                 + "whole model with those weights (and activations) quantised, run in ONNX Runtime, against the float original.");

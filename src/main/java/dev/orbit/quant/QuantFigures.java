@@ -12,7 +12,8 @@ import dev.orbit.verify.OrtRunner;
  * Round-to-nearest quantisation error of one model: weights per output channel, activations (inputs of every
  * linear layer) per tensor with scales from the calibration batch, errors measured on a separate evaluation
  * batch; and the model's output error when all of it is quantised at once (ONNX Runtime, against the float
- * original). Every error is relative, ‖x − x̂‖/‖x‖, averaged over the linear layers.
+ * original). Every error is relative, ‖x − x̂‖/‖x‖, averaged over the linear layers. {@code maxActivation}: the
+ * largest |x| over the linear layers' inputs other than the network's own inputs (data does not rotate).
  */
 public record QuantFigures(String label, double maxActivation, double weightInt8, double weightInt4,
                            double activationInt8, double activationInt4, double outputInt8, double outputInt4,
@@ -29,9 +30,11 @@ public record QuantFigures(String label, double maxActivation, double weightInt8
         double[] act = new double[2];
         Map<String, Double> scale8 = new HashMap<>();
         Map<String, Double> scale4 = new HashMap<>();
+        java.util.Set<String> networkInputs = new java.util.HashSet<>();
+        m.graph().inputs().forEach(v -> networkInputs.add(v.name()));
         for (String in : inputs) {
             double max = Rtn.maxAbs(calib.get(in).toDoubleArray());
-            maxAct = Math.max(maxAct, max);
+            if (!networkInputs.contains(in)) maxAct = Math.max(maxAct, max); // the data itself does not rotate
             scale8.put(in, Rtn.scale(max, 8));
             scale4.put(in, Rtn.scale(max, 4));
         }
