@@ -27,11 +27,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "rotate", mixinStandardHelpOptions = true,
-        description = {"Rotate a transformer's residual stream to remove activation outliers: fold the norm gains (exact),",
-                "score random Hadamard and Haar rotations on a calibration batch, keep the one with the smallest largest",
-                "|activation|, verify the rotated model in ONNX Runtime and report int8/int4 round-to-nearest quantisation",
-                "error before and after (weights per output channel, activations per tensor; all symmetric).",
-                "Writes OUT, OUT's element (.element.json) and a report (.rotate.json, .rotate.html) next to it."})
+        description = {"Rotate a transformer's residual stream to remove activation outliers:",
+                "fold the norm gains (exact), score random Hadamard and Haar rotations on a",
+                "calibration batch, keep the one with the smallest largest |activation|, verify",
+                "the rotated model in ONNX Runtime, and report int8/int4 round-to-nearest",
+                "quantisation error before and after (symmetric; weights per output channel,",
+                "activations per tensor). Writes OUT and, next to it, OUT's element",
+                "(.element.json) and report (.rotate.json, .rotate.html)."})
 final class RotateCommand implements java.util.concurrent.Callable<Integer> {
     enum Objective { OUTLIERS }
 

@@ -19,8 +19,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "teleport", mixinStandardHelpOptions = true,
         description = {"Move a model to a random point of its orbit: a random change of basis on every free neuron",
                 "space (and random permutations with --permute), written as plain ONNX and verified in ONNX Runtime.",
-                "--attention adds per-head GL(d) on every query-key and value-output pair (condition number --condition)",
-                "and per-head scaling; --rotate-residual folds norm gains (an exact rewrite) and rotates every residual stream."})
+                "--attention adds per-head GL(d) on every query-key and value-output pair",
+                "(condition number --condition) and per-head scaling; --rotate-residual folds",
+                "norm gains (an exact rewrite) and rotates every residual stream."})
 final class TeleportCommand implements java.util.concurrent.Callable<Integer> {
     @Parameters(paramLabel = "MODEL", description = "An ONNX file.")
     Path model;

@@ -26,7 +26,7 @@ class MatricesTest {
         double[] flat = new double[n * n];
         for (int i = 0; i < n; i++) System.arraycopy(a[i], 0, flat, i * n, n);
         NdArray x = NdArray.ofDoubles(flat, n, n);
-        try (PointerScope scope = new PointerScope()) {
+        try (PointerScope _ = new PointerScope()) {
             return NdArray.fromTorch(torch.linalg_svdvals(x.torchView())).toDoubleArray();
         }
     }
