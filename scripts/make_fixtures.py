@@ -248,6 +248,12 @@ class NumpyEvaluator:
             assert not a.get("training_mode", 0)
             scale, bias, mean, var = [v.reshape(1, -1, 1, 1) for v in ins[1:5]]
             return [(x - mean) / np.sqrt(var + a.get("epsilon", 1e-5)) * scale + bias]
+        if t == "LayerNormalization":  # opset 17, normalised over the last axis
+            assert a.get("axis", -1) == -1
+            mu = x.mean(axis=-1, keepdims=True)
+            var = ((x - mu) ** 2).mean(axis=-1, keepdims=True)
+            y = (x - mu) / np.sqrt(var + a.get("epsilon", 1e-5)) * ins[1]
+            return [y + ins[2] if len(ins) > 2 and ins[2] is not None else y]
         if t == "ReduceMean":  # opset < 18: axes is an attribute
             return [x.mean(axis=tuple(a["axes"]), keepdims=bool(a.get("keepdims", 1)))]
         # --- shapes and data movement ---
@@ -586,6 +592,175 @@ def make_transformer_encoder():
 
 
 # ---------------------------------------------------------------------------------------
+# Attention and residual-stream fixtures (issue 8): small transformers whose attention
+# (GL(d) per head, per-head scaling) and residual stream (orthogonal rotations after norm
+# folding) Orbit moves. d_model 32, 2 heads, 8 tokens of 16 features.
+# ---------------------------------------------------------------------------------------
+
+SEQ, D_IN, D_MODEL, HEADS, D_FF = 8, 16, 32, 2, 64
+
+
+def reinit_transformer(model):
+    """Random non-trivial parameters everywhere (PyTorch starts norms at 1/0 and biases at 0)."""
+    with torch.no_grad():
+        for pname, p in model.named_parameters():
+            if p.dim() >= 2:
+                nn.init.xavier_uniform_(p)
+            elif "norm" in pname and pname.endswith("weight"):
+                p.uniform_(0.5, 1.5)
+            else:
+                p.normal_(0.0, 0.1)
+
+
+class EncoderClassifier(nn.Module):
+    """Linear embedding of 16 features -> nn.TransformerEncoder (2 layers) -> mean over tokens -> Linear(10)."""
+
+    def __init__(self, norm_first):
+        super().__init__()
+        self.embed = nn.Linear(D_IN, D_MODEL)
+        layer = nn.TransformerEncoderLayer(d_model=D_MODEL, nhead=HEADS, dim_feedforward=D_FF, dropout=0.0,
+                                           activation="gelu", batch_first=True, norm_first=norm_first)
+        final = nn.LayerNorm(D_MODEL) if norm_first else None
+        self.encoder = nn.TransformerEncoder(layer, num_layers=2, norm=final, enable_nested_tensor=False)
+        self.fc = nn.Linear(D_MODEL, 10)
+
+    def forward(self, x):
+        return self.fc(self.encoder(self.embed(x)).mean(dim=1))
+
+
+def make_transformer_prenorm():
+    name = "transformer_prenorm"
+    seed_everything(name)
+    model = EncoderClassifier(norm_first=True).eval()
+    reinit_transformer(model)
+    with torch.enable_grad():  # grad on: avoids the fused fast path (see make_transformer_encoder)
+        export_torch(name, model, [BATCH, SEQ, D_IN],
+                     "Pre-norm transformer encoder: Linear(16->32) embedding, 2 nn.TransformerEncoderLayer "
+                     "(d_model 32, 2 heads, ff 64, GELU, norm_first, batch_first, no dropout), final LayerNorm, "
+                     "mean over 8 tokens, linear(10). Opset 17: LayerNorm is the single LayerNormalization op.",
+                     opset=17, grad=True)
+    ops = {n.op_type for n in onnx.load(os.path.join(FIXTURES, name + ".onnx")).graph.node}
+    assert "LayerNormalization" in ops, ops
+
+
+def make_transformer_postnorm():
+    name = "transformer_postnorm"
+    seed_everything(name)
+    model = EncoderClassifier(norm_first=False).eval()
+    reinit_transformer(model)
+    with torch.enable_grad():
+        export_torch(name, model, [BATCH, SEQ, D_IN],
+                     "Post-norm transformer encoder: Linear(16->32) embedding, 2 nn.TransformerEncoderLayer "
+                     "(d_model 32, 2 heads, ff 64, GELU, post-norm, batch_first, no dropout), mean over 8 "
+                     "tokens, linear(10). Opset 14: LayerNorm decomposed into primitive ops.",
+                     opset=14, grad=True)
+    ops = {n.op_type for n in onnx.load(os.path.join(FIXTURES, name + ".onnx")).graph.node}
+    assert "LayerNormalization" not in ops and "ReduceMean" in ops, ops
+
+
+def split_heads(t):
+    """[b, s, d] -> [b, heads, s, d/heads]."""
+    b = t.shape[0]
+    return t.reshape(b, SEQ, HEADS, D_MODEL // HEADS).transpose(1, 2)
+
+
+def merge_heads(t):
+    """[b, heads, s, dh] -> [b, s, d]."""
+    b = t.shape[0]
+    return t.transpose(1, 2).reshape(b, SEQ, D_MODEL)
+
+
+class ReluAttentionBlock(nn.Module):
+    """Embedding, one ReLU-attention block h = x + W_o·Σ_j relu(q·kᵀ/√dh)_j v_j / s, mean, Linear(10)."""
+
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Linear(D_IN, D_MODEL)
+        self.q = nn.Linear(D_MODEL, D_MODEL)
+        self.k = nn.Linear(D_MODEL, D_MODEL)
+        self.v = nn.Linear(D_MODEL, D_MODEL)
+        self.o = nn.Linear(D_MODEL, D_MODEL)
+        self.fc = nn.Linear(D_MODEL, 10)
+
+    def forward(self, x):
+        x = self.embed(x)
+        q, k, v = split_heads(self.q(x)), split_heads(self.k(x)), split_heads(self.v(x))
+        scores = torch.matmul(q, k.transpose(-2, -1)) / math.sqrt(D_MODEL // HEADS)
+        h = merge_heads(torch.matmul(torch.relu(scores) / SEQ, v))
+        return self.fc((x + self.o(h)).mean(dim=1))
+
+
+def make_relu_attention():
+    name = "relu_attention"
+    seed_everything(name)
+    model = ReluAttentionBlock().eval()
+    reinit_transformer(model)
+    export_torch(name, model, [BATCH, SEQ, D_IN],
+                 "ReLU attention: Linear(16->32) embedding, one block x + W_o(relu(q kT/sqrt(16))/8 · v) with "
+                 "separate q, k, v, o projections (2 heads of 16), residual, mean over 8 tokens, linear(10).")
+
+
+class RMSNorm(nn.Module):
+    def __init__(self, d, eps=1e-6):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(d))
+        self.eps = eps
+
+    def forward(self, x):
+        return x / torch.sqrt(x.pow(2).mean(dim=-1, keepdim=True) + self.eps) * self.weight
+
+
+class DecoderBlock(nn.Module):
+    """Pre-norm (RMSNorm) causal self-attention and a SiLU MLP, no biases (LLaMA style)."""
+
+    def __init__(self):
+        super().__init__()
+        self.norm1, self.norm2 = RMSNorm(D_MODEL), RMSNorm(D_MODEL)
+        self.q = nn.Linear(D_MODEL, D_MODEL, bias=False)
+        self.k = nn.Linear(D_MODEL, D_MODEL, bias=False)
+        self.v = nn.Linear(D_MODEL, D_MODEL, bias=False)
+        self.o = nn.Linear(D_MODEL, D_MODEL, bias=False)
+        self.up = nn.Linear(D_MODEL, D_FF, bias=False)
+        self.down = nn.Linear(D_FF, D_MODEL, bias=False)
+        mask = torch.triu(torch.full((SEQ, SEQ), -1e4), diagonal=1)
+        self.register_buffer("causal_mask", mask)
+
+    def forward(self, x):
+        h = self.norm1(x)
+        q, k, v = split_heads(self.q(h)), split_heads(self.k(h)), split_heads(self.v(h))
+        scores = torch.matmul(q, k.transpose(-2, -1)) / math.sqrt(D_MODEL // HEADS) + self.causal_mask
+        x = x + self.o(merge_heads(torch.matmul(torch.softmax(scores, dim=-1), v)))
+        return x + self.down(F.silu(self.up(self.norm2(x))))
+
+
+class SmallDecoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Linear(D_IN, D_MODEL, bias=False)
+        self.blocks = nn.Sequential(DecoderBlock(), DecoderBlock())
+        self.norm = RMSNorm(D_MODEL)
+        self.head = nn.Linear(D_MODEL, 10, bias=False)
+
+    def forward(self, x):
+        return self.head(self.norm(self.blocks(self.embed(x)))[:, -1])  # last token
+
+
+def make_decoder_rmsnorm():
+    name = "decoder_rmsnorm"
+    seed_everything(name)
+    model = SmallDecoder().eval()
+    reinit_transformer(model)
+    with torch.no_grad():
+        # two residual channels carry large activations, as trained language models' residual streams do
+        model.embed.weight[[3, 17]] *= 25.0
+    export_torch(name, model, [BATCH, SEQ, D_IN],
+                 "Small decoder: Linear(16->32) embedding without bias (residual channels 3 and 17 scaled "
+                 "x25: planted activation outliers), 2 pre-norm blocks of RMSNorm written as "
+                 "x/sqrt(mean(x^2)+eps)*g, causal softmax self-attention (2 heads, additive -1e4 mask) and "
+                 "SiLU MLP, no biases, final RMSNorm, last token, linear(10).")
+
+
+# ---------------------------------------------------------------------------------------
 # Hand-written "other exporter" fixtures (onnx.helper, no PyTorch)
 # ---------------------------------------------------------------------------------------
 
@@ -913,8 +1088,16 @@ def main():
     os.makedirs(FIXTURES, exist_ok=True)
     steps = [make_mlps, make_cnn_bn, make_resnet_block, make_densenet_block,
              make_mobilenetv3_block, make_transformer_encoder,
+             make_transformer_prenorm, make_transformer_postnorm, make_relu_attention,
+             make_decoder_rmsnorm,
              make_hardswish_decomposed, make_layernorm_decomposed, make_se_gate,
              make_external_data, make_unknown_op, make_mnist_mlp]
+    # `make_fixtures.py make_relu_attention ...` regenerates only the named steps
+    wanted = sys.argv[1:]
+    unknown = set(wanted) - {s.__name__ for s in steps}
+    assert not unknown, "unknown steps: %s" % sorted(unknown)
+    if wanted:
+        steps = [s for s in steps if s.__name__ in wanted]
     for step in steps:
         print(step.__name__)
         step()

@@ -55,20 +55,38 @@ final class MoveOptions {
     int move(picocli.CommandLine.Model.CommandSpec spec, Path input,
              java.util.function.Function<SymmetryAnalysis, GroupElement> pick,
              java.util.function.BiFunction<SymmetryAnalysis, GroupElement, String> describe) {
+        return move(spec, input, java.util.function.UnaryOperator.identity(), pick, describe, (a, g) -> Map.of());
+    }
+
+    /**
+     * The same with an exact preparatory rewrite of the model first (norm folding) and extra facts for the
+     * result (condition numbers); verification compares the moved model with the file as it was read.
+     */
+    int move(picocli.CommandLine.Model.CommandSpec spec, Path input, java.util.function.UnaryOperator<Model> prepare,
+             java.util.function.Function<SymmetryAnalysis, GroupElement> pick,
+             java.util.function.BiFunction<SymmetryAnalysis, GroupElement, String> describe,
+             java.util.function.BiFunction<SymmetryAnalysis, GroupElement, Map<String, Object>> facts) {
         checkPaths(input);
-        Model m = dev.orbit.io.onnx.OnnxImporter.read(input);
+        Model original = dev.orbit.io.onnx.OnnxImporter.read(input);
+        Model m = prepare.apply(original);
         SymmetryAnalysis a = dev.orbit.symmetry.SpaceAnalyzer.analyze(m);
         GroupElement g = pick.apply(a);
         Model moved = dev.orbit.symmetry.OrbitAction.apply(m, a, g);
-        return finish(spec, describe.apply(a, g), m, moved, a, g);
+        return finish(spec, describe.apply(a, g), original, moved, a, g, facts.apply(a, g));
     }
 
     /** Verifies (unless skipped), then writes the model and the element; returns the exit code. */
     int finish(picocli.CommandLine.Model.CommandSpec spec, String what, Model original, Model moved,
                SymmetryAnalysis a, GroupElement g) {
+        return finish(spec, what, original, moved, a, g, Map.of());
+    }
+
+    int finish(picocli.CommandLine.Model.CommandSpec spec, String what, Model original, Model moved,
+               SymmetryAnalysis a, GroupElement g, Map<String, Object> facts) {
         var out = spec.commandLine().getOut();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("move", what);
+        result.putAll(facts);
         result.put("relative_weight_change", dev.orbit.verify.WeightChange.relative(original, moved));
         VerifyReport report = null;
         if (!noVerify) {

@@ -20,16 +20,20 @@ import dev.orbit.io.AtomicFiles;
  * model is refused rather than silently wrong. Format:
  * {"format": "orbit-element/1", "spaces": [{"id", "size", "perm_class", "origin"}...],
  *  "permutations": {"CLASS": [...]}, "scales": {"SPACE": [...]}}.
+ * Elements with matrix parts are "orbit-element/2" and add "matrices": [{"kind": "pair", "pair": i,
+ * "origin", "blocks": [[[...]]]}, {"kind": "head_scaling", "attention": i, "query", "key", "value"},
+ * {"kind": "rotation", "stream": i, "matrix": [[...]]}]; version 1 files still read.
  */
 public final class ElementFile {
     public static final String FORMAT = "orbit-element/1";
+    public static final String FORMAT_MATRICES = "orbit-element/2";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private ElementFile() {}
 
     public static String toJson(GroupElement g, SymmetryAnalysis a) {
         ObjectNode root = MAPPER.createObjectNode();
-        root.put("format", FORMAT);
+        root.put("format", g.matrices().isEmpty() ? FORMAT : FORMAT_MATRICES);
         ArrayNode spaces = root.putArray("spaces");
         for (NeuronSpace s : a.spaces()) {
             if (!g.permutations().containsKey(s.permClass()) && !g.scales().containsKey(s.id())) continue;
@@ -45,6 +49,29 @@ public final class ElementFile {
             ArrayNode arr = scales.putArray(Integer.toString(k));
             for (double x : v) arr.add(x);
         });
+        if (!g.matrices().isEmpty()) {
+            ArrayNode parts = root.putArray("matrices");
+            for (MatrixPart m : g.matrices()) {
+                ObjectNode o = parts.addObject();
+                switch (m) {
+                    case PairTransform p -> {
+                        o.put("kind", "pair").put("pair", p.pair()).put("origin", a.pairs().get(p.pair()).origin());
+                        ArrayNode blocks = o.putArray("blocks");
+                        for (double[][] b : p.blocks()) matrix(blocks.addArray(), b);
+                    }
+                    case HeadScaling h -> {
+                        o.put("kind", "head_scaling").put("attention", h.attention()).put("origin", a.attentions().get(h.attention()).origin());
+                        vector(o.putArray("query"), h.query());
+                        vector(o.putArray("key"), h.key());
+                        vector(o.putArray("value"), h.value());
+                    }
+                    case StreamRotation r -> {
+                        o.put("kind", "rotation").put("stream", r.stream()).put("origin", a.streams().get(r.stream()).origin());
+                        matrix(o.putArray("matrix"), r.matrix());
+                    }
+                }
+            }
+        }
         try {
             return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root);
         } catch (IOException e) {
@@ -64,8 +91,9 @@ public final class ElementFile {
         } catch (IOException e) {
             throw new ModelFormatException("cannot read element file '" + file + "': " + firstLine(e.getMessage()));
         }
-        if (root == null || !FORMAT.equals(root.path("format").asText())) {
-            throw new ModelFormatException("'" + file + "' is not an Orbit element file (format " + FORMAT + ")");
+        String format = root == null ? "" : root.path("format").asText();
+        if (!FORMAT.equals(format) && !FORMAT_MATRICES.equals(format)) {
+            throw new ModelFormatException("'" + file + "' is not an Orbit element file (format " + FORMAT + " or " + FORMAT_MATRICES + ")");
         }
         for (JsonNode s : root.path("spaces")) {
             int id = s.path("id").asInt(-1);
@@ -91,14 +119,59 @@ public final class ElementFile {
             e.getValue().forEach(x -> v.add(x.asDouble()));
             scales.put(parseKey(e.getKey(), file), v.stream().mapToDouble(Double::doubleValue).toArray());
         }
-        GroupElement g = new GroupElement(perms, scales);
+        List<MatrixPart> parts = new ArrayList<>();
+        for (JsonNode o : root.path("matrices")) parts.add(part(o, file));
+        GroupElement g;
         try {
+            g = new GroupElement(perms, scales, parts);
             g.validate(a);
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException("element '" + file + "' does not fit this model: " + e.getMessage());
         }
         return g;
     }
+
+    private static MatrixPart part(JsonNode o, Path file) {
+        String kind = o.path("kind").asText();
+        return switch (kind) {
+            case "pair" -> {
+                JsonNode blocks = o.path("blocks");
+                double[][][] b = new double[blocks.size()][][];
+                for (int h = 0; h < b.length; h++) b[h] = matrix(blocks.get(h), file);
+                yield new PairTransform(index(o, "pair", file), b);
+            }
+            case "head_scaling" -> new HeadScaling(index(o, "attention", file), vector(o.path("query"), file),
+                    vector(o.path("key"), file), vector(o.path("value"), file));
+            case "rotation" -> new StreamRotation(index(o, "stream", file), matrix(o.path("matrix"), file));
+            default -> throw new ModelFormatException("element '" + file + "': unknown matrix kind '" + kind + "'");
+        };
+    }
+
+    private static int index(JsonNode o, String key, Path file) {
+        if (!o.path(key).canConvertToInt()) throw new ModelFormatException("element '" + file + "': '" + key + "' must be a whole number");
+        return o.path(key).asInt();
+    }
+
+    private static double[] vector(JsonNode arr, Path file) {
+        if (!arr.isArray()) throw new ModelFormatException("element '" + file + "': expected an array of numbers");
+        double[] v = new double[arr.size()];
+        for (int i = 0; i < v.length; i++) {
+            if (!arr.get(i).isNumber()) throw new ModelFormatException("element '" + file + "': expected numbers, got " + arr.get(i));
+            v[i] = arr.get(i).asDouble();
+        }
+        return v;
+    }
+
+    private static double[][] matrix(JsonNode arr, Path file) {
+        if (!arr.isArray() || arr.isEmpty()) throw new ModelFormatException("element '" + file + "': expected a matrix (array of rows)");
+        double[][] m = new double[arr.size()][];
+        for (int i = 0; i < m.length; i++) m[i] = vector(arr.get(i), file);
+        return m;
+    }
+
+    private static void vector(ArrayNode arr, double[] v) { for (double x : v) arr.add(x); }
+
+    private static void matrix(ArrayNode arr, double[][] m) { for (double[] row : m) vector(arr.addArray(), row); }
 
     private static int parseKey(String k, Path file) {
         try {

@@ -1,21 +1,47 @@
 package dev.orbit.symmetry;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * An element of a model's symmetry group: a permutation per permutation class and a non-zero scale vector per
- * neuron space (absent = identity). Acting on a space, new unit j = τ_j · old unit p[j]. Elements compose
- * and invert; they are plain data, serialisable to JSON so a move can be replayed or undone.
+ * neuron space (absent = identity), and matrix parts (per-head GL(d) on attention pairs, per-head scalings,
+ * residual-stream rotations; at most one per target). Acting on a space, new unit j = τ_j · old unit p[j].
+ * The diagonal and matrix parts act on different parameter axes, so they commute. Elements compose and invert;
+ * they are plain data, serialisable to JSON so a move can be replayed or undone.
  */
-public record GroupElement(Map<Integer, int[]> permutations, Map<Integer, double[]> scales) {
+public record GroupElement(Map<Integer, int[]> permutations, Map<Integer, double[]> scales, List<MatrixPart> matrices) {
     public GroupElement {
         permutations = Map.copyOf(permutations);
         scales = Map.copyOf(scales);
+        matrices = List.copyOf(matrices);
+        Set<String> targets = new HashSet<>();
+        for (MatrixPart m : matrices) {
+            if (!targets.add(m.target())) throw new IllegalArgumentException("two matrix parts act on " + m.target());
+        }
+    }
+
+    public GroupElement(Map<Integer, int[]> permutations, Map<Integer, double[]> scales) {
+        this(permutations, scales, List.of());
     }
 
     public static GroupElement identity() { return new GroupElement(Map.of(), Map.of()); }
+
+    /** Only matrix parts. */
+    public static GroupElement ofMatrices(List<MatrixPart> parts) { return new GroupElement(Map.of(), Map.of(), parts); }
+
+    /** This element's diagonal parts with {@code parts} added to its matrix parts. */
+    public GroupElement withMatrices(List<MatrixPart> parts) {
+        List<MatrixPart> all = new ArrayList<>(matrices);
+        all.addAll(parts);
+        return new GroupElement(permutations, scales, all);
+    }
 
     public int[] permutation(int permClass, long size) {
         int[] p = permutations.get(permClass);
@@ -51,7 +77,10 @@ public record GroupElement(Map<Integer, int[]> permutations, Map<Integer, double
             if (permutations.containsKey(s.permClass()) || first.permutations.containsKey(s.permClass())) perms.put(s.permClass(), p);
             if (scales.containsKey(s.id()) || first.scales.containsKey(s.id())) scl.put(s.id(), t);
         }
-        return new GroupElement(perms, scl);
+        Map<String, MatrixPart> parts = new LinkedHashMap<>();
+        for (MatrixPart m : first.matrices) parts.put(m.target(), m);
+        for (MatrixPart m : matrices) parts.merge(m.target(), m, (f, t) -> t.after(f));
+        return new GroupElement(perms, scl, new ArrayList<>(parts.values()));
     }
 
     /** The inverse: q = p⁻¹, σ_j = 1/τ_q[j]. */
@@ -70,7 +99,7 @@ public record GroupElement(Map<Integer, int[]> permutations, Map<Integer, double
                 scl.put(s.id(), inv);
             }
         }
-        return new GroupElement(perms, scl);
+        return new GroupElement(perms, scl, matrices.stream().map(MatrixPart::inverse).toList());
     }
 
     /** Checks the element fits the analysis: only free spaces move, sizes match, factors are allowed. */
@@ -99,5 +128,6 @@ public record GroupElement(Map<Integer, int[]> permutations, Map<Integer, double
                 if (v < 0 && s.scaling() == Scaling.POSITIVE) throw new IllegalArgumentException("space " + s.id() + " takes positive factors only: " + s.scaleReason());
             }
         }
+        for (MatrixPart m : matrices) m.validate(a);
     }
 }

@@ -53,6 +53,7 @@ public final class OrbitAction {
             }
         }
         for (var e : moves.entrySet()) params.put(e.getKey(), ParameterMove.apply(graph.parameter(e.getKey()), e.getValue()));
+        if (!g.matrices().isEmpty()) params = new LinkedHashMap<>(MatrixAction.apply(params, a, g.matrices()));
         Graph moved = new RegionRewriter(graph, params, a, g, ShapeInference.infer(model)).rewrite();
         return model.withGraph(moved).withInfo(model.info().withMetadata("orbit.moved_by", "orbit " + dev.orbit.Version.VERSION));
     }

@@ -753,7 +753,14 @@ public final class SpaceAnalyzer {
                     block == null ? "" : block, scaling, scaleReason, homogeneous.getOrDefault(id, true),
                     List.copyOf(touchesOf.getOrDefault(id, Set.of())), regionsOf.getOrDefault(id, List.of())));
         }
-        return new SymmetryAnalysis(spaces, regions, notes);
+        AttentionAnalyzer.Result attention = AttentionAnalyzer.analyze(model);
+        List<String> allNotes = new ArrayList<>(notes);
+        allNotes.addAll(attention.notes());
+        List<ResidualStream> streams = StreamAnalyzer.streams(model);
+        for (ResidualStream st : streams) {
+            if (!st.rotatable()) allNotes.add("residual stream " + st.id() + " (width " + st.size() + ") cannot be rotated: " + st.reason());
+        }
+        return new SymmetryAnalysis(spaces, regions, allNotes, attention.pairs(), attention.attentions(), streams);
     }
 
     private void copyReasons(Map<Integer, String> from, String[] to, Map<Integer, Integer> index) {

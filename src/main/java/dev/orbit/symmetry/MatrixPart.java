@@ -1,0 +1,18 @@
+package dev.orbit.symmetry;
+
+/**
+ * The matrix kinds of group element, next to the diagonal ones (permutations and scalings): each acts on one
+ * structure the analysis found and composes and inverts within its kind.
+ */
+public sealed interface MatrixPart permits PairTransform, HeadScaling, StreamRotation {
+    /** The structure it acts on, e.g. "pair:3" (unique within an element). */
+    String target();
+
+    /** This part after {@code first} (same target): apply first, then this. */
+    MatrixPart after(MatrixPart first);
+
+    MatrixPart inverse();
+
+    /** Throws IllegalArgumentException when the part does not fit the model's analysis. */
+    void validate(SymmetryAnalysis a);
+}

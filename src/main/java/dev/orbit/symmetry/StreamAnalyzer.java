@@ -1,0 +1,288 @@
+package dev.orbit.symmetry;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.orbit.graph.Graph;
+import dev.orbit.graph.Model;
+import dev.orbit.graph.Node;
+import dev.orbit.graph.ShapeInference;
+import dev.orbit.graph.ValueInfo;
+import dev.orbit.graph.ValueType;
+import dev.orbit.tensor.NdArray;
+
+/**
+ * Finds residual streams: values joined by additions of two activations and by ops that keep the last (channel)
+ * axis whole and act on each channel vector linearly and alike (Transpose and Reshape that keep it last,
+ * Gather, Slice and ReduceMean over other axes, scalar factors, per-channel constants added — rotated with the
+ * stream). Gain-free RMSNorms join their input and output (they commute with orthogonal maps). On the boundary
+ * every producer must be a linear writer (MatMul/Gemm with constant W, Gather from a constant table) and every
+ * consumer a linear reader; anything else blocks the rotation and is named.
+ */
+final class StreamAnalyzer {
+    /** One connected set of values. {@code terminalNorms}: norms that read it but do not join it. */
+    record Component(Set<String> values, long size, List<BlockTouch> writers, List<BlockTouch> readers,
+                     List<Norm> joinedNorms, List<Norm> terminalNorms, List<String> blockers, boolean residual, String origin) {}
+
+    private final Graph graph;
+    private final Map<String, ValueType> types;
+    private final List<Norm> norms;
+    private final boolean normsJoin;
+    private final Map<String, Integer> ids = new HashMap<>();
+    private final UnionFind uf = new UnionFind();
+    /** Nodes inside joined norms (their internals are neither writers nor readers). */
+    private final Set<Node> normInternals = new HashSet<>();
+    /** Nodes of every norm: never connectors, so a norm's output is produced by the norm. */
+    private final Set<Node> allNormNodes = new HashSet<>();
+    private final Set<Node> connectors = new HashSet<>();
+    private final Map<Node, String> constantTouch = new HashMap<>();
+
+    private StreamAnalyzer(Model model, boolean normsJoin) {
+        this.graph = model.graph();
+        this.types = ShapeInference.infer(model);
+        this.norms = NormFinder.find(graph, types);
+        this.normsJoin = normsJoin;
+    }
+
+    /** Streams for rotations: gain-free RMSNorms join the stream. */
+    static List<ResidualStream> streams(Model model) {
+        List<ResidualStream> out = new ArrayList<>();
+        for (Component c : new StreamAnalyzer(model, true).components()) {
+            // a stream is something linear maps write into: residual joins of scores (masks) are not streams
+            if (c.writers().isEmpty() || !c.residual() && c.joinedNorms().isEmpty()) continue;
+            boolean ok = c.blockers().isEmpty() && !c.writers().isEmpty() && !c.readers().isEmpty();
+            String reason = !c.blockers().isEmpty() ? c.blockers().getFirst()
+                    : c.writers().isEmpty() ? "nothing writes into it through a linear map" : c.readers().isEmpty() ? "no linear map reads it" : "";
+            out.add(new ResidualStream(out.size(), Math.toIntExact(c.size()), c.writers(), c.readers(), c.joinedNorms().size(), ok, reason, c.origin(),
+                    List.copyOf(c.values())));
+        }
+        return out;
+    }
+
+    /** Components with every norm as a terminal reader (for folding: which writers feed which norms). */
+    static List<Component> beforeNorms(Model model) { return new StreamAnalyzer(model, false).components(); }
+
+    private int id(String v) { return ids.computeIfAbsent(v, k -> uf.add()); }
+
+    private void join(String a, String b) { uf.union(id(a), id(b)); }
+
+    private boolean isParam(String v) { return !v.isEmpty() && graph.isParameter(v); }
+
+    private int rank(String v) {
+        ValueType t = types.get(v);
+        return t == null || t.shape() == null ? -1 : t.shape().rank();
+    }
+
+    private long lastDim(String v) {
+        ValueType t = types.get(v);
+        if (t == null || t.shape() == null || t.shape().rank() == 0 || !t.shape().dim(-1).isKnown()) return -1;
+        return t.shape().dim(-1).size();
+    }
+
+    private long normalisedAxis(long a, int r) { return a < 0 ? a + r : a; }
+
+    private boolean joinable(Norm n) { return normsJoin && n.kind() == Norm.Kind.RMS_NORM && !n.hasAffine(); }
+
+    private List<Component> components() {
+        for (Norm n : norms) {
+            allNormNodes.addAll(n.nodes());
+            if (joinable(n)) {
+                normInternals.addAll(n.nodes());
+                join(n.input(), n.output());
+            }
+        }
+        for (Node n : graph.nodes()) if (!normInternals.contains(n)) connect(n);
+        Map<Integer, Set<String>> groups = new LinkedHashMap<>();
+        for (var e : ids.entrySet()) groups.computeIfAbsent(uf.find(e.getValue()), k -> new LinkedHashSet<>()).add(e.getKey());
+        List<Component> out = new ArrayList<>();
+        for (Node n : graph.nodes()) {
+            for (String o : n.outputs()) {
+                Integer i = ids.get(o);
+                if (i == null) continue;
+                Set<String> values = groups.remove(uf.find(i));
+                if (values != null) out.add(boundary(values));
+            }
+        }
+        for (Set<String> values : groups.values()) out.add(boundary(values));
+        return out;
+    }
+
+    /** Joins a node's stream input and output when the node acts on every channel vector alike and linearly. */
+    private void connect(Node n) {
+        if (n.outputs().isEmpty() || n.inputs().isEmpty() || allNormNodes.contains(n)) return;
+        boolean addLike = n.opType().equals("Add") || n.opType().equals("Sub");
+        String in = addLike && isParam(n.input(0)) ? n.input(1) : n.input(0);
+        if (in.isEmpty() || isParam(in)) return;
+        String out = n.output(0);
+        long d = lastDim(in);
+        if (d <= 0 || lastDim(out) != d) return;
+        int r = rank(in);
+        boolean keeps = switch (n.opType()) {
+            case "Identity", "Dropout" -> true;
+            case "Cast" -> types.get(out) != null && types.get(out).dtype().isFloating();
+            case "Transpose" -> {
+                long[] perm = n.attributes().getInts("perm", null);
+                yield perm != null && perm[perm.length - 1] == perm.length - 1;
+            }
+            case "Reshape", "Squeeze", "Unsqueeze", "Flatten" -> true; // last dim unchanged (checked above) and row-major
+            case "ReduceMean", "ReduceSum" -> {
+                long[] axes = n.attributes().getInts("axes", null);
+                if (axes == null && isParam(n.input(1))) axes = graph.parameter(n.input(1)).toLongArray();
+                boolean ok = axes != null && axes.length > 0;
+                if (ok) for (long a : axes) ok &= normalisedAxis(a, r) != r - 1;
+                yield ok;
+            }
+            case "Gather" -> normalisedAxis(n.attributes().getInt("axis", 0), r) != r - 1;
+            case "Slice" -> {
+                long[] axes = n.inputs().size() > 3 && isParam(n.input(3)) ? graph.parameter(n.input(3)).toLongArray() : null;
+                boolean ok = axes != null;
+                if (ok) for (long a : axes) ok &= normalisedAxis(a, r) != r - 1;
+                yield ok;
+            }
+            case "Mul", "Div" -> isParam(n.input(1)) && graph.parameter(n.input(1)).size() == 1 && !isParam(in);
+            case "Add", "Sub" -> addLike(n.input(0).equals(in) ? n.input(1) : n.input(0), d);
+            default -> false;
+        };
+        if (!keeps) return;
+        connectors.add(n);
+        join(in, out);
+        if (addLike) {
+            String other = n.input(0).equals(in) ? n.input(1) : n.input(0);
+            if (isParam(other)) constantTouch.put(n, other);
+            else join(other, out);
+        }
+    }
+
+    /**
+     * The other operand of x ± other: an activation of the same width (a residual join), or a constant c per
+     * channel along the last axis ((x ± c)·Q = x·Q ± c·Q, so c rotates with the stream).
+     */
+    private boolean addLike(String b, long d) {
+        if (!isParam(b)) return lastDim(b) == d;
+        NdArray c = graph.parameter(b);
+        if (c.rank() == 0 || c.dim(-1) != d) return false;
+        for (int i = 0; i < c.rank() - 1; i++) if (c.dim(i) != 1) return false;
+        return true;
+    }
+
+    private Component boundary(Set<String> values) {
+        List<BlockTouch> writers = new ArrayList<>();
+        List<BlockTouch> readers = new ArrayList<>();
+        List<Norm> joined = new ArrayList<>();
+        List<Norm> terminal = new ArrayList<>();
+        List<String> blockers = new ArrayList<>();
+        boolean residual = false;
+        String origin = null;
+        long size = -1;
+        for (String v : values) size = Math.max(size, lastDim(v));
+        Set<String> outputs = new HashSet<>();
+        for (ValueInfo o : graph.outputs()) outputs.add(o.name());
+        Set<Norm> seenNorms = new LinkedHashSet<>();
+        for (String v : values) {
+            if (outputs.contains(v)) blockers.add("it is a network output ('" + v + "')");
+            Node p = graph.producer(v);
+            if (p == null) {
+                blockers.add(isParam(v) ? "constant '" + v + "' flows into it" : "network input '" + v + "' flows into it");
+            } else if (connectors.contains(p)) {
+                String c = constantTouch.get(p);
+                if (c != null) writers.add(new BlockTouch(c, graph.parameter(c).rank() - 1, 0));
+                if (p.opType().equals("Add") && c == null) residual = true;
+            } else if (!normInternals.contains(p)) {
+                String w = writer(p, writers);
+                if (w != null) blockers.add(w);
+                else if (origin == null) origin = p.opType() + " '" + p.label() + "'";
+            }
+            for (Node c : graph.consumers(v)) {
+                if (connectors.contains(c) || normInternals.contains(c) || c.opType().equals("Shape")) continue;
+                Norm norm = normReading(c, v);
+                if (norm != null && !normsJoin) {
+                    if (seenNorms.add(norm)) terminal.add(norm);
+                    continue;
+                }
+                String r = reader(c, v, readers);
+                if (r != null) blockers.add(r);
+            }
+        }
+        for (Norm n : norms) if (joinable(n) && values.contains(n.input())) joined.add(n);
+        return new Component(values, size, dedupe(writers), dedupe(readers), joined, terminal,
+                new ArrayList<>(new LinkedHashSet<>(blockers)), residual, origin == null ? "" : origin);
+    }
+
+    private static List<BlockTouch> dedupe(List<BlockTouch> t) { return List.copyOf(new LinkedHashSet<>(t)); }
+
+    /** The norm whose sub-graph starts at node {@code c} reading {@code v} as its input, if any. */
+    private Norm normReading(Node c, String v) {
+        for (Norm n : norms) if (n.input().equals(v) && n.nodes().contains(c)) return n;
+        return null;
+    }
+
+    /** Records a linear writer; returns why it blocks otherwise. */
+    private String writer(Node p, List<BlockTouch> writers) {
+        String w = p.input(1);
+        switch (p.opType()) {
+            case "MatMul" -> {
+                if (isParam(w) && !isParam(p.input(0)) && graph.parameter(w).rank() == 2) {
+                    writers.add(new BlockTouch(w, 1, 0));
+                    return null;
+                }
+            }
+            case "Gemm" -> {
+                var at = p.attributes();
+                if (isParam(w) && at.getInt("transA", 0) == 0 && graph.parameter(w).rank() == 2) {
+                    boolean tb = at.getInt("transB", 0) != 0;
+                    writers.add(new BlockTouch(w, tb ? 0 : 1, 0));
+                    String b = p.input(2);
+                    if (!b.isEmpty()) {
+                        if (!isParam(b)) return "Gemm '" + p.label() + "' adds a computed bias";
+                        NdArray bias = graph.parameter(b);
+                        if (bias.rank() == 1 && bias.dim(0) == graph.parameter(w).dim(tb ? 0 : 1)) writers.add(new BlockTouch(b, 0, 0));
+                        else if (bias.size() != 1 || bias.getAsDouble(0) != 0) return "Gemm '" + p.label() + "' adds a bias shared across channels";
+                    }
+                    return null;
+                }
+            }
+            case "Gather" -> {
+                String table = p.input(0);
+                if (isParam(table) && graph.parameter(table).rank() == 2 && p.attributes().getInt("axis", 0) == 0) {
+                    writers.add(new BlockTouch(table, 1, 0));
+                    return null;
+                }
+            }
+            default -> { }
+        }
+        for (Norm n : norms) {
+            if (n.output().equals(p.output(0))) {
+                return n.describe() + (n.hasAffine() ? " writes into it with a gain or bias (post-norm, or not folded yet)"
+                        : n.kind() == Norm.Kind.LAYER_NORM ? ": its mean subtraction does not commute with rotations (fold it first)"
+                        : " writes into it");
+            }
+        }
+        return p.opType() + " '" + p.label() + "' writes into it";
+    }
+
+    /** Records a linear reader; returns why it blocks otherwise. */
+    private String reader(Node c, String v, List<BlockTouch> readers) {
+        String w = c.input(1);
+        if (c.opType().equals("MatMul") && c.input(0).equals(v) && isParam(w) && graph.parameter(w).rank() == 2) {
+            readers.add(new BlockTouch(w, 0, 0));
+            return null;
+        }
+        if (c.opType().equals("Gemm") && c.input(0).equals(v) && isParam(w) && c.attributes().getInt("transA", 0) == 0) {
+            readers.add(new BlockTouch(w, c.attributes().getInt("transB", 0) != 0 ? 1 : 0, 0));
+            return null;
+        }
+        for (Norm n : norms) {
+            if (n.input().equals(v) && n.nodes().contains(c)) {
+                return n.describe() + (n.kind() == Norm.Kind.LAYER_NORM ? " subtracts the mean (fold it into an RMSNorm first)"
+                        : " has a gain or bias (fold it into the next linear maps first)");
+            }
+        }
+        return c.opType() + " '" + c.label() + "' reads it";
+    }
+}
