@@ -7,8 +7,8 @@ package dev.orbit.spectra;
  * can land on a wrong branch below the edge and overestimate the density several times.)
  * <ul>
  * <li>{@link #polynomial}: Bernoulli D² at χ = 1 (λ in units of m₁) gives a polynomial in z:
- * (1 + z)(1 + z/p)^L − λz (Gaussian, degree L + 1) or (1 + z/p)^L − λz(1 + z)^{L−1} (orthogonal, degree L). All its
- * roots come from Aberth's iteration, warm-started with the previous λ's roots; the tracked root is the one
+ * (1 + z)(1 + z/p)^L − λz (Gaussian, degree L + 1) or (1 + z/p)^L − λz(1 + z)^{L−1} (orthogonal, degree L; solved in
+ * u = z/(1 + z), see {@link #orthogonalPolynomial}). All its roots come from Aberth's iteration, warm-started with the previous λ's roots; the tracked root is the one
  * nearest the previous one.
  * <li>{@link #newton}: any D² law: Newton on ln M⁻¹(w) − ln λ in w = χ_{D²}(z), with a tangent predictor.
  * </ul>
@@ -23,23 +23,28 @@ public final class DensityTracking {
 
     private DensityTracking() {}
 
-    /** Grid of {@code points} values from START·edge down to STOP·edge, log-spaced, descending. */
+    /**
+     * {@code points} values from START·edge down to STOP·edge, descending: three quarters log-spaced, one quarter
+     * evenly spaced over [0.9, 1.02]·edge, where the density falls like a square root.
+     */
     static double[] descendingGrid(double edge, int points) {
-        double[] g = new double[points];
+        int near = points / 4, far = points - near;
+        java.util.TreeSet<Double> set = new java.util.TreeSet<>(java.util.Comparator.reverseOrder());
         double hi = Math.log(START * edge), lo = Math.log(STOP * edge);
-        for (int i = 0; i < points; i++) g[i] = Math.exp(hi + (lo - hi) * i / (points - 1));
-        return g;
+        for (int i = 0; i < far; i++) set.add(Math.exp(hi + (lo - hi) * i / (far - 1)));
+        for (int i = 0; i < near; i++) set.add(edge * (1.02 - 0.12 * i / (near - 1)));
+        return set.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     public static SpectralDensity polynomial(JacobianTheory t, double p, int points) {
-        double m1 = t.meanEigenvalue(), edge = t.edge();
+        double m1 = t.meanEigenvalue(), edge = t.continuousEdge();
         int l = t.depth();
         boolean gaussian = t.weights() == WeightLaw.GAUSSIAN;
         double[] grid = descendingGrid(edge, points);
-        double[] rho = new double[points];
+        double[] rho = new double[grid.length];
         ComplexDouble[] roots = null;
         ComplexDouble tracked = null;
-        for (int i = 0; i < points; i++) {
+        for (int i = 0; i < grid.length; i++) {
             double x = grid[i] / m1; // χ = 1 units
             ComplexDouble lam = new ComplexDouble(x, RELATIVE_ETA * x);
             AberthRoots.Polynomial poly = gaussian ? gaussianPolynomial(lam, p, l) : orthogonalPolynomial(lam, p, l);
@@ -48,12 +53,17 @@ public final class DensityTracking {
                 roots = AberthRoots.solve(poly, AberthRoots.circle(poly.degree(), ComplexDouble.ZERO, radius), 5000);
                 tracked = ComplexDouble.real(1 / x);
             } else {
-                roots = AberthRoots.solve(poly, roots, 500);
+                try {
+                    roots = AberthRoots.solve(poly, roots, 500);
+                } catch (ArithmeticException e) {
+                    throw new ArithmeticException(e.getMessage() + " at λ/m₁ = " + x + ", roots " + java.util.Arrays.toString(roots));
+                }
             }
             ComplexDouble best = roots[0];
             for (ComplexDouble r : roots) if (r.minus(tracked).abs() < best.minus(tracked).abs()) best = r;
             tracked = best;
-            rho[i] = Math.abs(best.im()) / (Math.PI * x) / m1;
+            ComplexDouble z = gaussian ? best : best.div(ComplexDouble.ONE.minus(best)); // z = u/(1 − u)
+            rho[i] = Math.abs(z.im()) / (Math.PI * x) / m1;
         }
         return ascending(grid, rho, t);
     }
@@ -74,32 +84,36 @@ public final class DensityTracking {
         };
     }
 
-    /** (1 + z/p)^L − λz(1 + z)^{L−1} and its derivative. */
+    /**
+     * The orthogonal equation (1 + z/p)^L − λz(1 + z)^{L−1} = 0 in u = z/(1 + z): multiplied by (1 − u)^L it becomes
+     * (1 + a·u)^L − λu, a = 1/p − 1. In z the leading coefficient p^{−L} − λ vanishes at λ = p^{−L} and a root
+     * passes through infinity, which no warm-started iteration follows; in u that root passes through u = 1.
+     */
     static AberthRoots.Polynomial orthogonalPolynomial(ComplexDouble lam, double p, int l) {
+        double a = 1 / p - 1;
         return new AberthRoots.Polynomial() {
             @Override public int degree() { return l; }
 
-            @Override public ComplexDouble[] valueAndDerivative(ComplexDouble z) {
-                ComplexDouble a = z.times(1 / p).plus(1);
-                ComplexDouble aLm1 = a.pow(l - 1);
-                ComplexDouble b = z.plus(1);
-                ComplexDouble bLm2 = l >= 2 ? b.pow(l - 2) : b.reciprocal();
-                ComplexDouble bLm1 = bLm2.times(b);
-                ComplexDouble value = aLm1.times(a).minus(lam.times(z).times(bLm1));
-                ComplexDouble deriv = aLm1.times(l / p).minus(lam.times(bLm1.plus(z.times(bLm2).times(l - 1))));
+            @Override public ComplexDouble[] valueAndDerivative(ComplexDouble u) {
+                ComplexDouble b = u.times(a).plus(1);
+                ComplexDouble bLm1 = b.pow(l - 1);
+                ComplexDouble value = bLm1.times(b).minus(lam.times(u));
+                ComplexDouble deriv = bLm1.times(l * a).minus(lam);
                 return new ComplexDouble[] {value, deriv};
             }
         };
     }
 
     public static SpectralDensity newton(JacobianTheory t, int points) {
-        double m1 = t.meanEigenvalue(), edge = t.edge();
+        double m1 = t.meanEigenvalue(), edge = t.continuousEdge();
         double[] grid = descendingGrid(edge, points);
-        double[] rho = new double[points];
+        double[] rho = new double[grid.length];
         // start: z ≈ m₁/λ is small, and w ≈ z/μ₁
         ComplexDouble w = ComplexDouble.real(m1 / grid[0] / t.slopes().moment(1));
-        double previousLn = Double.NaN;
-        for (int i = 0; i < points; i++) {
+        double previousLn = Double.NaN, massAbove = 0;
+        double atomMass = t.atoms().stream().mapToDouble(SpectralDensity.Atom::mass).sum();
+        for (int i = 0; i < grid.length; i++) {
+            if (i > 1) massAbove += 0.5 * (rho[i - 2] * grid[i - 2] + rho[i - 1] * grid[i - 1]) * Math.log(grid[i - 2] / grid[i - 1]);
             ComplexDouble lnLam = new ComplexDouble(grid[i], RELATIVE_ETA * grid[i]).log();
             ComplexDouble start = w;
             if (!Double.isNaN(previousLn)) { // tangent predictor: d(ln M⁻¹)/dw · dw = d ln λ
@@ -114,7 +128,12 @@ public final class DensityTracking {
                     ComplexDouble s = solve(t, lnLam, w.times(new ComplexDouble(1, -kick)));
                     if (s != null && (best == null || s.minus(w).abs() < best.minus(w).abs())) best = s;
                 }
-                if (best == null) throw new ArithmeticException("density continuation lost the root at λ = " + grid[i]);
+                if (best == null) {
+                    // below the bulk of a law with no atom at 0 (orthogonal W, smooth φ) there is a gap: z → −1 and
+                    // w → −∞ along the real axis as λ → 0; stop once the density above holds the mass
+                    if (massAbove + atomMass > 1 - 1e-3) break;
+                    throw new ArithmeticException("density continuation lost the root at λ = " + grid[i] + " (mass found above: " + massAbove + ")");
+                }
                 solved = best;
             }
             w = solved;
@@ -148,6 +167,6 @@ public final class DensityTracking {
             x[i] = descendingGrid[n - 1 - i];
             y[i] = rho[n - 1 - i];
         }
-        return new SpectralDensity(x, y, t.atom(), t.edge());
+        return new SpectralDensity(x, y, t.atoms(), t.edge());
     }
 }

@@ -43,12 +43,35 @@ public record JacobianTheory(WeightLaw weights, int depth, double sigmaW, SlopeL
         return Math.pow(weights.sTransform(z, sigmaW) * slopes.sTransform(z), depth);
     }
 
-    /** Mass of the atom at λ = 0: P(φ' = 0), since a product through rank-p projections has rank p·N. */
-    public double atom() {
-        double[] v = slopes.values(), p = slopes.probabilities();
-        double a = 0;
-        for (int i = 0; i < v.length; i++) if (v[i] == 0) a += p[i];
-        return a;
+    /**
+     * Point masses of the limiting spectrum. At 0: P(φ' = 0), since the product passes through L projections of
+     * rank p·N. At σ_w^{2L}, for orthogonal W and Bernoulli D² with L(1 − p) < 1: mass 1 − L(1 − p), the
+     * intersection of the L ranges, on which J is σ_w^L times an isometry (for L = 1 the spectrum is just the two
+     * atoms). The continuous density carries the rest; the tests check that the masses add up to 1.
+     */
+    public java.util.List<SpectralDensity.Atom> atoms() {
+        java.util.List<SpectralDensity.Atom> atoms = new java.util.ArrayList<>();
+        double[] v = slopes.values(), pr = slopes.probabilities();
+        double zero = 0;
+        for (int i = 0; i < v.length; i++) if (v[i] == 0) zero += pr[i];
+        if (zero > 0) atoms.add(new SpectralDensity.Atom(0, zero));
+        if (weights == WeightLaw.ORTHOGONAL && slopes instanceof SlopeLaw.Bernoulli(double p) && depth * (1 - p) < 1) {
+            atoms.add(new SpectralDensity.Atom(Math.pow(sigmaW * sigmaW, depth), 1 - depth * (1 - p)));
+        }
+        return atoms;
+    }
+
+    /**
+     * Upper end of the continuous part. It is the edge except for orthogonal Bernoulli with L(1 − p) < 1, where the
+     * edge is the atom at σ_w^{2L} and the continuous part ends at the critical value of M⁻¹ written in
+     * u = z/(1 + z): λ_c = m₁·(1 + a·u_c)^L/u_c, a = 1/p − 1, u_c = 1/(a(L − 1)).
+     */
+    public double continuousEdge() {
+        if (weights == WeightLaw.ORTHOGONAL && slopes instanceof SlopeLaw.Bernoulli(double p) && depth * (1 - p) < 1 && depth > 1) {
+            double a = 1 / p - 1, u = 1 / (a * (depth - 1));
+            return meanEigenvalue() * Math.exp(depth * Math.log1p(a * u) - Math.log(u));
+        }
+        return edge();
     }
 
     /** True when the spectrum is (numerically) a single point: orthogonal weights and a constant φ'². */

@@ -1,16 +1,23 @@
 package dev.orbit.spectra;
 
 /**
- * A limiting eigenvalue density sampled on a grid: ρ at ascending λ > 0, plus an atom of mass {@code atom} at 0
- * and the edge of the support. Integrals are trapezoids in ln λ (ρ may blow up at 0 like λ^{−a}, a < 1); the mass
+ * A limiting eigenvalue distribution: the continuous density ρ sampled at ascending λ > 0, point masses
+ * ({@code atoms}), and the edge (largest point) of the support. Integrals are trapezoids in ln λ (ρ may blow up at 0 like λ^{−a}, a < 1); the mass
  * below the smallest grid point is added from the power law fitted to the two smallest points.
  */
-public record SpectralDensity(double[] lambda, double[] density, double atom, double edge) {
+public record SpectralDensity(double[] lambda, double[] density, java.util.List<Atom> atoms, double edge) {
+    /** A point mass. */
+    public record Atom(double location, double mass) {}
+
     public SpectralDensity {
         if (lambda.length != density.length || lambda.length < 3) throw new IllegalArgumentException("bad density grid");
         lambda = lambda.clone();
         density = density.clone();
+        atoms = java.util.List.copyOf(atoms);
     }
+
+    /** Total mass of the atoms. */
+    public double atomMass() { return atoms.stream().mapToDouble(Atom::mass).sum(); }
 
     /** Linear interpolation; 0 outside the grid. */
     public double at(double x) {
@@ -25,7 +32,7 @@ public record SpectralDensity(double[] lambda, double[] density, double atom, do
     /** ∫ρ dλ over (0, ∞), excluding the atom. */
     public double mass() { return cumulative()[lambda.length - 1]; }
 
-    /** ∫λρ dλ: the mean eigenvalue (the atom at 0 adds nothing). */
+    /** ∫λρ dλ: the continuous part's contribution to the mean eigenvalue (add Σ location·mass of the atoms). */
     public double mean() {
         double s = 0;
         for (int i = 1; i < lambda.length; i++) {
