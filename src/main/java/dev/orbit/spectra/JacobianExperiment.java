@@ -33,7 +33,7 @@ public final class JacobianExperiment {
 
     /** One network's figures. */
     public record SeedResult(long seed, double mean, double varianceRatio, double max, int structuralZeros, double[] lengths,
-                             Ntk ntk) {}
+                             double[] varianceRatioByDepth, Ntk ntk) {}
 
     /**
      * One-sample NTK spectrum: mean, extremes, their ratios to the mean, L·q* (the isometric prediction) and the
@@ -54,7 +54,14 @@ public final class JacobianExperiment {
 
     public record Result(Config config, Theory theory, List<SeedResult> seeds, double mean, double varianceRatio,
                          double varianceRatioSd, double max, double zeroFraction, double[] varianceRatioByDepth,
-                         Histogram histogram, double[] densityLambda, double[] density, Ntk ntk) {}
+                         Histogram histogram, double[] densityLambda, double[] density, Ntk ntk) {
+        /** Sample standard deviation over the seeds of var/m₁² at depth l (1-based). */
+        public double varianceRatioSdAt(int l) {
+            double m = varianceRatioByDepth[l - 1];
+            double ss = seeds.stream().mapToDouble(s -> (s.varianceRatioByDepth()[l - 1] - m) * (s.varianceRatioByDepth()[l - 1] - m)).sum();
+            return Math.sqrt(ss / Math.max(1, seeds.size() - 1));
+        }
+    }
 
     private JacobianExperiment() {}
 
@@ -73,7 +80,8 @@ public final class JacobianExperiment {
         for (int k = 0; k < c.seeds(); k++) {
             var s = JacobianMonteCarlo.sample(c.network(k), c.ntk(), true);
             Ntk ntk = c.ntk() ? Ntk.of(s.ntkEigenvalues(), c.depth(), c.qStar()) : null;
-            seeds.add(new SeedResult(c.seed() + k, s.mean(), s.varianceRatio(), s.max(), s.structuralZeros(), s.lengths(), ntk));
+            seeds.add(new SeedResult(c.seed() + k, s.mean(), s.varianceRatio(), s.max(), s.structuralZeros(), s.lengths(),
+                    s.varianceRatioByDepth(), ntk));
             nonZero.add(Arrays.copyOfRange(s.eigenvalues(), s.structuralZeros(), s.eigenvalues().length));
             zeros += s.structuralZeros();
             for (int l = 0; l < c.depth(); l++) byDepth[l] += s.varianceRatioByDepth()[l] / c.seeds();
