@@ -24,10 +24,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "spectrum", mixinStandardHelpOptions = true,
-        description = {"Weight spectra per layer: eigenvalues of WᵀW (float64), norms, stable rank, entropy, power-law α",
-                "(Clauset–Shalizi–Newman scan), Marchenko–Pastur fit and spikes, entry-shuffled ESD and correlation traps.",
-                "--orbit K: which metrics a function-preserving move changes; --balanced: the canonical balanced point.",
-                "Without MODEL: the bundled MNIST classifier."})
+        description = {"Weight spectra per layer: eigenvalues of WᵀW (float64), norms, stable rank, entropy,",
+                "power-law α (Clauset–Shalizi–Newman scan), Marchenko–Pastur fit and spikes, entry-shuffled ESD",
+                "and correlation traps. --orbit K: which metrics a function-preserving move changes;",
+                "--balanced: the metrics at the canonical balanced point (checked in ONNX Runtime on the",
+                "input options below). Without MODEL: the bundled MNIST classifier."})
 final class SpectrumCommand implements java.util.concurrent.Callable<Integer> {
     @Parameters(paramLabel = "MODEL", arity = "0..1", description = "An ONNX file (default: the bundled mnist_mlp.onnx).")
     Path model;
@@ -41,7 +42,7 @@ final class SpectrumCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--cob-range", defaultValue = "0.9", paramLabel = "R", description = "CoB range of the teleports (default ${DEFAULT-VALUE}).")
     double range;
 
-    @Option(names = "--sampling", defaultValue = "INTER", description = "CoB sampling of the teleports (default ${DEFAULT-VALUE}; ReLU spaces take |τ|).")
+    @Option(names = "--sampling", defaultValue = "INTER", description = "CoB sampling of the teleports (default ${DEFAULT-VALUE}: ±U[1-r, 1+r]; negative factors rewrite activations as τ·σ(x/τ)).")
     Sampling.Kind sampling;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the teleports and of the entry shuffles (default ${DEFAULT-VALUE}).")

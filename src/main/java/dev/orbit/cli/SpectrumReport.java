@@ -108,18 +108,18 @@ final class SpectrumReport {
         for (int i = 0; i < r.spectrum().layers().size(); i++) {
             LayerSpectrum a = r.spectrum().layers().get(i);
             List<Charts.Series> series = new ArrayList<>();
-            add(series, "original", a);
-            add(series, "teleported (first)", o.firstTeleport().layers().get(i));
-            if (r.balanced() != null) add(series, "balanced original", r.balanced().spectrum().layers().get(i));
-            if (o.firstBalancedTeleport() != null) add(series, "balanced teleported (first)", o.firstBalancedTeleport().layers().get(i));
+            add(series, "original", a, true);
+            add(series, "teleported (first)", o.firstTeleport().layers().get(i), true);
+            if (r.balanced() != null) add(series, "balanced original", r.balanced().spectrum().layers().get(i), true);
+            if (o.firstBalancedTeleport() != null) add(series, "balanced teleported (first), markers", o.firstBalancedTeleport().layers().get(i), false);
             h.chart(Charts.logLog(a.layer() + " along the orbit", "eigenvalue λ of WᵀW", "density", series),
                     a.layer() + ": the same function at different points of its orbit. A teleport reshapes the ESD; balancing "
                             + "brings every point of the orbit back to one spectrum.");
         }
     }
 
-    private static void add(List<Charts.Series> series, String name, LayerSpectrum l) {
+    private static void add(List<Charts.Series> series, String name, LayerSpectrum l, boolean line) {
         EsdHistogram e = EsdHistogram.of(l.eigenvalues(), EsdHistogram.defaultBins(l.eigenvalues().length));
-        series.add(new Charts.Series(name, e.centres(), e.density(), true));
+        series.add(new Charts.Series(name, e.centres(), e.density(), line));
     }
 }

@@ -30,6 +30,8 @@ public record ModelSpectrum(List<LayerSpectrum> layers, List<WeightMatrices.Skip
     public static ModelSpectrum of(Model model, EsdOptions options, java.util.function.IntConsumer progress) {
         WeightMatrices.Found found = WeightMatrices.find(model);
         List<LayerSpectrum> layers = new ArrayList<>();
+        List<WeightMatrices.Skipped> skipped = new ArrayList<>(found.skipped());
+        int done = 0;
         for (WeightMatrix w : found.matrices()) {
             NdArray values = model.graph().parameter(w.parameter());
             for (long i = 0; i < values.size(); i++) {
@@ -38,14 +40,18 @@ public record ModelSpectrum(List<LayerSpectrum> layers, List<WeightMatrices.Skip
                             + "' holds NaN or infinity");
                 }
             }
-            layers.add(LayerSpectrum.of(w, values, options));
-            progress.accept(layers.size());
+            try {
+                layers.add(LayerSpectrum.of(w, values, options));
+            } catch (IllegalArgumentException e) { // an all-zero weight, or no eigenvalue above the power-law floor
+                skipped.add(new WeightMatrices.Skipped(w.layer(), w.op(), e.getMessage()));
+            }
+            progress.accept(++done);
         }
         Map<String, Double> summary = new LinkedHashMap<>();
         if (!layers.isEmpty()) {
             for (String key : SUMMARY) summary.put(key, layers.stream().mapToDouble(l -> l.metrics().get(key)).average().orElseThrow());
         }
-        return new ModelSpectrum(List.copyOf(layers), found.skipped(), summary);
+        return new ModelSpectrum(List.copyOf(layers), List.copyOf(skipped), summary);
     }
 
     /** How many weight matrices a model has (for progress bars). */

@@ -93,7 +93,7 @@ public record OrbitSpectra(Config config, double meanWeightChange, List<MetricSp
                 Double bv = null, bd = null;
                 Verdict bver = null;
                 if (balancedBase != null) {
-                    bv = balancedBase.get(l).get(m);
+                    bv = balancedBase.containsKey(l) ? balancedBase.get(l).get(m) : Double.NaN;
                     bd = maxDelta(values(balanced, l, m), bv);
                     bver = verdict(bd, bv);
                 }
@@ -109,17 +109,18 @@ public record OrbitSpectra(Config config, double meanWeightChange, List<MetricSp
         return m;
     }
 
+    /** NaN where a move made the layer unanalysable (e.g. no eigenvalue left above the power-law floor): moved. */
     private static double[] values(List<Map<String, Map<String, Double>>> samples, String layer, String metric) {
-        return samples.stream().mapToDouble(s -> s.get(layer).get(metric)).toArray();
+        return samples.stream().mapToDouble(s -> s.containsKey(layer) ? s.get(layer).get(metric) : Double.NaN).toArray();
     }
 
     private static Verdict verdict(double maxDelta, double value) {
-        return maxDelta <= tolerance(value) ? Verdict.INVARIANT : Verdict.MOVED;
+        return maxDelta <= tolerance(value) ? Verdict.INVARIANT : Verdict.MOVED; // NaN: moved
     }
 
     private static double maxDelta(double[] v, double ref) {
         double d = 0;
-        for (double x : v) d = Math.max(d, Math.abs(x - ref));
+        for (double x : v) d = Double.isNaN(x) ? Double.NaN : Math.max(d, Math.abs(x - ref));
         return d;
     }
 

@@ -130,4 +130,17 @@ class WeightMatricesTest {
         assertArrayEquals(new long[] {128, 784}, found.matrices().getFirst().parameterShape());
         assertEquals(Arrays.asList(1, 1, 1), found.matrices().stream().map(WeightMatrix::slices).toList());
     }
+
+    @Test
+    void aZeroWeightIsSkippedWithItsReasonNotAnError() {
+        Map<String, NdArray> p = new LinkedHashMap<>();
+        p.put("zero", NdArray.ofFloats(new float[20 * 12], 20, 12));
+        p.put("live", NdArray.ofFloats(random(20 * 12, 6), 12, 20));
+        var a = new Node("dead", "MatMul", List.of("x", "zero"), List.of("h"), Attributes.NONE);
+        var b = new Node("alive", "MatMul", List.of("h", "live"), List.of("y"), Attributes.NONE);
+        var s = ModelSpectrum.of(model(List.of(a, b), p, "x", 2, 20), EsdOptions.DEFAULT);
+        assertEquals(List.of("alive"), s.layers().stream().map(LayerSpectrum::layer).toList());
+        assertTrue(s.skipped().getFirst().reason().contains("all-zero"), s.skipped().toString());
+        assertEquals(s.layers().getFirst().logNorm(), s.summary().get("log_norm"));
+    }
 }
