@@ -88,7 +88,7 @@ final class SpectrumCommand implements java.util.concurrent.Callable<Integer> {
         String label = model == null ? "bundled mnist_mlp.onnx" : model.toString();
         EsdOptions esd = new EsdOptions(svd ? Eigenvalues.Method.SVD : Eigenvalues.Method.GRAM, seed);
         try {
-            ModelSpectrum spectrum = ModelSpectrum.of(m, esd);
+            ModelSpectrum spectrum = spectra(m, esd);
             Balanced bal = balanced ? balance(m, esd) : null;
             OrbitSpectra study = null;
             if (orbit != null) {
@@ -114,11 +114,21 @@ final class SpectrumCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
+    /** Large models (over a million weight entries) get a progress bar over their layers: each takes two eigensolves. */
+    private static ModelSpectrum spectra(Model m, EsdOptions esd) {
+        var found = dev.orbit.spectra.WeightMatrices.find(m).matrices();
+        long entries = found.stream().mapToLong(w -> w.rows() * w.cols() * w.slices()).sum();
+        if (entries <= 1_000_000) return ModelSpectrum.of(m, esd);
+        try (ProgressBar bar = ExperimentOptions.progress("layers", found.size())) {
+            return ModelSpectrum.of(m, esd, bar::stepTo);
+        }
+    }
+
     private Balanced balance(Model m, EsdOptions esd) {
         BalancedPoint point = BalancedPoint.of(m, SpaceAnalyzer.analyze(m));
         var inputSpec = inputs.spec();
         Map<String, NdArray> feeds = InputFactory.make(m, inputSpec, inputs.shapeMap());
         VerifyReport check = Verifier.compareInOrt(m, "original", point.model(), "balanced", feeds, inputSpec.describe(), tolerance);
-        return new Balanced(point, check, ModelSpectrum.of(point.model(), esd));
+        return new Balanced(point, check, spectra(point.model(), esd));
     }
 }
