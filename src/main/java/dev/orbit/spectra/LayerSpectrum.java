@@ -20,8 +20,8 @@ import dev.orbit.tensor.NdArray;
  * @param entropy         −Σ pᵢ ln pᵢ / ln(rank), pᵢ = λᵢ/Σλ (1 for a flat spectrum; 0 when rank ≤ 1)
  * @param matrixRank      eigenvalues above the numerical-rank tolerance of the method (see {@link #rankTolerance})
  * @param powerLaw        the power-law tail (α, D, x_min, tail size)
- * @param alphaWeighted   α·log10 λ_max
- * @param logAlphaNorm    log10 Σλ^α (Schatten-α norm)
+ * @param alphaWeighted   α·log10 λ_max (NaN when α is infinite: all eigenvalues equal)
+ * @param logAlphaNorm    log10 Σλ^α (Schatten-α norm; NaN when α is infinite)
  * @param mp              Marchenko–Pastur fit of the ESD
  * @param randomized      ESD of the entry-shuffled matrix and its correlation traps
  * @param warnings        α < 2 over-trained, α > 6 under-trained, α > 8 unreliable, correlation traps
@@ -58,14 +58,17 @@ public record LayerSpectrum(String layer, String op, String parameter, long[] pa
         MarchenkoPastur mp = MarchenkoPastur.fit(ev, w.q(), w.m());
         Randomized rand = Randomized.of(w, values, lambdaMax, options);
         List<String> warnings = new ArrayList<>();
+        boolean tail = Double.isFinite(pl.alpha());
+        if (!tail) warnings.add("every eigenvalue above the floor is equal (an orthogonal-like matrix): no power-law tail, α is infinite");
         if (pl.alpha() < 2) warnings.add(String.format("α = %.2f < 2: over-trained (very heavy tail)", pl.alpha()));
-        if (pl.alpha() > 8) warnings.add(String.format("α = %.2f > 8: the tail is not a power law (MP-like ESD); α is unreliable", pl.alpha()));
+        if (tail && pl.alpha() > 8) warnings.add(String.format("α = %.2f > 8: the tail is not a power law (MP-like ESD); α is unreliable", pl.alpha()));
         else if (pl.alpha() > 6) warnings.add(String.format("α = %.2f > 6: under-trained", pl.alpha()));
         if (rand.traps() > 0) warnings.add(rand.traps() + " correlation trap" + (rand.traps() > 1 ? "s" : "")
                 + ": the shuffled matrix has eigenvalues above its MP edge (a few unusually large entries)");
         return new LayerSpectrum(w.layer(), w.op(), w.parameter(), w.parameterShape(), w.outputs(), w.inputs(), w.slices(),
                 w.q(), ev.length, w.note(), Math.log10(sum), Math.log10(lambdaMax), sum / lambdaMax, entropy, rank, pl,
-                pl.alpha() * Math.log10(lambdaMax), logAlphaNorm(ev, pl.alpha()), mp, rand, List.copyOf(warnings), ev);
+                tail ? pl.alpha() * Math.log10(lambdaMax) : Double.NaN, tail ? logAlphaNorm(ev, pl.alpha()) : Double.NaN,
+                mp, rand, List.copyOf(warnings), ev);
     }
 
     /**

@@ -7,7 +7,8 @@ import java.util.Arrays;
  * maximum-likelihood exponent α̂ᵢ = 1 + n/Σ_{j≥i} ln(xⱼ/xᵢ) of the n = m − i values above it, and the
  * Kolmogorov–Smirnov distance Dᵢ = max_k |1 − (x_{i+k}/xᵢ)^{1−α̂ᵢ} − k/n| between the tail and the Pareto CDF; the
  * x_min with the smallest D wins. No x_max: the top value belongs to the tail. Values ≤ {@link #FLOOR} are dropped
- * first (zero eigenvalues of rank-deficient matrices). O(m²) with one exp per term; logs are computed once.
+ * first (zero eigenvalues of rank-deficient matrices). O(m²) with one exp per term; logs are computed once. When every
+ * value is equal (an orthogonal matrix) no candidate has a finite α̂: the fit reports α = +∞ with D = 1.
  *
  * @param alpha  exponent of the density p(x) ∝ x^{−α} for x ≥ x_min
  * @param ksDistance KS distance D of the chosen fit

@@ -51,6 +51,9 @@ class LayerSpectrumTest {
         var flat = LayerSpectrum.of(dense(n, m), NdArray.ofDoubles(w, n, m), EsdOptions.DEFAULT);
         assertEquals(1.0, flat.entropy(), 1e-12);
         assertEquals(m, flat.stableRank(), 1e-12);
+        assertEquals(Double.POSITIVE_INFINITY, flat.powerLaw().alpha());
+        assertTrue(Double.isNaN(flat.alphaWeighted()) && Double.isNaN(flat.logAlphaNorm()));
+        assertTrue(flat.warnings().getFirst().contains("no power-law tail"), flat.warnings().toString());
         for (int i = 0; i < 5; i++) w[i * m + i] = 0; // rank 15
         for (var method : Eigenvalues.Method.values()) {
             var l = LayerSpectrum.of(dense(n, m), NdArray.ofDoubles(w, n, m), new EsdOptions(method, 0));
