@@ -84,6 +84,42 @@ public final class Charts {
         return svg(chart);
     }
 
+    /** One series of {@link #logLog}: markers only (a binned density) or a line (a fitted curve). */
+    public record Series(String name, double[] x, double[] y, boolean line) {}
+
+    /**
+     * Points and curves on log-log axes (ESDs with fitted laws). Non-positive or non-finite points are dropped (a log
+     * axis cannot show them); a series left empty is not drawn.
+     */
+    public static String logLog(String title, String xLabel, String yLabel, java.util.List<Series> series) {
+        org.knowm.xchart.XYChart chart = new org.knowm.xchart.XYChartBuilder().width(640).height(400).title(title)
+                .xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        chart.getStyler().setChartTitleBoxVisible(false);
+        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSW);
+        chart.getStyler().setMarkerSize(6);
+        for (Series s : series) {
+            List<Double> xs = new ArrayList<>();
+            List<Double> ys = new ArrayList<>();
+            for (int i = 0; i < s.x().length; i++) {
+                if (s.x()[i] > 0 && s.y()[i] > 0 && Double.isFinite(s.x()[i]) && Double.isFinite(s.y()[i])) {
+                    xs.add(s.x()[i]);
+                    ys.add(s.y()[i]);
+                }
+            }
+            if (xs.isEmpty()) continue;
+            var added = chart.addSeries(s.name(), xs, ys);
+            if (s.line()) {
+                added.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Line);
+                added.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+            } else {
+                added.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+            }
+        }
+        return svg(chart);
+    }
+
     public static String svg(Chart<?, ?> chart) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
