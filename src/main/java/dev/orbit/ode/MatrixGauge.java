@@ -11,7 +11,21 @@ import org.bytedeco.pytorch.global.torch;
  * (the derivative of the matrix exponential, valid although g and ġ do not commute). The coefficients may be
  * a trainable leaf, so a gauge can be optimised by autograd (gauge fixing).
  */
-public record MatrixGauge(double endTime, Tensor coefficients) {
+public final class MatrixGauge {
+    private final double endTime;
+    private final Tensor coefficients;
+    private double[] constants; // the coefficients as doubles, read once when they are not trainable
+
+    public MatrixGauge(double endTime, Tensor coefficients) {
+        this.endTime = endTime;
+        this.coefficients = coefficients;
+    }
+
+    public double endTime() { return endTime; }
+
+    /** C_k stacked: [K, d, d]. */
+    public Tensor coefficients() { return coefficients; }
+
     /** A gauge at one time: G, Ġ and G⁻¹ = exp(−g). Batched frames have a leading time axis. */
     public record Frame(Tensor g, Tensor gDot, Tensor gInv) {}
 
@@ -44,8 +58,53 @@ public record MatrixGauge(double endTime, Tensor coefficients) {
         return new MatrixGauge(perCoordinate[0].endTime(), Tensors.of(c, modes, d, d));
     }
 
+    /**
+     * The frame at one time. With constant coefficients (solving) it is computed in plain doubles, a fraction of
+     * the cost of libtorch calls on tiny matrices; trainable coefficients go through libtorch so autograd sees them.
+     */
     public Frame at(double t) {
-        return frames(new double[] {t}).select(0);
+        if (coefficients.requires_grad()) return frames(new double[] {t}).select(0);
+        int d = dimension();
+        double[] c = values();
+        double[][] g = new double[d][d];
+        double[][] gDot = new double[d][d];
+        for (int k = 1; k <= modes(); k++) {
+            double w = k * Math.PI / endTime;
+            double sin = Math.sin(w * t);
+            double cos = w * Math.cos(w * t);
+            for (int i = 0; i < d; i++) {
+                for (int j = 0; j < d; j++) {
+                    double ck = c[((k - 1) * d + i) * d + j];
+                    g[i][j] += ck * sin;
+                    gDot[i][j] += ck * cos;
+                }
+            }
+        }
+        double[][] block = new double[2 * d][2 * d];
+        double[][] minus = new double[d][d];
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) {
+                block[i][j] = g[i][j];
+                block[i][d + j] = gDot[i][j];
+                block[d + i][d + j] = g[i][j];
+                minus[i][j] = -g[i][j];
+            }
+        }
+        double[][] e = SmallMatrices.exp(block);
+        double[] gv = new double[d * d];
+        double[] dv = new double[d * d];
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) {
+                gv[i * d + j] = e[i][j];
+                dv[i * d + j] = e[i][d + j];
+            }
+        }
+        return new Frame(Tensors.of(gv, d, d), Tensors.of(dv, d, d), Tensors.of(SmallMatrices.flatten(SmallMatrices.exp(minus)), d, d));
+    }
+
+    private double[] values() {
+        if (constants == null) constants = Tensors.values(coefficients);
+        return constants;
     }
 
     /** Frames at several times at once: G, Ġ, G⁻¹ of shape [M, d, d]. */
