@@ -7,9 +7,8 @@ import java.util.Map;
 
 import dev.orbit.ode.InvarianceStudy;
 import dev.orbit.ode.OdeGaugeExperiment;
-import dev.orbit.report.Charts;
 import dev.orbit.report.HtmlReport;
-import dev.orbit.report.LogLogChart;
+import dev.orbit.report.CurveCharts;
 
 /** The HTML report of {@code orbit experiment ode-gauge}. */
 final class OdeGaugeReport {
@@ -53,7 +52,7 @@ final class OdeGaugeReport {
         Map<String, double[]> series = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) x[i] = i + 1;
         for (var m : r.models()) series.put(m.name(), m.lossCurve().stream().mapToDouble(Double::doubleValue).toArray());
-        h.chart(Charts.lines("Training loss", "iteration", "MSE", x, series), "Training MSE per Adam iteration.");
+        h.chart(CurveCharts.smooth("Training loss", "iteration", "MSE", x, series), "Training MSE per Adam iteration.");
     }
 
     private static void invariance(HtmlReport h, OdeGaugeExperiment.Result r) {
@@ -72,7 +71,7 @@ final class OdeGaugeReport {
             groups.forEach((name, ps) -> series.put(name, new double[][] {
                     ps.stream().mapToDouble(InvarianceStudy.Point::stepSize).toArray(),
                     ps.stream().mapToDouble(InvarianceStudy.Point::invarianceError).toArray()}));
-            h.chart(LogLogChart.svg("x(T) invariance error, " + model + " neural ODE", "step size h", "invariance error", series, PLOT_FLOOR),
+            h.chart(CurveCharts.logLog("x(T) invariance error, " + model + " neural ODE", "step size h", "invariance error", series, PLOT_FLOOR),
                     "Log-log: invariance error against the step size, per solver and gauge kind (values of 0 drawn at " + PLOT_FLOOR + ").");
         }
         List<List<String>> orders = new ArrayList<>();
@@ -140,7 +139,7 @@ final class OdeGaugeReport {
         }
         h.table(List.of("functional", "start", "before", "after", String.format("x(T) change (Dormand–Prince, rtol %.0e)", r.config().checkTolerance())), rows);
         r.curves().forEach((model, c) -> c.byGauge().forEach((gauge, series) ->
-                h.chart(Charts.lines("w(t), " + model + " model: " + gauge, "t", "entries of w(t)", c.t(), series),
+                h.chart(CurveCharts.smooth("w(t), " + model + " model: " + gauge, "t", "entries of w(t)", c.t(), series),
                         "Entries w_ij(t) of the " + model + " model's gauge field, " + gauge + ".")));
     }
 }
