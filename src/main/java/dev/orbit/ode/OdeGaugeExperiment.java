@@ -128,7 +128,9 @@ public final class OdeGaugeExperiment {
                 // solve through the field transform (one gauge frame per evaluation); plot the closed-form coefficients
                 double change = endStateChange(linear, new GaugedField.Spatial(start, r.gauge()), x0, T, c.checkTolerance());
                 fixing.add(new FixingSummary(o.name().toLowerCase(), fromRandom, r.before(), r.after(), change));
-                linearCurves.put(o.label + (fromRandom ? ", from the random gauge" : ""), entries(GaugeAction.spatial(start, r.gauge()), times));
+                // one chart per functional: the curves from both starting points side by side
+                Map<String, double[]> chart = linearCurves.computeIfAbsent(o.label, k -> new LinkedHashMap<>());
+                entries(GaugeAction.spatial(start, r.gauge()), times).forEach((entry, v) -> chart.put(entry + (fromRandom ? " from random gauge" : ""), v));
                 progress.accept(done[0] += c.fixIterations());
             }
         }
