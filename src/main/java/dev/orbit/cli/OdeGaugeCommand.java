@@ -65,8 +65,9 @@ final class OdeGaugeCommand implements Callable<Integer> {
                 + "output difference %.1e%n", d.parameterDifference(), 100 * d.weightChange(), d.movedVsOriginal());
         for (var e : r.exports()) out.printf("exported %s: ONNX Runtime vs solver %.1e%n", e.file(), e.onnxRuntimeVsSolver());
         for (var f : r.fixing()) {
-            out.printf("gauge fixing by %s%s: %.4e → %.4e, x(T) change %.1e%n", f.objective(), f.fromRandomGauge() ? " (from a random gauge)" : "",
-                    f.before(), f.after(), f.endStateChange());
+            out.printf("gauge fixing by %s%s: %.4e → %.4e, x(T) change %.1e%s%n", f.objective(), f.fromRandomGauge() ? " (from a random gauge)" : "",
+                    f.before(), f.after(), f.endStateChange(), f.distanceToFixFromTrained() == null ? ""
+                            : String.format(", w(t) within %.1f%% of the fix from the trained gauge", 100 * f.distanceToFixFromTrained()));
         }
         out.println(ExperimentOutput.wrote(experiment.output));
         out.flush();

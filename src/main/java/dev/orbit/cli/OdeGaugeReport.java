@@ -135,9 +135,11 @@ final class OdeGaugeReport {
         List<List<String>> rows = new ArrayList<>();
         for (var f : r.fixing()) {
             rows.add(List.of(f.objective(), f.fromRandomGauge() ? "random gauge" : "trained", String.format("%.4e", f.before()),
-                    String.format("%.4e", f.after()), String.format("%.1e", f.endStateChange())));
+                    String.format("%.4e", f.after()), String.format("%.1e", f.endStateChange()),
+                    f.distanceToFixFromTrained() == null ? "—" : String.format("%.3f", f.distanceToFixFromTrained())));
         }
-        h.table(List.of("functional", "start", "before", "after", String.format("x(T) change (Dormand–Prince, rtol %.0e)", r.config().checkTolerance())), rows);
+        h.table(List.of("functional", "start", "before", "after", String.format("x(T) change (Dormand–Prince, rtol %.0e)", r.config().checkTolerance()),
+                "w(t) distance to the fix from the trained gauge (max |Δw| / max |w|)"), rows);
         r.curves().forEach((model, c) -> c.byGauge().forEach((gauge, series) ->
                 h.chart(CurveCharts.smooth("w(t), " + model + " model: " + gauge, "t", "entries of w(t)", c.t(), series),
                         "Entries w_ij(t) of the " + model + " model's gauge field, " + gauge + ".")));

@@ -57,7 +57,13 @@ public final class OdeGaugeExperiment {
 
     public record ExportCheck(String file, String model, String solver, int nodes, double onnxRuntimeVsSolver) {}
 
-    public record FixingSummary(String objective, boolean fromRandomGauge, double before, double after, double endStateChange) {}
+    /**
+     * One gauge fixing. {@code distanceToFixFromTrained} (only for the run started from a random gauge): max |Δw(t)| /
+     * max |w(t)| between this run's fixed w(t) and the one fixed from the trained gauge — small when the functional
+     * picks the same point of the orbit whatever the start.
+     */
+    public record FixingSummary(String objective, boolean fromRandomGauge, double before, double after, double endStateChange,
+                                Double distanceToFixFromTrained) {}
 
     /** w(t) entries sampled on [0, T], one map of series per gauge. */
     public record Curves(double[] t, Map<String, Map<String, double[]>> byGauge) {}
@@ -122,15 +128,19 @@ public final class OdeGaugeExperiment {
         linearCurves.put("random time gauge", entries(((GaugedField.Temporal) firstGauged.get("linear|TIME")), times));
         LinearField randomlyGauged = GaugeAction.spatial(linear, ((GaugedField.Spatial) firstGauged.get("linear|SPATIAL")).gauge());
         for (GaugeFixing.Objective o : GaugeFixing.Objective.values()) {
+            Map<String, double[]> fixedFromTrained = null;
             for (boolean fromRandom : c.fixFromRandomGauge() ? new boolean[] {false, true} : new boolean[] {false}) {
                 LinearField start = fromRandom ? randomlyGauged : linear;
                 GaugeFixing.Result r = GaugeFixing.fix(start, o, c.fixModes(), c.fixIterations(), 0.05, T, 128);
                 // solve through the field transform (one gauge frame per evaluation); plot the closed-form coefficients
                 double change = endStateChange(linear, new GaugedField.Spatial(start, r.gauge()), x0, T, c.checkTolerance());
-                fixing.add(new FixingSummary(o.name().toLowerCase(), fromRandom, r.before(), r.after(), change));
+                Map<String, double[]> fixedCurves = entries(GaugeAction.spatial(start, r.gauge()), times);
+                Double distance = fromRandom ? distance(fixedFromTrained, fixedCurves) : null;
+                if (!fromRandom) fixedFromTrained = fixedCurves;
+                fixing.add(new FixingSummary(o.name().toLowerCase(), fromRandom, r.before(), r.after(), change, distance));
                 // one chart per functional: the curves from both starting points side by side
                 Map<String, double[]> chart = linearCurves.computeIfAbsent(o.label, k -> new LinkedHashMap<>());
-                entries(GaugeAction.spatial(start, r.gauge()), times).forEach((entry, v) -> chart.put(entry + (fromRandom ? " from random gauge" : ""), v));
+                fixedCurves.forEach((entry, v) -> chart.put(entry + (fromRandom ? " from random gauge" : ""), v));
                 progress.accept(done[0] += c.fixIterations());
             }
         }
@@ -177,6 +187,20 @@ public final class OdeGaugeExperiment {
         }
         for (int j = 0; j < d * d; j++) out.put("w" + (j / d + 1) + (j % d + 1), v[j]);
         return out;
+    }
+
+    /** max over entries and times of |a − b|, relative to max |a|. */
+    private static double distance(Map<String, double[]> a, Map<String, double[]> b) {
+        double diff = 0;
+        double scale = 0;
+        for (var e : a.entrySet()) {
+            double[] y = b.get(e.getKey());
+            for (int i = 0; i < y.length; i++) {
+                diff = Math.max(diff, Math.abs(e.getValue()[i] - y[i]));
+                scale = Math.max(scale, Math.abs(e.getValue()[i]));
+            }
+        }
+        return diff / scale;
     }
 
     private static double endStateChange(VectorField a, VectorField b, Tensor x0, double endTime, double rtol) {

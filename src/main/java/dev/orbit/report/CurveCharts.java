@@ -37,6 +37,7 @@ public final class CurveCharts {
         chart.getStyler().setChartTitleBoxVisible(false);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setXAxisDecimalPattern("0.##");
+        chart.getStyler().setXAxisTickMarkSpacingHint(90);
         series.forEach((name, y) -> chart.addSeries(name, x, y).setMarker(SeriesMarkers.NONE));
         return Charts.svg(chart);
     }
