@@ -3,7 +3,6 @@ package dev.orbit.ode;
 import java.util.Map;
 
 import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.Tensor;
 
 import dev.orbit.graph.Attr;
 import dev.orbit.graph.Attributes;
@@ -150,7 +149,4 @@ public record EulerChain(double step, double[][][] w, double[][] b) {
         }
         return x;
     }
-
-    /** x₀ as a libtorch tensor of one row (for comparisons with the solvers). */
-    static Tensor row(double[] x0) { return Tensors.of(x0, 1, x0.length); }
 }

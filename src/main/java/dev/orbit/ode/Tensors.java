@@ -25,8 +25,6 @@ public final class Tensors {
 
     public static Tensor eye(long n) { return torch.eye(n, f64()); }
 
-    public static Tensor scalar(double v) { return torch.full(new long[] {}, new Scalar(v), f64()); }
-
     /** The values of a tensor (any shape), row-major. */
     public static double[] values(Tensor t) { return NdArray.fromTorch(t.detach().to(torch.ScalarType.Double)).toDoubleArray(); }
 

@@ -6,6 +6,7 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
+import dev.orbit.graph.Attributes;
 import dev.orbit.graph.Model;
 
 /**
@@ -31,7 +32,7 @@ public final class UnrolledModel {
                     String hc = u.out.scalar("h", h);
                     for (int k = 0; k < e.steps(); k++) {
                         String fx = u.field(f, k * h, x);
-                        x = k == e.steps() - 1 ? u.out.opTo(GraphWriter.OUTPUT, "Add", dev.orbit.graph.Attributes.NONE, x, u.out.op("Mul", fx, hc))
+                        x = k == e.steps() - 1 ? u.out.opTo(GraphWriter.OUTPUT, "Add", Attributes.NONE, x, u.out.op("Mul", fx, hc))
                                 : u.out.op("Add", x, u.out.op("Mul", fx, hc));
                     }
                 }
@@ -50,7 +51,7 @@ public final class UnrolledModel {
                         // same association as Solver.Rk4: (k1 + k4) + 2·(k2 + k3)
                         String sum = u.out.op("Add", u.out.op("Add", k1, k4), u.out.op("Mul", u.out.op("Add", k2, k3), two));
                         String step = u.out.op("Mul", sum, sixth);
-                        x = k == r.steps() - 1 ? u.out.opTo(GraphWriter.OUTPUT, "Add", dev.orbit.graph.Attributes.NONE, x, step)
+                        x = k == r.steps() - 1 ? u.out.opTo(GraphWriter.OUTPUT, "Add", Attributes.NONE, x, step)
                                 : u.out.op("Add", x, step);
                     }
                 }
