@@ -12,11 +12,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "ode-gauge", mixinStandardHelpOptions = true,
-        description = {"Gauge symmetries of neural ODEs: trains a linear and a non-linear neural ODE (2-D twist regression)",
-                "through the solver, measures x(T) invariance under random spatial and time gauges against solver",
-                "(Euler, RK4, Dormand–Prince) and step size, checks the discrete spatial gauge against Orbit's",
-                "per-neuron rescaling of the unrolled Euler chain, exports the unrolled models to ONNX, and fixes a",
-                "gauge by weight decay and by the linear-transport regulariser. With --quick: seconds, for tests."})
+        description = {"Gauge symmetries of neural ODEs. Trains a linear and a non-linear neural ODE",
+                "(2-D twist regression) through the solver; measures x(T) invariance under random",
+                "spatial and time gauges against solver (Euler, RK4, Dormand-Prince) and step",
+                "size; checks the discrete spatial gauge against Orbit's per-neuron rescaling",
+                "of the unrolled Euler chain; exports the unrolled models to ONNX; fixes a gauge",
+                "by weight decay and by the linear-transport regulariser. Writes DIR/result.json,",
+                "DIR/report.html, DIR/index.html and the ONNX models. --quick: seconds, for tests."})
 final class OdeGaugeCommand implements Callable<Integer> {
     @Option(names = "--iterations", defaultValue = "300", description = "Adam iterations per model (default ${DEFAULT-VALUE}; --quick: 30).")
     int iterations;
