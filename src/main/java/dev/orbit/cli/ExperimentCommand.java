@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "Reproduce the neural-teleportation findings, with reports (result.json, report.html).",
         subcommands = {LevelCurvesCommand.class, MicroTeleportCommand.class, GradientScalingCommand.class,
-                FlatnessCommand.class, TeleportTrainingCommand.class})
+                FlatnessCommand.class, TeleportTrainingCommand.class, OdeGaugeCommand.class})
 final class ExperimentCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
