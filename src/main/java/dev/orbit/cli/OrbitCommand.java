@@ -46,6 +46,7 @@ public final class OrbitCommand implements Runnable {
         CommandLine cl = new CommandLine(new OrbitCommand());
         cl.setExecutionExceptionHandler(new ErrorHandler());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setUsageHelpWidth(110); // descriptions are written as lines of up to ~100 characters
         cl.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("orbit: " + ex.getMessage());
             ex.getCommandLine().getErr().println("Try 'orbit " + ex.getCommandLine().getCommandName() + " --help'.");
