@@ -50,13 +50,17 @@ public record MlpKernel(List<KernelLayer> layers, int depth, ElementwiseKernel n
      * {@code progress} receives the number of rows finished.
      */
     public Kernels matrix(Tensor rows, Tensor cols, boolean withNtk, IntConsumer progress) {
+        return matrix(rows, cols, withNtk, progress, BLOCK_ENTRIES);
+    }
+
+    Kernels matrix(Tensor rows, Tensor cols, boolean withNtk, IntConsumer progress, long blockEntries) {
         long d = rows.size(1);
         if (cols.size(1) != d) throw new IllegalArgumentException("row and column inputs differ in width: " + d + " vs " + cols.size(1));
         long r = rows.size(0), c = cols.size(0);
         Tensor nngp = mm(rows, cols.t()).div_(new Scalar((double) d));
         Tensor ntk = withNtk ? zeros_like(nngp) : null;
         Tensor rowVar = squaredNorms(rows, d), colVar = squaredNorms(cols, d).reshape(1, c);
-        long step = Math.max(1, BLOCK_ENTRIES / Math.max(1, c));
+        long step = Math.max(1, blockEntries / Math.max(1, c));
         for (long start = 0; start < r; start += step) {
             long len = Math.min(step, r - start);
             try (PointerScope scope = new PointerScope()) {
