@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "orbit", mixinStandardHelpOptions = true, versionProvider = OrbitCommand.VersionInfo.class,
         description = "Find, move, prove and study the symmetries of neural networks.",
         subcommands = {DemoCommand.class, InspectCommand.class, VerifyCommand.class, SymmetriesCommand.class,
-                TeleportCommand.class, PermuteCommand.class, ApplyCommand.class, TrainCommand.class, ExperimentCommand.class,
+                TeleportCommand.class, PermuteCommand.class, ApplyCommand.class, TrainCommand.class, ExperimentCommand.class, KernelCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
