@@ -60,7 +60,7 @@ public final class KernelRegression {
             MlpKernel kernel = MlpKernel.of(depth, c.nonlinearity(), c.weightVariance(), c.biasVariance());
             IntConsumer progress = rowsDone == null ? r -> {} : rowsDone;
             int trainRows = (int) xTrain.size(0);
-            MlpKernel.Kernels train = kernel.matrix(xTrain, xTrain, c.ntk(), progress);
+            MlpKernel.Kernels train = kernel.symmetric(xTrain, c.ntk(), progress);
             MlpKernel.Kernels test = kernel.matrix(xTest, xTrain, c.ntk(), r -> progress.accept(trainRows + r));
             Tensor testVariance = kernel.diagonal(xTest, false).nngp();
             requireFinite(train.nngp(), "NNGP");

@@ -25,6 +25,8 @@ public record MlpKernel(List<KernelLayer> layers, int depth, ElementwiseKernel n
                         double biasVariance) {
     /** Entries per row block: 2 MB of float64, so a block and its temporaries stay in L2/L3. */
     static final long BLOCK_ENTRIES = 1 << 18;
+    /** Rows per Gram-product panel of the symmetric path: tall enough for OpenBLAS to run near full speed. */
+    static final long PANEL_ROWS = 512;
 
     public MlpKernel {
         layers = List.copyOf(layers);
@@ -71,6 +73,53 @@ public record MlpKernel(List<KernelLayer> layers, int depth, ElementwiseKernel n
             if (progress != null) progress.accept((int) (start + len));
         }
         return new Kernels(nngp, ntk);
+    }
+
+    /**
+     * Kernels of a set of inputs with itself (N×N). The same values as {@link #matrix}{@code (x, x, ...)}, at about
+     * half the cost: each row panel computes its Gram product and its layer rules only from the diagonal rightwards
+     * and mirrors the result into the lower triangle.
+     */
+    public Kernels symmetric(Tensor x, boolean withNtk, IntConsumer progress) {
+        return symmetric(x, withNtk, progress, BLOCK_ENTRIES, PANEL_ROWS);
+    }
+
+    Kernels symmetric(Tensor x, boolean withNtk, IntConsumer progress, long blockEntries, long panelRows) {
+        long d = x.size(1), n = x.size(0);
+        var options = new org.bytedeco.pytorch.TensorOptions(ScalarType.Double);
+        Tensor nngp = empty(new long[] {n, n}, options, new org.bytedeco.pytorch.MemoryFormatOptional());
+        Tensor ntk = withNtk ? zeros(new long[] {n, n}, options) : null;
+        Tensor var = squaredNorms(x, d);
+        for (long start = 0; start < n; start += panelRows) {
+            long rows = Math.min(panelRows, n - start), width = n - start;
+            try (PointerScope scope = new PointerScope()) {
+                // one Gram product per tall panel (thin ones run OpenBLAS far below its speed), from the diagonal on
+                Tensor panel = nngp.narrow(0, start, rows).narrow(1, start, width);
+                panel.copy_(mm(x.narrow(0, start, rows), x.narrow(0, start, width).t())).div_(new Scalar((double) d));
+                Tensor ntkPanel = withNtk ? ntk.narrow(0, start, rows).narrow(1, start, width) : null;
+                Tensor colVar = var.narrow(0, start, width).reshape(1, width);
+                long step = Math.max(1, blockEntries / width);
+                for (long r = 0; r < rows; r += step) {
+                    long len = Math.min(step, rows - r);
+                    try (PointerScope inner = new PointerScope()) {
+                        KernelBlock block = new KernelBlock(panel.narrow(0, r, len), withNtk ? ntkPanel.narrow(0, r, len) : null,
+                                var.narrow(0, start + r, len), colVar);
+                        for (KernelLayer layer : layers) block = layer.apply(block);
+                    }
+                }
+                if (width > rows) {
+                    mirror(nngp, panel, start, rows, width);
+                    if (withNtk) mirror(ntk, ntkPanel, start, rows, width);
+                }
+            }
+            if (progress != null) progress.accept((int) (start + rows));
+        }
+        return new Kernels(nngp, ntk);
+    }
+
+    /** Copies the panel's part right of its diagonal block into the lower triangle, transposed. */
+    private static void mirror(Tensor full, Tensor panel, long start, long len, long width) {
+        full.narrow(0, start + len, width - len).narrow(1, start, len).copy_(panel.narrow(1, len, width - len).t());
     }
 
     /** Σ(x, x) and Θ(x, x) for every input, as vectors. */

@@ -11,7 +11,9 @@ import org.bytedeco.pytorch.Tensor;
  * Any elementwise φ by tensor-product Gauss–Hermite quadrature of E[φ(u)φ(v)] and E[φ'(u)φ'(v)], the same rule as
  * {@link GaussHermite#expect2} (u = √q11·a, v = √q22·(ρa + √(1−ρ²)·b)) evaluated for a whole block of pairs at
  * once. Cost: order² passes over the block per layer. Accurate for smooth φ (tanh, erf: order 20 gives ~1e-10);
- * kinked φ (hard-tanh) converge slowly in the order, as for every polynomial rule.
+ * kinked φ (hard-tanh) converge slowly in the order, as for every polynomial rule. At finite order the rule is not
+ * symmetric in the pair (u takes the outer node axis): K(x, x') and K(x', x) differ by the quadrature error, which
+ * is why {@link MlpKernel#symmetric} computes the upper triangle only and mirrors it.
  */
 public record QuadratureKernel(Activation activation, int order) implements ElementwiseKernel {
     public QuadratureKernel {

@@ -62,6 +62,28 @@ class MlpKernelTest {
     }
 
     @Test
+    void symmetricPathEqualsTheFullMatrixAndIsExactlySymmetricOffTheDiagonalBlocks() {
+        try (PointerScope s = new PointerScope()) {
+            Tensor x = gaussian(8, 23, 6);
+            for (ElementwiseKernel phi : new ElementwiseKernel[] {ReluFamilyKernel.RELU, new QuadratureKernel(Activation.TANH, 6)}) {
+                MlpKernel k = MlpKernel.of(2, phi, 1.9, 0.03);
+                MlpKernel.Kernels full = k.matrix(x, x, true, null);
+                MlpKernel.Kernels sym = k.symmetric(x, true, null, 40, 5); // panels of 5 rows, blocks of 1..5 rows
+                double scale = full.ntk().abs().max().item_double();
+                // the upper triangle is computed the same way; below it the tensor-product quadrature is not symmetric
+                // in the pair at finite order (u gets the first node axis), so only closed forms agree there too
+                assertEquals(0, maxAbsDiff(full.nngp().triu(), sym.nngp().triu()), 1e-14 * scale, phi.describe());
+                assertEquals(0, maxAbsDiff(full.ntk().triu(), sym.ntk().triu()), 1e-14 * scale, phi.describe());
+                if (phi instanceof ReluFamilyKernel) {
+                    assertEquals(0, maxAbsDiff(full.nngp(), sym.nngp()), 1e-14 * scale, phi.describe());
+                    assertEquals(0, maxAbsDiff(full.ntk(), sym.ntk()), 1e-14 * scale, phi.describe());
+                }
+                assertEquals(0, maxAbsDiff(sym.nngp().narrow(0, 5, 18).narrow(1, 0, 2), sym.nngp().narrow(1, 5, 18).narrow(0, 0, 2).t()), 0);
+            }
+        }
+    }
+
+    @Test
     void criticalReluKeepsTheLengthAndTheNtkDiagonalGrowsLinearlyWithDepth() {
         try (PointerScope s = new PointerScope()) {
             Tensor x = gaussian(4, 5, 8);
