@@ -22,11 +22,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "kernel", mixinStandardHelpOptions = true,
-        description = {"Infinite-width NNGP and NTK regression of an MLP architecture on MNIST-format digits (the bundled",
-                "ones by default): kernel matrices in float64, GP posterior mean and variance, NTK-ensemble mean and",
-                "variance, gradient-flow predictions over training time, the largest stable learning rate. Targets are",
-                "one-hot minus 1/classes; the prediction is the argmax. Hidden widths in --arch are ignored (infinite",
-                "width) except by --empirical-width; the depth is the number of hidden layers."})
+        description = "Infinite-width NNGP and NTK regression of an MLP architecture on MNIST-format digits (the bundled "
+                + "ones by default): kernel matrices in float64, GP posterior mean and variance, NTK-ensemble mean and "
+                + "variance, gradient-flow predictions over training time, the largest stable learning rate. Targets are "
+                + "one-hot minus 1/classes; the prediction is the argmax. Hidden widths in --arch are ignored (infinite "
+                + "width) except by --empirical-width; the depth is the number of hidden layers.")
 final class KernelCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--arch", required = true, paramLabel = "SPEC", description = "An MLP spec, e.g. mlp:784-1000x3-10:relu (depth 3, ReLU).")
     String arch;
@@ -34,7 +34,7 @@ final class KernelCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--activation", paramLabel = "NAME", description = "Override the spec's activation: relu, linear, erf, tanh or hard-tanh.")
     String activation;
 
-    @Option(names = "--depth", split = ",", paramLabel = "L[,L...]", description = "Hidden-layer counts to run (default: the spec's), e.g. 1,3,5.")
+    @Option(names = "--depth", split = ",", paramLabel = "L", description = "Hidden-layer counts to run (default: the spec's), e.g. 1,3,5.")
     List<Integer> depths;
 
     @Option(names = "--data", paramLabel = "DIR", description = "MNIST-format folder with train-* and t10k-* files (default: the bundled digits).")
