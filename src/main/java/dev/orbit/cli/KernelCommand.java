@@ -113,6 +113,9 @@ final class KernelCommand implements java.util.concurrent.Callable<Integer> {
         checkMemory(doNtk);
         if (output != null) ExperimentOutput.prepare(output);
 
+        if (empiricalWidth > 0 && (choice.activation() == null || !doNtk)) {
+            throw new UserError(ExitCodes.USAGE, "--empirical-width needs the NTK and one of relu, linear, erf, tanh, hard-tanh");
+        }
         double w2 = sigmaW2 != null ? sigmaW2 : choice.defaultWeightVariance();
         var config = new KernelRegression.Config(choice.kernel(), choice.activation(), w2, sigmaB2, doNngp, doNtk, epsilon, FLOW_STEPS,
                 empiricalWidth, 256, seed);

@@ -33,12 +33,16 @@ public final class GradientFlow {
 
     public double largestEigenvalue() { return eigenvalues.get(eigenvalues.size(0) - 1).item_double(); }
 
-    /** Test predictions (M×k) at time t with learning rate η; t = ∞ gives Θ*·Θ⁺·Y. */
+    /**
+     * Test predictions (M×k) at time t with learning rate η; t = ∞ gives Θ*·Θ⁺·Y, the pseudo-inverse dropping
+     * eigenvalues below n·ε_machine·λ_max (rounding noise, whose modes gradient flow never reaches either).
+     */
     public Tensor test(double learningRate, double time) {
         Tensor lambda = eigenvalues;
         Tensor coefficient;
         if (Double.isInfinite(time)) {
-            coefficient = lambda.gt(new Scalar(0.0)).to(ScalarType.Double).div_(lambda.clamp_min(new Scalar(Double.MIN_NORMAL)));
+            double cutoff = eigenvalues.size(0) * Math.ulp(1.0) * largestEigenvalue();
+            coefficient = lambda.gt(new Scalar(cutoff)).to(ScalarType.Double).div_(lambda.clamp_min(new Scalar(Double.MIN_NORMAL)));
         } else {
             double scale = learningRate * time / targetEntries;
             // (1 − e^{−sλ})/λ = −expm1(−sλ)/λ, which tends to s as λ → 0
@@ -51,7 +55,8 @@ public final class GradientFlow {
 
     /** Train predictions (N×k) at time t. */
     public Tensor train(Tensor targets, double learningRate, double time) {
-        Tensor decay = Double.isInfinite(time) ? eigenvalues.le(new Scalar(0.0)).to(ScalarType.Double)
+        double cutoff = eigenvalues.size(0) * Math.ulp(1.0) * largestEigenvalue();
+        Tensor decay = Double.isInfinite(time) ? eigenvalues.le(new Scalar(cutoff)).to(ScalarType.Double)
                 : eigenvalues.mul(new Scalar(-learningRate * time / targetEntries)).exp_();
         return targets.sub(mm(eigenvectors, projected.mul(decay.reshape(-1, 1))));
     }
