@@ -100,6 +100,11 @@ final class KernelCommand implements java.util.concurrent.Callable<Integer> {
         KernelChoice choice = kernelChoice(mlp);
         List<Integer> runDepths = depths == null ? List.of(mlp.widths().size() - 2) : List.copyOf(depths);
         validate(runDepths);
+        boolean doNtk = which == null || which.ntk, doNngp = which == null || which.nngp;
+        if (empiricalWidth > 0 && (choice.activation() == null || !doNtk)) {
+            throw new UserError(ExitCodes.USAGE, "--empirical-width needs the NTK and one of relu, linear, erf, tanh, hard-tanh");
+        }
+        checkMemory(doNtk);
         MnistData trainData = data == null ? MnistData.bundled(MnistData.Split.TRAIN) : MnistData.fromDirectory(data, MnistData.Split.TRAIN);
         MnistData testData = data == null ? MnistData.bundled(MnistData.Split.TEST) : MnistData.fromDirectory(data, MnistData.Split.TEST);
         if (train > trainData.size()) throw new UserError(ExitCodes.USAGE, "--train " + train + " but the data has " + trainData.size() + " training digits");
@@ -109,13 +114,8 @@ final class KernelCommand implements java.util.concurrent.Callable<Integer> {
         int classes = mlp.outputs();
         checkData(mlp, trainData, classes);
         checkData(mlp, testData, classes);
-        boolean doNtk = which == null || which.ntk, doNngp = which == null || which.nngp;
-        checkMemory(doNtk);
         if (output != null) ExperimentOutput.prepare(output);
 
-        if (empiricalWidth > 0 && (choice.activation() == null || !doNtk)) {
-            throw new UserError(ExitCodes.USAGE, "--empirical-width needs the NTK and one of relu, linear, erf, tanh, hard-tanh");
-        }
         double w2 = sigmaW2 != null ? sigmaW2 : choice.defaultWeightVariance();
         var config = new KernelRegression.Config(choice.kernel(), choice.activation(), w2, sigmaB2, doNngp, doNtk, epsilon, FLOW_STEPS,
                 empiricalWidth, 256, seed);
