@@ -82,7 +82,8 @@ final class KernelReport {
 
     private static double[] byRank(double[] ascending, int[] rank) {
         double[] y = new double[rank.length];
-        for (int i = 0; i < rank.length; i++) y[i] = Math.log10(Math.max(ascending[ascending.length - rank[i]], 1e-300));
+        double floor = ascending[ascending.length - 1] * 1e-16; // rounding-level (or negative) eigenvalues: drawn at the floor
+        for (int i = 0; i < rank.length; i++) y[i] = Math.log10(Math.max(ascending[ascending.length - rank[i]], floor));
         return y;
     }
 
