@@ -10,8 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {DemoCommand.class, InspectCommand.class, VerifyCommand.class, SymmetriesCommand.class,
                 TeleportCommand.class, PermuteCommand.class, ApplyCommand.class, TrainCommand.class, ExperimentCommand.class,
                 RotateCommand.class,
-                JacobianCommand.class,
-                SpectrumCommand.class,
+                SpectrumCommand.class, JacobianCommand.class, KernelCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
