@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         description = "Find, move, prove and study the symmetries of neural networks.",
         subcommands = {DemoCommand.class, InspectCommand.class, VerifyCommand.class, SymmetriesCommand.class,
                 TeleportCommand.class, PermuteCommand.class, ApplyCommand.class, TrainCommand.class, ExperimentCommand.class,
+                HyperbolicTrainCommand.class, HyperbolicOrbitCommand.class, HyperbolicEnsembleCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
