@@ -11,7 +11,7 @@ import dev.orbit.train.Schedule;
 
 /**
  * The orbit ensemble: from a trained length-product model, each epoch trains N' copies on fresh data, keeps the one
- * with the best validation accuracy and regrows N' copies from it. Three arms, each over several seeds:
+ * with the best validation accuracy (ties: lower validation loss) and regrows N' copies from it. Three arms, each over several seeds:
  * <ul>
  * <li>orbit: the N' copies are random points of the best model's orbit (a random group element per layer);</li>
  * <li>same point: N' unmoved copies of the best model (they differ only in their shuffling);</li>
@@ -67,14 +67,18 @@ public final class OrbitEnsemble {
                     int n = kind == Kind.SINGLE ? 1 : c.copies();
                     Model best = null;
                     double bestVal = -1;
+                    double bestLoss = Double.POSITIVE_INFINITY;
                     for (int i = 0; i < n; i++) {
                         Model start = kind == Kind.ORBIT ? HyperbolicAction.apply(current, LengthLayers.randomElement(current, rng, c.spread())) : current;
                         long shuffle = 7_919L * s + 104_729L * e + i;
                         var cfg = new HyperbolicTraining.Config(1, c.batch(), lr, c.optimizer(), shuffle, true);
                         var r = HyperbolicTraining.train(start, fresh, kind == Kind.SINGLE ? null : validation, cfg, null);
                         double val = kind == Kind.SINGLE ? 0 : r.testAccuracy();
-                        if (val > bestVal) {
+                        double loss = kind == Kind.SINGLE ? 0 : r.history().getLast().testLoss();
+                        // best validation accuracy; ties (frequent on small splits) go to the lower validation loss
+                        if (val > bestVal || val == bestVal && loss < bestLoss) {
                             bestVal = val;
+                            bestLoss = loss;
                             best = r.model();
                         }
                         if (progress != null) progress.accept(++done[0]);
