@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
                 "keep the best on a validation split and regrow its orbit; compared over seeds with N' copies of the same",
                 "point trained the same way and with one model trained alone. Splits of the 8,000 bundled training digits:",
                 "[0, 4000) trains the base model (unless --model), [4000, 7000) is the fresh data, [7000, 8000) validation;",
-                "the 2,000 test digits test. With --quick: 784-8-10, 2 seeds, 2 copies, 2 epochs, small splits."})
+                "the 2,000 test digits test. With --quick: 784-4-10, 2 seeds, 2 copies, 2 epochs, small splits."})
 final class HyperbolicEnsembleCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--model", paramLabel = "MODEL", description = "A trained length-product model (Orbit's form); default: train one (--widths, --space, --base-epochs).")
     Path model;
@@ -77,7 +77,7 @@ final class HyperbolicEnsembleCommand implements java.util.concurrent.Callable<I
             config = experiment.quick ? new OrbitEnsemble.Config(2, 2, 2, spread, lr, 64, optimizer.toLowerCase())
                     : new OrbitEnsemble.Config(seeds, copies, epochs, spread, lr, 64, optimizer.toLowerCase());
             new HyperbolicTraining.Config(1, 64, lr, optimizer.toLowerCase(), 0, true);
-            netSpec = new HyperbolicNet.Spec(experiment.quick ? List.of(784, 8, 10) : HyperbolicNet.parseWidths(widths),
+            netSpec = new HyperbolicNet.Spec(experiment.quick ? List.of(784, 4, 10) : HyperbolicNet.parseWidths(widths),
                     HyperbolicNet.parseSpace(space), HyperbolicLengthOps.Embedding.HOROCYCLE);
             if (baseEpochs <= 0) throw new IllegalArgumentException("--base-epochs must be positive");
         } catch (IllegalArgumentException e) {
@@ -86,8 +86,8 @@ final class HyperbolicEnsembleCommand implements java.util.concurrent.Callable<I
         ExperimentOutput.prepare(experiment.output);
         MnistData all = MnistData.bundled(MnistData.Split.TRAIN);
         MnistData testData = MnistData.bundled(MnistData.Split.TEST);
-        int[] cut = experiment.quick ? new int[] {0, 600, 1200, 1500} : new int[] {0, 4000, 7000, 8000};
-        if (experiment.quick) testData = HyperbolicTraining.slice(testData, 0, 500);
+        int[] cut = experiment.quick ? new int[] {0, 300, 500, 600} : new int[] {0, 4000, 7000, 8000};
+        if (experiment.quick) testData = HyperbolicTraining.slice(testData, 0, 200);
         var out = spec.commandLine().getOut();
         Model base;
         String baseLabel;

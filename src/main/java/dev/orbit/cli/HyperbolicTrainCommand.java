@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
         description = {"Train a network whose layers use the hyperbolic-length product (or the Euclidean one) on the bundled",
                 "digits in float64, and an ordinary ReLU MLP of the same widths the same way; writes DIR/model.onnx",
                 "(Orbit's form, dev.orbit nodes), DIR/model.standard.onnx (standard ONNX, float64), DIR/model.float32.onnx,",
-                "DIR/mlp.onnx, result.json and report.html. With --quick: 784-16-10, one epoch, 1,000 digits."})
+                "DIR/mlp.onnx, result.json and report.html. With --quick: 784-8-10, one epoch, 600 training and 300 test digits."})
 final class HyperbolicTrainCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--widths", defaultValue = "784-64-10", description = "Layer widths (default ${DEFAULT-VALUE}).")
     String widths;
@@ -79,7 +79,7 @@ final class HyperbolicTrainCommand implements java.util.concurrent.Callable<Inte
         HyperbolicNet.Spec netSpec;
         HyperbolicTraining.Config config;
         try {
-            List<Integer> w = experiment.quick ? List.of(784, 16, 10) : HyperbolicNet.parseWidths(widths);
+            List<Integer> w = experiment.quick ? List.of(784, 8, 10) : HyperbolicNet.parseWidths(widths);
             var geometry = HyperbolicNet.parseSpace(space);
             String emb = embedding.equalsIgnoreCase("identity") ? "horocycle" : embedding;
             netSpec = new HyperbolicNet.Spec(w, geometry, HyperbolicLengthOps.Embedding.parse(emb));
@@ -94,9 +94,9 @@ final class HyperbolicTrainCommand implements java.util.concurrent.Callable<Inte
         ExperimentOutput.prepare(experiment.output);
         MnistData trainData = MnistData.bundled(MnistData.Split.TRAIN);
         MnistData testData = MnistData.bundled(MnistData.Split.TEST);
-        int n = experiment.quick ? 1000 : trainSamples == null ? trainData.size() : Math.min(trainSamples, trainData.size());
+        int n = experiment.quick ? 600 : trainSamples == null ? trainData.size() : Math.min(trainSamples, trainData.size());
         trainData = HyperbolicTraining.slice(trainData, 0, n);
-        if (experiment.quick) testData = HyperbolicTraining.slice(testData, 0, 500);
+        if (experiment.quick) testData = HyperbolicTraining.slice(testData, 0, 300);
         var out = spec.commandLine().getOut();
         Model initial = HyperbolicNet.build(netSpec, seed);
         out.printf("training %s (%,d parameters) on %,d digits, testing on %,d (float64, %s lr %s, %d epochs)%n", netSpec,
