@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 TeleportCommand.class, PermuteCommand.class, ApplyCommand.class, TrainCommand.class, ExperimentCommand.class,
                 RotateCommand.class,
                 SpectrumCommand.class, JacobianCommand.class, KernelCommand.class,
+                HyperbolicTrainCommand.class, HyperbolicOrbitCommand.class, HyperbolicEnsembleCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -13,8 +13,11 @@ import dev.orbit.graph.ValueType;
  * symmetry and kernel rules here as further default methods, so an op stays in one file.
  */
 public interface OpFamily {
-    /** The ONNX op types (standard domain) this family handles. */
+    /** The ONNX op types this family handles, in {@link #domain()}. */
     Set<String> opTypes();
+
+    /** The operator-set domain of {@link #opTypes()}: "" for standard ONNX, else e.g. Orbit's own "dev.orbit". */
+    default String domain() { return ""; }
 
     /** Output types from input types; throws {@link dev.orbit.graph.ShapeException} on inconsistent shapes. */
     List<ValueType> infer(Node node, InferContext ctx);

@@ -16,7 +16,8 @@ public final class OpRegistry {
             new ActivationOps(),
             new ConvOps(), new PoolOps(), new NormalizationOps(), new ResizeOps(), new PadOps(),
             new ShapeOps(), new IndexingOps(), new ReduceOps(), new SoftmaxOps(), new ConstantOps(),
-            new ArithmeticOps());
+            new ArithmeticOps(),
+            new HyperbolicLengthOps(), new EuclideanLengthOps());
 
     private static final Map<String, OpFamily> BY_TYPE = index();
 
@@ -26,16 +27,20 @@ public final class OpRegistry {
         Map<String, OpFamily> m = new HashMap<>();
         for (OpFamily f : FAMILIES) {
             for (String t : f.opTypes()) {
-                if (m.put(t, f) != null) throw new IllegalStateException("op " + t + " registered twice");
+                if (m.put(key(f.domain(), t), f) != null) throw new IllegalStateException("op " + t + " registered twice");
             }
         }
         return m;
     }
 
+    /** Standard ops are keyed by type alone; ops of another domain by "domain::type". */
+    private static String key(String domain, String opType) {
+        return domain.isEmpty() || domain.equals("ai.onnx") ? opType : domain + "::" + opType;
+    }
+
     /** The family for a node, if Orbit knows its op. */
     public static Optional<OpFamily> find(Node node) {
-        if (!node.isStandardDomain()) return Optional.empty();
-        return Optional.ofNullable(BY_TYPE.get(node.opType()));
+        return Optional.ofNullable(BY_TYPE.get(key(node.domain(), node.opType())));
     }
 
     public static OpFamily require(Node node) {
