@@ -30,6 +30,8 @@ public final class OrtRunner implements AutoCloseable {
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            // warnings such as "removing unused initializer" (common in PyTorch exports) are noise on a user's terminal
+            options.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
             this.session = env.createSession(modelBytes, options);
         } catch (OrtException e) {
             throw new VerificationException("ONNX Runtime cannot load the model: " + firstLine(e.getMessage()));
