@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The experiment reports as a person sees them: Debian's Chromium renders each quick report headless; the
+ * The reports as a person sees them: Debian's Chromium renders each quick report headless; the
  * rendered DOM must hold every chart, and the screenshot (kept in target/report-screenshots/) must show them —
  * XChart draws its bars and lines in saturated colours, so a drawn chart means hundreds to thousands of such pixels (an empty one: none).
  * .ci/run installs Chromium; on a machine without it the test is skipped, not passed.
@@ -28,12 +28,19 @@ class ReportBrowserTest {
     @TempDir
     Path tmp;
 
+    /** Each line: a command that writes report.html into the folder given by -o (appended). */
     @ParameterizedTest
-    @ValueSource(strings = {"level-curves", "micro-teleport", "gradient-scaling", "flatness", "teleport-training"})
-    void reportRendersWithItsCharts(String experiment) throws Exception {
+    @ValueSource(strings = {"experiment level-curves --quick", "experiment micro-teleport --quick",
+            "experiment gradient-scaling --quick", "experiment flatness --quick", "experiment teleport-training --quick",
+            "experiment ode-gauge --quick", "spectrum", "jacobian --init gaussian --depth 4 --width 64 --seeds 1",
+            "kernel --arch mlp:784-64x2-10:relu --depth 1 --train 100 --test 100", "hyperbolic-ensemble --quick"})
+    void reportRendersWithItsCharts(String command) throws Exception {
         assumeTrue(Files.isExecutable(CHROMIUM), "Chromium is not installed (.ci/run installs it)");
-        var r = CliRun.of("experiment", experiment, "--quick", "-o", tmp.toString());
+        List<String> args = new java.util.ArrayList<>(List.of(command.split(" ")));
+        args.addAll(List.of("-o", tmp.toString()));
+        var r = CliRun.of(args.toArray(String[]::new));
         assertEquals(ExitCodes.OK, r.exitCode(), r.err());
+        String experiment = command.replace("experiment ", "").split(" ")[0];
         Path report = tmp.resolve("report.html");
         int expectedCharts = Files.readString(report).split("<svg", -1).length - 1;
         assertTrue(expectedCharts > 0);
