@@ -29,12 +29,14 @@ final class SymmetriesCommand implements java.util.concurrent.Callable<Integer> 
 
     @Override
     public Integer call() {
-        SymmetryAnalysis a = SpaceAnalyzer.analyze(OnnxImporter.read(model));
+        var loaded = OnnxImporter.read(model);
+        SymmetryAnalysis a = SpaceAnalyzer.analyze(loaded);
         var out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.write(a));
         } else {
             out.print(text(a));
+            out.print(afterFolding(loaded, a));
         }
         out.flush();
         return ExitCodes.OK;
@@ -61,7 +63,43 @@ final class SymmetriesCommand implements java.util.concurrent.Callable<Integer> 
                         .map(r -> String.join("+", a.regions().get(r).nodes())).collect(Collectors.joining(", "))).append('\n');
             }
         }
+        matrixGroups(a, b);
         return b.toString();
+    }
+
+    /** Streams blocked only by norm gains or LayerNorm centring become rotatable after the exact folding rewrite. */
+    private static String afterFolding(dev.orbit.graph.Model loaded, SymmetryAnalysis a) {
+        if (a.streams().isEmpty() || a.streams().stream().allMatch(dev.orbit.symmetry.ResidualStream::rotatable)) return "";
+        var folded = dev.orbit.symmetry.NormFolding.fold(loaded);
+        if (!folded.changed()) return "";
+        long before = a.rotatableStreams().size();
+        long after = SpaceAnalyzer.analyze(folded.model()).rotatableStreams().size();
+        if (after <= before) return "";
+        return String.format("%nafter folding norm gains into the linear maps (exact; teleport --rotate-residual and rotate do it): "
+                + "%d of %d residual streams rotatable%n", after, a.streams().size());
+    }
+
+    /** The groups that act by matrices, not per neuron: GL(d) inside attention, rotations of residual streams. */
+    private static void matrixGroups(SymmetryAnalysis a, StringBuilder b) {
+        for (var p : a.pairs()) {
+            b.append(String.format("%n%s pair %d  %d head%s × %d  from %s%n", p.kind() == dev.orbit.symmetry.LinearPair.Kind.QUERY_KEY
+                    ? "query–key" : "value–output", p.id(), p.heads(), p.heads() == 1 ? "" : "s", p.headDim(), p.origin()));
+            b.append(p.kind() == dev.orbit.symmetry.LinearPair.Kind.QUERY_KEY
+                    ? "  GL(d) per head: W_q → W_q·A, W_k → W_k·A⁻ᵀ (teleport --attention)\n"
+                    : "  GL(d) per head: W_v → W_v·B, W_o → B⁻¹·W_o (teleport --attention)\n");
+        }
+        for (var att : a.attentions()) {
+            b.append(String.format("%nattention %d  %s scores, %d head%s  from %s%n", att.id(), att.score().name().toLowerCase(java.util.Locale.ROOT),
+                    att.heads(), att.heads() == 1 ? "" : "s", att.origin()));
+            b.append("  per-head scaling  ").append(att.positivelyHomogeneous()
+                    ? "α_q·α_k·α_v = 1 with a positive product (positively homogeneous scores)"
+                    : "α_q·α_k = 1; the value scale moves into the output projection").append('\n');
+        }
+        for (var st : a.streams()) {
+            b.append(String.format("%nresidual stream %d  width %d, %d writers, %d readers, %d norms  from %s%n", st.id(), st.size(),
+                    st.writers().size(), st.readers().size(), st.norms(), st.origin()));
+            b.append("  rotation O(d)     ").append(st.rotatable() ? "yes (teleport --rotate-residual, rotate)" : "no — " + st.reason()).append('\n');
+        }
     }
 
     private static String touch(ParamTouch t) {
