@@ -72,11 +72,13 @@ final class SymmetriesCommand implements java.util.concurrent.Callable<Integer> 
         if (a.streams().isEmpty() || a.streams().stream().allMatch(dev.orbit.symmetry.ResidualStream::rotatable)) return "";
         var folded = dev.orbit.symmetry.NormFolding.fold(loaded);
         if (!folded.changed()) return "";
-        long before = a.rotatableStreams().size();
-        long after = SpaceAnalyzer.analyze(folded.model()).rotatableStreams().size();
-        if (after <= before) return "";
-        return String.format("%nafter folding norm gains into the linear maps (exact; teleport --rotate-residual and rotate do it): "
-                + "%d of %d residual streams rotatable%n", after, a.streams().size());
+        var refolded = SpaceAnalyzer.analyze(folded.model());
+        StringBuilder b = new StringBuilder(String.format("%nafter folding norm gains into the linear maps (exact; teleport "
+                + "--rotate-residual and rotate do it): %d of %d residual streams rotatable%n",
+                refolded.rotatableStreams().size(), refolded.streams().size()));
+        refolded.streams().stream().filter(st -> !st.rotatable()).map(dev.orbit.symmetry.ResidualStream::reason).distinct()
+                .forEach(reason -> b.append("  still fixed: ").append(reason).append('\n'));
+        return b.toString();
     }
 
     /** The groups that act by matrices, not per neuron: GL(d) inside attention, rotations of residual streams. */

@@ -279,7 +279,7 @@ final class StreamAnalyzer {
         }
         for (Norm n : norms) {
             if (n.input().equals(v) && n.nodes().contains(c)) {
-                return n.describe() + (n.kind() == Norm.Kind.LAYER_NORM ? " subtracts the mean (fold it into an RMSNorm first)"
+                return n.describe() + (n.kind() == Norm.Kind.LAYER_NORM ? " subtracts the mean (removable only when every writer into the stream is centred, as folding does for pre-norm models)"
                         : " has a gain or bias (fold it into the next linear maps first)");
             }
         }
