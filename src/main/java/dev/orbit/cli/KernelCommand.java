@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
                 + "one-hot minus 1/classes; the prediction is the argmax. Hidden widths in --arch are ignored (infinite "
                 + "width) except by --empirical-width; the depth is the number of hidden layers.")
 final class KernelCommand implements java.util.concurrent.Callable<Integer> {
-    @Option(names = "--arch", required = true, paramLabel = "SPEC", description = "An MLP spec, e.g. mlp:784-1000x3-10:relu (depth 3, ReLU).")
+    @Option(names = "--arch", defaultValue = "mlp:784-512x3-10:relu", paramLabel = "SPEC",
+            description = "An MLP spec (default ${DEFAULT-VALUE}: depth 3, ReLU).")
     String arch;
 
     @Option(names = "--activation", paramLabel = "NAME", description = "Override the spec's activation: relu, linear, erf, tanh or hard-tanh.")

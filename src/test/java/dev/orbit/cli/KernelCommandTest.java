@@ -54,6 +54,15 @@ class KernelCommandTest {
     }
 
     @Test
+    void defaultArchitectureIsDepthThreeRelu() throws Exception {
+        var r = CliRun.of("kernel", "--train", "60", "--test", "30", "--json");
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err() + r.out());
+        JsonNode depths = new ObjectMapper().readTree(r.out()).get("depths");
+        assertEquals(1, depths.size());
+        assertEquals(3, depths.get(0).get("depth").asInt(), depths.toString());
+    }
+
+    @Test
     void tanhRunsThroughQuadrature() throws Exception {
         var r = CliRun.of("kernel", "--arch", "mlp:784-10-10:tanh", "--train", "60", "--test", "30", "--ntk", "--quadrature", "8", "--json");
         assertEquals(ExitCodes.OK, r.exitCode(), r.err() + r.out());
