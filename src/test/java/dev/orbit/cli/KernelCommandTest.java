@@ -85,7 +85,6 @@ class KernelCommandTest {
                 {"kernel", "--arch", "mlp:784-10-10", "--ntk", "--nngp"},
                 {"kernel", "--arch", "mlp:784-10-10", "--quadrature", "1"},
                 {"kernel", "--arch", "mlp:784-10-10:leakyrelu", "--empirical-width", "64", "--train", "10", "--test", "10"},
-                {"kernel"},
         };
         for (String[] args : usage) {
             var r = CliRun.of(args);
