@@ -37,6 +37,7 @@ final class SymmetriesCommand implements java.util.concurrent.Callable<Integer> 
         } else {
             out.print(text(a));
             out.print(afterFolding(loaded, a));
+            out.print(lengthProducts(loaded));
         }
         out.flush();
         return ExitCodes.OK;
@@ -78,6 +79,21 @@ final class SymmetriesCommand implements java.util.concurrent.Callable<Integer> 
                 refolded.rotatableStreams().size(), refolded.streams().size()));
         refolded.streams().stream().filter(st -> !st.rotatable()).map(dev.orbit.symmetry.ResidualStream::reason).distinct()
                 .forEach(reason -> b.append("  still fixed: ").append(reason).append('\n'));
+        return b.toString();
+    }
+
+    /** Length-product layers carry their own isometry group, acting on the weight points and the input embedding together. */
+    private static String lengthProducts(dev.orbit.graph.Model loaded) {
+        StringBuilder b = new StringBuilder();
+        for (var layer : dev.orbit.hyperbolic.LengthLayers.of(loaded)) {
+            String group = switch (layer.geometry()) {
+                case dev.orbit.hyperbolic.LayerIsometry.Geometry.Line l -> "isometries of the line x ↦ ±x + c";
+                case dev.orbit.hyperbolic.LayerIsometry.Geometry.Plane p -> "PSL(2,R) Möbius maps of H²";
+                case dev.orbit.hyperbolic.LayerIsometry.Geometry.HalfSpace h -> "Isom(H" + h.n() + ") (O⁺(" + h.n() + ",1))";
+            };
+            b.append(String.format("%nlength-product layer %s (%s)%n  group  %s, on its weight points and input embedding together "
+                    + "(orbit hyperbolic-orbit)%n", layer.node().label(), layer.node().opType(), group));
+        }
         return b.toString();
     }
 

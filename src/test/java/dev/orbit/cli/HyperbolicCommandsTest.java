@@ -30,6 +30,9 @@ class HyperbolicCommandsTest {
         }
         // the saved model is Orbit's form: inspect names it, and any command can load it
         assertTrue(CliRun.of("inspect", dir.resolve("model.onnx").toString()).out().contains("HyperbolicLengthProduct"));
+        // symmetries names each length-product layer's own group
+        String sym = CliRun.of("symmetries", dir.resolve("model.onnx").toString()).out();
+        assertEquals(2, sym.split("PSL\\(2,R\\) Möbius maps of H²", -1).length - 1, sym);
         // the standard export runs in ONNX Runtime: Orbit vs ORT on it
         var v = CliRun.of("verify", dir.resolve("model.standard.onnx").toString(), "--data", "bundled", "--samples", "20");
         assertEquals(ExitCodes.OK, v.exitCode(), v.out() + v.err());
