@@ -4,7 +4,7 @@ import picocli.CommandLine.Command;
 
 /** Parent of the one-command experiments; each writes DIR/result.json, DIR/report.html and DIR/index.html. */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
-        description = "Reproduce the neural-teleportation findings, with reports (result.json, report.html).",
+        description = "Experiments along orbits with reports (result.json, report.html): the neural-teleportation findings and the gauge symmetries of neural ODEs.",
         subcommands = {LevelCurvesCommand.class, MicroTeleportCommand.class, GradientScalingCommand.class,
                 FlatnessCommand.class, TeleportTrainingCommand.class, OdeGaugeCommand.class})
 final class ExperimentCommand implements Runnable {
