@@ -126,9 +126,18 @@ public final class Charts {
             VectorGraphicsEncoder.saveVectorGraphic(chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
             String s = out.toString(StandardCharsets.UTF_8);
             int start = s.indexOf("<svg");
-            return start >= 0 ? s.substring(start) : s; // drop the XML prolog and doctype: the SVG sits inside HTML
+            // drop the XML prolog and doctype (the SVG sits inside HTML), and round coordinates to 1/100 px: XChart
+            // writes text as glyph outlines with up to 7 decimals, and rounding cuts a chart by about a third
+            return roundDecimals(start >= 0 ? s.substring(start) : s);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static final java.util.regex.Pattern LONG_DECIMAL = java.util.regex.Pattern.compile("-?\\d+\\.\\d{3,}");
+
+    static String roundDecimals(String svg) {
+        return LONG_DECIMAL.matcher(svg).replaceAll(m -> java.math.BigDecimal.valueOf(Double.parseDouble(m.group()))
+                .setScale(2, java.math.RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString());
     }
 }
