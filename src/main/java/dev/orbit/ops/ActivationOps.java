@@ -10,6 +10,7 @@ import org.bytedeco.pytorch.Tensor;
 
 import dev.orbit.graph.Node;
 import dev.orbit.graph.ValueType;
+import dev.orbit.symmetry.SpaceRules;
 
 /**
  * Elementwise activations. Each keeps its input's shape. Defaults follow the ONNX spec: LeakyRelu alpha 0.01;
@@ -17,6 +18,9 @@ import dev.orbit.graph.ValueType;
  * beta 0.5; Gelu (opset 20) approximate "none"; Clip bounds as inputs (opset ≥ 11) or attributes (older).
  */
 public final class ActivationOps implements OpFamily {
+    /** Elementwise functions the symmetry analysis understands though Orbit cannot evaluate them yet. */
+    static final Set<String> SPACE_RULE_ONLY = Set.of("Softsign", "Sin", "Cos");
+
     @Override
     public Set<String> opTypes() {
         return Set.of("Relu", "LeakyRelu", "PRelu", "Elu", "Selu", "Sigmoid", "Tanh", "Erf", "Gelu", "Softplus",
@@ -91,5 +95,18 @@ public final class ActivationOps implements OpFamily {
             hi = max == null ? new ScalarOptional() : new ScalarOptional(OpSupport.scalar(max.item_double()));
         }
         return clamp(x, lo, hi);
+    }
+
+    // ---------------------------------------------------------------- symmetry
+
+    /** Per-channel elementwise functions: members of an activation region, rewritten as τ·f(x/τ). */
+    @Override
+    public void spaceRule(Node node, SpaceRules rules) {
+        switch (node.opType()) {
+            case "Relu", "LeakyRelu", "PRelu" -> rules.region(node, true);
+            case "Elu", "Selu", "Sigmoid", "Tanh", "Erf", "Gelu", "Softplus", "Softsign", "HardSigmoid", "HardSwish",
+                 "Clip", "Sin", "Cos" -> rules.region(node, false);
+            default -> rules.freezeUnknown(node);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.orbit.ops;
 
+import static dev.orbit.symmetry.SpaceRules.label;
 import static org.bytedeco.pytorch.global.torch.*;
 
 import java.util.ArrayList;
@@ -11,6 +12,11 @@ import org.bytedeco.pytorch.Tensor;
 import dev.orbit.graph.Dim;
 import dev.orbit.graph.Node;
 import dev.orbit.graph.ValueType;
+import dev.orbit.symmetry.Layout;
+import dev.orbit.symmetry.OrbitAction;
+import dev.orbit.symmetry.Role;
+import dev.orbit.symmetry.SpaceRules;
+import dev.orbit.tensor.NdArray;
 
 /**
  * Elementwise arithmetic with numpy broadcasting: Add, Sub, Mul, Div, Pow (binary) and Sqrt, Neg, Abs, Exp,
@@ -104,5 +110,113 @@ public final class ArithmeticOps implements OpFamily {
             case "Long", "Int", "Char", "Byte", "Short" -> true;
             default -> false;
         };
+    }
+
+    // ---------------------------------------------------------------- symmetry
+
+    /** Elementwise arithmetic: sums merge spaces, products gate them, anything else joins an activation region. */
+    @Override
+    public void spaceRule(Node node, SpaceRules rules) {
+        switch (node.opType()) {
+            case "Add", "Sub" -> addSubRule(rules, node);
+            case "Mul" -> mulRule(rules, node);
+            case "Div" -> divRule(rules, node);
+            case "Pow" -> powRule(rules, node);
+            case "Abs" -> rules.region(node, true);
+            case "Sqrt", "Exp", "Log", "Reciprocal" -> rules.region(node, false);
+            case "Neg" -> rules.pass(node);
+            default -> rules.freezeUnknown(node);
+        }
+    }
+
+    private static void addSubRule(SpaceRules rules, Node n) {
+        String a = n.input(0);
+        String b = n.input(1);
+        Layout la = rules.layout(a);
+        Layout lb = rules.layout(b);
+        if (la != null && lb != null) {
+            if (!rules.mergeLayouts(la, lb)) {
+                rules.freezeInputs(n, label(n) + ": adds tensors whose channels do not line up");
+                return;
+            }
+            rules.setLayout(n.output(0), la);
+            return;
+        }
+        Layout l = la != null ? la : lb;
+        String other = la != null ? b : a;
+        if (l == null) return;
+        if (!rules.isParam(other)) {
+            rules.forbidScaling(l, label(n) + ": adds a fixed tensor");
+            rules.setLayout(n.output(0), l);
+            return;
+        }
+        NdArray k = rules.parameter(other);
+        int r = Math.max(rules.rank(la != null ? a : b), k.rank());
+        int aligned = l.axis() - (r - k.rank());
+        if (aligned >= 0 && k.dim(aligned) == l.length()) {
+            rules.touchLayout(l, other, aligned, Role.COVARIANT); // x + c → τx + τc
+            rules.setLayout(n.output(0), l);
+        } else {
+            rules.region(n, false); // x + shared constant: affine, rewritten like an activation
+        }
+    }
+
+    private static void mulRule(SpaceRules rules, Node n) {
+        String a = n.input(0);
+        String b = n.input(1);
+        boolean rewriteMul = n.name().startsWith(OrbitAction.IN_PREFIX) || n.name().startsWith(OrbitAction.OUT_PREFIX);
+        if (rewriteMul && rules.isParam(b) && rules.layout(a) != null) {
+            rules.region(n, true); // an earlier teleport's τ·f(x/τ) wrapper belongs to its activation region
+            return;
+        }
+        Layout la = rules.layout(a);
+        Layout lb = rules.layout(b);
+        if (la != null && lb != null) {
+            if (rules.sameSpaces(la, lb) && rules.rank(a) == rules.rank(b) && rules.sameShape(a, b)) {
+                rules.region(n, false); // x·h(x): part of a decomposed activation
+                return;
+            }
+            // a gate: the operand broadcast over more positions keeps its scale, both share the permutation
+            boolean bIsGate = rules.broadcastCount(b) >= rules.broadcastCount(a);
+            Layout main = bIsGate ? la : lb;
+            Layout gate = bIsGate ? lb : la;
+            if (main.axis() != gate.axis() || main.segments().size() != gate.segments().size()
+                    || main.length() != gate.length()) {
+                rules.freezeInputs(n, label(n) + ": multiplies tensors whose channels do not line up");
+                return;
+            }
+            rules.linkPerm(main, gate);
+            rules.forbidScaling(gate, label(n) + ": a multiplicative gate must keep its scale");
+            if (rules.sameShape(a, b)) rules.forbidScaling(main, label(n) + ": product of two neuron spaces");
+            rules.setLayout(n.output(0), main);
+            return;
+        }
+        Layout l = la != null ? la : lb;
+        if (l == null) return;
+        String other = la != null ? b : a;
+        if (!rules.isParam(other)) {
+            rules.forbidScaling(l, label(n) + ": multiplies by a fixed tensor");
+            rules.setLayout(n.output(0), l);
+            return;
+        }
+        if (rules.perChannelOrScalar(n, la != null ? a : b, other, l, Role.PERMUTE_ONLY)) rules.setLayout(n.output(0), l);
+    }
+
+    private static void divRule(SpaceRules rules, Node n) {
+        Layout la = rules.layout(n.input(0));
+        Layout lb = rules.layout(n.input(1));
+        if (la != null && lb == null && rules.isParam(n.input(1))) {
+            if (rules.perChannelOrScalar(n, n.input(0), n.input(1), la, Role.PERMUTE_ONLY)) rules.setLayout(n.output(0), la);
+        } else if (la != null && lb == null && !rules.isParam(n.input(1))) {
+            rules.forbidScaling(la, label(n) + ": divides by a fixed tensor");
+            rules.setLayout(n.output(0), la);
+        } else {
+            rules.region(n, false); // c/x or x/h(x): elementwise, rewritten
+        }
+    }
+
+    private static void powRule(SpaceRules rules, Node n) {
+        if (rules.layout(n.input(1)) != null) rules.freezeInputs(n, label(n) + ": variable exponent");
+        else rules.region(n, false);
     }
 }

@@ -23,6 +23,7 @@ import dev.orbit.graph.Shape;
 import dev.orbit.graph.ShapeException;
 import dev.orbit.graph.ShapeInference;
 import dev.orbit.graph.ValueType;
+import dev.orbit.symmetry.SpaceRules;
 import dev.orbit.tensor.DType;
 import dev.orbit.tensor.NdArray;
 
@@ -164,4 +165,10 @@ public final class ConstantOps implements OpFamily {
         Tensor i = arange(new Scalar(n), new TensorOptions(ScalarType.Long));
         return add(mul(i, new Scalar(delta.item_long())), new Scalar(start.item_long())).to(dtype.torchType);
     }
+
+    // ---------------------------------------------------------------- symmetry
+
+    /** Constants carry no channel space. */
+    @Override
+    public void spaceRule(Node node, SpaceRules rules) { }
 }

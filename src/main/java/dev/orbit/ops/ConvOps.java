@@ -1,5 +1,6 @@
 package dev.orbit.ops;
 
+import static dev.orbit.symmetry.SpaceRules.label;
 import static org.bytedeco.pytorch.global.torch.add;
 import static org.bytedeco.pytorch.global.torch.constant_pad_nd;
 import static org.bytedeco.pytorch.global.torch.convolution;
@@ -18,6 +19,11 @@ import dev.orbit.graph.Node;
 import dev.orbit.graph.Shape;
 import dev.orbit.graph.ShapeException;
 import dev.orbit.graph.ValueType;
+import dev.orbit.symmetry.Layout;
+import dev.orbit.symmetry.Role;
+import dev.orbit.symmetry.Segment;
+import dev.orbit.symmetry.SpaceRules;
+import dev.orbit.tensor.NdArray;
 
 /**
  * Conv and ConvTranspose over any number of spatial axes (X is N×C×D1…Dn, W is M×C/group×k1…kn for Conv and
@@ -314,4 +320,78 @@ public final class ConvOps implements OpFamily {
     static long[] sizes(Tensor t) { return t.sizes().vec().get(); }
 
     static TensorOptional optional(Tensor t) { return t == null ? new TensorOptional() : new TensorOptional(t); }
+
+    // ---------------------------------------------------------------- symmetry
+
+    /** Conv and ConvTranspose with a constant kernel create a neuron space on their output channels. */
+    @Override
+    public void spaceRule(Node node, SpaceRules rules) {
+        switch (node.opType()) {
+            case "Conv" -> convRule(rules, node);
+            case "ConvTranspose" -> convTransposeRule(rules, node);
+            default -> rules.freezeUnknown(node);
+        }
+    }
+
+    private static void convRule(SpaceRules rules, Node n) {
+        String x = n.input(0);
+        String w = n.input(1);
+        if (!rules.isParam(w)) {
+            rules.freezeInputs(n, label(n) + ": kernel is not constant");
+            return;
+        }
+        NdArray k = rules.parameter(w);
+        long group = n.attributes().getInt("group", 1);
+        long out = k.dim(0);
+        long inPerGroup = k.dim(1);
+        Layout lx = rules.layout(x);
+        if (lx != null && (lx.axis() != 1 || lx.length() != inPerGroup * group)) {
+            rules.freeze(x, label(n) + ": input channels do not line up with the kernel");
+            lx = null;
+        }
+        int s = rules.newSpace(out, label(n));
+        rules.touch(s, w, 0, Role.COVARIANT, 0, 1);
+        Layout lo = new Layout(1, List.of(new Segment(s, out, 1)));
+        if (group == 1) {
+            if (lx != null) rules.touchLayout(lx, w, 1, Role.CONTRAVARIANT);
+        } else if (lx != null && inPerGroup == 1 && lx.segments().size() == 1 && lx.segments().getFirst().repeat() == 1) {
+            // depthwise: output channel o reads input channel o / (out/in); one kernel axis carries both sides
+            long multiplier = out / group;
+            Segment in = lx.segments().getFirst();
+            rules.touch(in.space(), w, 0, Role.CONTRAVARIANT, 0, multiplier);
+            if (multiplier == 1) {
+                rules.linkPerm(s, in.space());
+            } else {
+                rules.forbidPermutation(s, label(n) + ": depthwise multiplier " + multiplier + " ties channels in blocks");
+                rules.forbidPermutation(in.space(), label(n) + ": depthwise multiplier " + multiplier + " ties channels in blocks");
+            }
+        } else {
+            String why = label(n) + ": grouped convolution (" + group + " groups) mixes channels only within groups";
+            rules.forbidPermutation(s, why);
+            rules.forbidPermutation(lx, why);
+            rules.forbidScaling(lx, why);
+        }
+        rules.bias(n, n.input(2), lo, 0, 1);
+        rules.setLayout(n.output(0), lo);
+    }
+
+    private static void convTransposeRule(SpaceRules rules, Node n) {
+        String w = n.input(1);
+        if (!rules.isParam(w) || n.attributes().getInt("group", 1) != 1) {
+            rules.freezeInputs(n, label(n) + ": only ungrouped ConvTranspose with a constant kernel is moved");
+            return;
+        }
+        NdArray k = rules.parameter(w);
+        Layout lx = rules.layout(n.input(0));
+        if (lx != null && (lx.axis() != 1 || lx.length() != k.dim(0))) {
+            rules.freeze(n.input(0), label(n) + ": input channels do not line up with the kernel");
+            lx = null;
+        }
+        int s = rules.newSpace(k.dim(1), label(n));
+        rules.touch(s, w, 1, Role.COVARIANT, 0, 1);
+        if (lx != null) rules.touchLayout(lx, w, 0, Role.CONTRAVARIANT);
+        Layout lo = new Layout(1, List.of(new Segment(s, k.dim(1), 1)));
+        rules.bias(n, n.input(2), lo, 0, 1);
+        rules.setLayout(n.output(0), lo);
+    }
 }

@@ -1,5 +1,6 @@
 package dev.orbit.ops;
 
+import static dev.orbit.symmetry.SpaceRules.label;
 import static org.bytedeco.pytorch.global.torch.add;
 import static org.bytedeco.pytorch.global.torch.cat;
 import static org.bytedeco.pytorch.global.torch.flip;
@@ -25,6 +26,9 @@ import dev.orbit.graph.Node;
 import dev.orbit.graph.Shape;
 import dev.orbit.graph.ShapeException;
 import dev.orbit.graph.ValueType;
+import dev.orbit.symmetry.Layout;
+import dev.orbit.symmetry.Segment;
+import dev.orbit.symmetry.SpaceRules;
 
 /**
  * Ops that pick or join parts of tensors: Concat, Split (sizes as attribute before opset 13, as input from 13,
@@ -352,5 +356,66 @@ public final class IndexingOps implements OpFamily {
         System.arraycopy(is, 0, out, a, is.length);
         System.arraycopy(ds, a + 1, out, a + is.length, r - a - 1);
         return index_select(data, a, idx.reshape(-1)).reshape(out);
+    }
+
+    // ---------------------------------------------------------------- symmetry
+
+    /** Concat along the channel axis chains layouts; across it, it merges them. Split, Slice, Gather freeze. */
+    @Override
+    public void spaceRule(Node node, SpaceRules rules) {
+        switch (node.opType()) {
+            case "Concat" -> concatRule(rules, node);
+            default -> rules.freezeUnknown(node);
+        }
+    }
+
+    private static void concatRule(SpaceRules rules, Node n) {
+        int r = rules.rank(n.output(0));
+        long axis = n.attributes().getInt("axis", 0);
+        if (axis < 0) axis += r;
+        List<Layout> ins = new ArrayList<>();
+        boolean anyVariable = false;
+        for (String in : n.inputs()) {
+            Layout l = rules.layout(in);
+            ins.add(l);
+            anyVariable |= l != null;
+        }
+        if (!anyVariable) return;
+        Integer channel = null;
+        for (Layout l : ins) if (l != null) channel = channel == null ? l.axis() : channel;
+        if (channel != null && channel == axis) {
+            List<Segment> segs = new ArrayList<>();
+            for (int i = 0; i < ins.size(); i++) {
+                Layout l = ins.get(i);
+                if (l != null && l.axis() == channel) {
+                    segs.addAll(l.segments());
+                } else {
+                    long size = rules.dim(n.input(i), (int) axis);
+                    if (size < 0) {
+                        rules.freezeInputs(n, label(n) + ": a part of unknown size");
+                        return;
+                    }
+                    int fixed = rules.newSpace(size, label(n) + " fixed part");
+                    rules.freezeSpace(fixed, label(n) + ": this part is a network input or constant");
+                    segs.add(new Segment(fixed, size, 1));
+                }
+            }
+            rules.setLayout(n.output(0), new Layout(channel, segs));
+            return;
+        }
+        Layout first = null;
+        for (int i = 0; i < ins.size(); i++) {
+            Layout l = ins.get(i);
+            if (l == null) {
+                for (Layout o : ins) rules.forbidScaling(o, label(n) + ": joined with a fixed tensor");
+                continue;
+            }
+            if (first == null) first = l;
+            else if (!rules.mergeLayouts(first, l)) {
+                rules.freezeInputs(n, label(n) + ": joins tensors whose channels do not line up");
+                return;
+            }
+        }
+        rules.setLayout(n.output(0), first);
     }
 }

@@ -1,5 +1,6 @@
 package dev.orbit.ops;
 
+import static dev.orbit.symmetry.SpaceRules.label;
 import static org.bytedeco.pytorch.global.torch.addmm;
 import static org.bytedeco.pytorch.global.torch.matmul;
 import static org.bytedeco.pytorch.global.torch.mul;
@@ -16,6 +17,11 @@ import dev.orbit.graph.Node;
 import dev.orbit.graph.Shape;
 import dev.orbit.graph.ShapeException;
 import dev.orbit.graph.ValueType;
+import dev.orbit.symmetry.Layout;
+import dev.orbit.symmetry.Role;
+import dev.orbit.symmetry.Segment;
+import dev.orbit.symmetry.SpaceRules;
+import dev.orbit.tensor.NdArray;
 
 /**
  * Gemm and MatMul: the linear maps that create neuron spaces.
@@ -95,5 +101,66 @@ public final class LinearOps implements OpFamily {
         Tensor y = matmul(a, b);
         if (alpha != 1) y = mul(y, OpSupport.scalar(alpha));
         return OpSupport.one(add(y, beta == 1 ? c : mul(c, OpSupport.scalar(beta))));
+    }
+
+    // ---------------------------------------------------------------- symmetry
+
+    /** Gemm and MatMul with a constant W create a neuron space on their output channels. */
+    @Override
+    public void spaceRule(Node node, SpaceRules rules) {
+        switch (node.opType()) {
+            case "Gemm" -> gemmRule(rules, node);
+            case "MatMul" -> matMulRule(rules, node);
+            default -> rules.freezeUnknown(node);
+        }
+    }
+
+    private static void gemmRule(SpaceRules rules, Node n) {
+        String a = n.input(0);
+        String w = n.input(1);
+        var at = n.attributes();
+        if (!rules.isParam(w) || at.getInt("transA", 0) != 0 || rules.parameter(w).rank() != 2) {
+            rules.freezeInputs(n, label(n) + ": only x·W with a constant W is a linear map Orbit moves");
+            return;
+        }
+        boolean tb = at.getInt("transB", 0) != 0;
+        NdArray wt = rules.parameter(w);
+        long out = wt.dim(tb ? 0 : 1);
+        long in = wt.dim(tb ? 1 : 0);
+        Layout la = rules.layout(a);
+        if (la != null && (la.axis() != 1 || la.length() != in)) {
+            rules.freeze(a, label(n) + ": input channels do not line up with W");
+            la = null;
+        }
+        int s = rules.newSpace(out, label(n));
+        rules.touch(s, w, tb ? 0 : 1, Role.COVARIANT, 0, 1);
+        if (la != null) rules.touchLayout(la, w, tb ? 1 : 0, Role.CONTRAVARIANT);
+        Layout lo = new Layout(1, List.of(new Segment(s, out, 1)));
+        rules.bias(n, n.input(2), lo, 1, 2);
+        rules.setLayout(n.output(0), lo);
+    }
+
+    private static void matMulRule(SpaceRules rules, Node n) {
+        String a = n.input(0);
+        String w = n.input(1);
+        if (!rules.isParam(w) || rules.parameter(w).rank() != 2 || rules.isParam(a)) {
+            rules.freezeInputs(n, label(n) + ": MatMul of two activations (attention) is handled by a later analysis");
+            return;
+        }
+        NdArray wt = rules.parameter(w);
+        int r = rules.rank(a);
+        Layout la = rules.layout(a);
+        if (la != null && (la.axis() != r - 1 || la.length() != wt.dim(0))) {
+            rules.freeze(a, label(n) + ": the contracted axis is not the channel axis");
+            la = null;
+        }
+        if (r < 1) {
+            rules.freezeInputs(n, label(n) + ": rank of the input is unknown");
+            return;
+        }
+        int s = rules.newSpace(wt.dim(1), label(n));
+        rules.touch(s, w, 1, Role.COVARIANT, 0, 1);
+        if (la != null) rules.touchLayout(la, w, 0, Role.CONTRAVARIANT);
+        rules.setLayout(n.output(0), new Layout(Math.max(r - 1, 0), List.of(new Segment(s, wt.dim(1), 1))));
     }
 }

@@ -1,5 +1,6 @@
 package dev.orbit.ops;
 
+import static dev.orbit.symmetry.SpaceRules.label;
 import static org.bytedeco.pytorch.global.torch.add;
 import static org.bytedeco.pytorch.global.torch.batch_norm;
 import static org.bytedeco.pytorch.global.torch.instance_norm;
@@ -21,6 +22,9 @@ import dev.orbit.graph.Dim;
 import dev.orbit.graph.Node;
 import dev.orbit.graph.Shape;
 import dev.orbit.graph.ValueType;
+import dev.orbit.symmetry.Layout;
+import dev.orbit.symmetry.Role;
+import dev.orbit.symmetry.SpaceRules;
 
 /**
  * BatchNormalization (inference with running statistics; batch statistics while training or with
@@ -159,4 +163,39 @@ public final class NormalizationOps implements OpFamily {
     }
 
     private static TensorOptional opt(Tensor t) { return new TensorOptional(t); }
+
+    // ---------------------------------------------------------------- symmetry
+
+    /** BatchNorm passes the space; Instance- and LayerNorm normalise across channels and are frozen. */
+    @Override
+    public void spaceRule(Node node, SpaceRules rules) {
+        switch (node.opType()) {
+            case "BatchNormalization" -> batchNormRule(rules, node);
+            default -> rules.freezeUnknown(node);
+        }
+    }
+
+    /**
+     * Inference BatchNorm y = γ(x−μ)/√(v+ε) + β passes the space: with x → τx, setting μ → τμ and β → τβ
+     * gives y → τy exactly (ε untouched); γ and v are only permuted.
+     */
+    private static void batchNormRule(SpaceRules rules, Node n) {
+        Layout l = rules.layout(n.input(0));
+        if (l == null) return;
+        if (l.axis() != 1) {
+            rules.freeze(n.input(0), label(n) + ": channel axis is not axis 1");
+            return;
+        }
+        for (int i = 1; i <= 4; i++) {
+            if (!rules.isParam(n.input(i))) {
+                rules.freeze(n.input(0), label(n) + ": statistics are not constant");
+                return;
+            }
+        }
+        rules.touchLayout(l, n.input(1), 0, Role.PERMUTE_ONLY);
+        rules.touchLayout(l, n.input(2), 0, Role.COVARIANT);
+        rules.touchLayout(l, n.input(3), 0, Role.COVARIANT);
+        rules.touchLayout(l, n.input(4), 0, Role.PERMUTE_ONLY);
+        rules.setLayout(n.output(0), l);
+    }
 }

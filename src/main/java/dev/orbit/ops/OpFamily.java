@@ -7,10 +7,12 @@ import org.bytedeco.pytorch.Tensor;
 
 import dev.orbit.graph.Node;
 import dev.orbit.graph.ValueType;
+import dev.orbit.symmetry.SpaceRules;
 
 /**
- * One room per op family: everything Orbit knows about a group of related ONNX operators. Later issues add
- * symmetry and kernel rules here as further default methods, so an op stays in one file.
+ * One room per op family: everything Orbit knows about a group of related ONNX operators: shape rule,
+ * evaluation and symmetry rule. Later issues add kernel rules here as further default methods, so an op stays
+ * in one file.
  */
 public interface OpFamily {
     /** The ONNX op types this family handles, in {@link #domain()}. */
@@ -24,4 +26,11 @@ public interface OpFamily {
 
     /** Evaluates the node with libtorch ops (so autograd differentiates it). */
     List<Tensor> evaluate(Node node, EvalContext ctx);
+
+    /**
+     * The symmetry rule: how neuron spaces pass through the node, which parameter axes they touch and where
+     * a move must be restricted, stated through the analyzer's primitives. Ops without a rule freeze their
+     * inputs, which is always safe.
+     */
+    default void spaceRule(Node node, SpaceRules rules) { rules.freezeUnknown(node); }
 }

@@ -11,9 +11,10 @@ import dev.orbit.graph.Node;
 
 /** Finds the room of an op. Adding an op family means adding one file and one line here. */
 public final class OpRegistry {
+    private static final ActivationOps ACTIVATIONS = new ActivationOps();
     private static final List<OpFamily> FAMILIES = List.of(
             new LinearOps(),
-            new ActivationOps(),
+            ACTIVATIONS,
             new ConvOps(), new PoolOps(), new NormalizationOps(), new ResizeOps(), new PadOps(),
             new ShapeOps(), new IndexingOps(), new ReduceOps(), new SoftmaxOps(), new ConstantOps(),
             new ArithmeticOps(),
@@ -41,6 +42,12 @@ public final class OpRegistry {
     /** The family for a node, if Orbit knows its op. */
     public static Optional<OpFamily> find(Node node) {
         return Optional.ofNullable(BY_TYPE.get(key(node.domain(), node.opType())));
+    }
+
+    /** The room whose symmetry rule covers a node: its own, or the activations' for the few it analyses only. */
+    public static Optional<OpFamily> findSpaceRule(Node node) {
+        if (node.isStandardDomain() && ActivationOps.SPACE_RULE_ONLY.contains(node.opType())) return Optional.of(ACTIVATIONS);
+        return find(node);
     }
 
     public static OpFamily require(Node node) {

@@ -1,5 +1,6 @@
 package dev.orbit.ops;
 
+import static dev.orbit.symmetry.SpaceRules.label;
 import static org.bytedeco.pytorch.global.torch.constant_pad_nd;
 
 import java.util.ArrayList;
@@ -14,6 +15,8 @@ import dev.orbit.graph.Dim;
 import dev.orbit.graph.Node;
 import dev.orbit.graph.Shape;
 import dev.orbit.graph.ValueType;
+import dev.orbit.symmetry.Layout;
+import dev.orbit.symmetry.SpaceRules;
 import dev.orbit.tensor.NdArray;
 
 /**
@@ -160,5 +163,27 @@ public final class PadOps implements OpFamily {
             v = c == null || c.numel() == 0 ? 0 : c.item_double();
         }
         return ArithmeticOps.isIntegral(x) ? new Scalar((long) v) : new Scalar(v);
+    }
+
+    // ---------------------------------------------------------------- symmetry
+
+    @Override
+    public void spaceRule(Node node, SpaceRules rules) { padRule(rules, node); }
+
+    private static void padRule(SpaceRules rules, Node n) {
+        Layout l = rules.layout(n.input(0));
+        if (l == null) return;
+        long[] pads = n.attributes().getInts("pads", null);
+        if (pads == null && rules.isParam(n.input(1))) pads = rules.parameter(n.input(1)).toLongArray();
+        int r = rules.rank(n.input(0));
+        if (pads == null || r < 0 || pads.length != 2L * r || pads[l.axis()] != 0 || pads[l.axis() + r] != 0) {
+            rules.freeze(n.input(0), label(n) + ": pads are unknown or pad the channel axis");
+            return;
+        }
+        String mode = n.attributes().getString("mode", "constant");
+        double value = n.attributes().getFloat("value", 0f);
+        if (rules.isParam(n.input(2))) value = rules.parameter(n.input(2)).getAsDouble(0);
+        if (mode.equals("constant") && value != 0) rules.forbidScaling(l, label(n) + ": pads with a non-zero constant");
+        rules.setLayout(n.output(0), l);
     }
 }

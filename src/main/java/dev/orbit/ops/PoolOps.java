@@ -1,5 +1,6 @@
 package dev.orbit.ops;
 
+import static dev.orbit.symmetry.SpaceRules.label;
 import static org.bytedeco.pytorch.global.torch.constant_pad_nd;
 import static org.bytedeco.pytorch.global.torch.convolution;
 import static org.bytedeco.pytorch.global.torch.div;
@@ -22,6 +23,7 @@ import dev.orbit.graph.Dim;
 import dev.orbit.graph.Node;
 import dev.orbit.graph.Shape;
 import dev.orbit.graph.ValueType;
+import dev.orbit.symmetry.SpaceRules;
 import dev.orbit.tensor.DType;
 import dev.orbit.tensor.NdArray;
 
@@ -199,5 +201,21 @@ public final class PoolOps implements OpFamily {
     private static boolean isFloat(Tensor t) {
         String name = t.scalar_type().intern().name();
         return name.equals("Float") || name.equals("Double") || name.equals("Half") || name.equals("BFloat16");
+    }
+
+    // ---------------------------------------------------------------- symmetry
+
+    /** Pooling keeps the channels; max pooling only allows positive factors. */
+    @Override
+    public void spaceRule(Node node, SpaceRules rules) {
+        switch (node.opType()) {
+            case "MaxPool", "GlobalMaxPool" -> {
+                rules.pass(node);
+                rules.positiveScalingOnly(rules.layout(node.input(0)),
+                        label(node) + ": a negative factor would turn max into min");
+            }
+            case "AveragePool", "GlobalAveragePool" -> rules.pass(node);
+            default -> rules.freezeUnknown(node);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.orbit.ops;
 
+import static dev.orbit.symmetry.SpaceRules.label;
 import static org.bytedeco.pytorch.global.torch.amax;
 import static org.bytedeco.pytorch.global.torch.amin;
 import static org.bytedeco.pytorch.global.torch.mean;
@@ -17,6 +18,8 @@ import dev.orbit.graph.Dim;
 import dev.orbit.graph.Node;
 import dev.orbit.graph.Shape;
 import dev.orbit.graph.ValueType;
+import dev.orbit.symmetry.Layout;
+import dev.orbit.symmetry.SpaceRules;
 
 /**
  * ReduceMean, ReduceSum, ReduceMax, ReduceMin. Axes are an attribute until they became an input (ReduceSum
@@ -90,5 +93,36 @@ public final class ReduceOps implements OpFamily {
             default -> throw new IllegalStateException(node.opType());
         };
         return OpSupport.one(y);
+    }
+
+    // ---------------------------------------------------------------- symmetry
+
+    @Override
+    public void spaceRule(Node node, SpaceRules rules) { reduceRule(rules, node); }
+
+    private static void reduceRule(SpaceRules rules, Node n) {
+        Layout l = rules.layout(n.input(0));
+        if (l == null) return;
+        long[] axes = n.attributes().getInts("axes", null);
+        if (axes == null && rules.isParam(n.input(1))) axes = rules.parameter(n.input(1)).toLongArray();
+        int r = rules.rank(n.input(0));
+        if (axes == null || axes.length == 0 || r < 0) {
+            rules.freeze(n.input(0), label(n) + ": reduces over every axis, the channel axis included");
+            return;
+        }
+        boolean keep = n.attributes().getInt("keepdims", 1) != 0;
+        int shift = 0;
+        for (long a : axes) {
+            long na = a < 0 ? a + r : a;
+            if (na == l.axis()) {
+                rules.freeze(n.input(0), label(n) + ": reduces over the channel axis");
+                return;
+            }
+            if (na < l.axis() && !keep) shift--;
+        }
+        if (n.opType().equals("ReduceMax") || n.opType().equals("ReduceMin")) {
+            rules.positiveScalingOnly(l, label(n) + ": a negative factor would swap max and min");
+        }
+        rules.setLayout(n.output(0), l.withAxis(l.axis() + shift));
     }
 }

@@ -13,6 +13,7 @@ import dev.orbit.graph.ModelFormatException;
 import dev.orbit.graph.Node;
 import dev.orbit.graph.Shape;
 import dev.orbit.graph.ValueType;
+import dev.orbit.symmetry.SpaceRules;
 import dev.orbit.tensor.DType;
 import dev.orbit.tensor.NdArray;
 
@@ -507,4 +508,10 @@ public final class ResizeOps implements OpFamily {
     private static UnsupportedOpException unsupported(Node node, String what) {
         return new UnsupportedOpException(node.opType() + " node '" + node.label() + "': " + what + " is not supported");
     }
+
+    // ---------------------------------------------------------------- symmetry
+
+    /** Resizing acts on spatial axes only: the channels pass through. */
+    @Override
+    public void spaceRule(Node node, SpaceRules rules) { rules.pass(node); }
 }

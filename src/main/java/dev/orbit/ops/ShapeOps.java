@@ -1,5 +1,6 @@
 package dev.orbit.ops;
 
+import static dev.orbit.symmetry.SpaceRules.label;
 import static org.bytedeco.pytorch.global.torch.ge;
 import static org.bytedeco.pytorch.global.torch.mul;
 import static org.bytedeco.pytorch.global.torch.ones_like;
@@ -19,6 +20,9 @@ import dev.orbit.graph.Node;
 import dev.orbit.graph.Shape;
 import dev.orbit.graph.ShapeException;
 import dev.orbit.graph.ValueType;
+import dev.orbit.symmetry.Layout;
+import dev.orbit.symmetry.Segment;
+import dev.orbit.symmetry.SpaceRules;
 import dev.orbit.tensor.DType;
 import dev.orbit.tensor.NdArray;
 
@@ -449,5 +453,112 @@ public final class ShapeOps implements OpFamily {
         long n = 1;
         for (int i = from; i < to; i++) n *= s[i];
         return n;
+    }
+
+    // ---------------------------------------------------------------- symmetry
+
+    /** Shape ops move the channel axis, or freeze it when they split or merge channels. */
+    @Override
+    public void spaceRule(Node node, SpaceRules rules) {
+        switch (node.opType()) {
+            case "Flatten" -> flattenRule(rules, node, (int) node.attributes().getInt("axis", 1));
+            case "Reshape" -> reshapeRule(rules, node);
+            case "Squeeze", "Unsqueeze" -> squeezeRule(rules, node);
+            case "Identity", "Dropout" -> rules.pass(node);
+            case "Cast" -> castRule(rules, node);
+            case "Shape" -> { } // no channel space flows through
+            default -> rules.freezeUnknown(node);
+        }
+    }
+
+    private static void castRule(SpaceRules rules, Node n) {
+        ValueType t = rules.type(n.output(0));
+        if (t != null && t.dtype().isFloating()) rules.pass(n);
+        else rules.freeze(n.input(0), label(n) + " casts to a non-float type");
+    }
+
+    /** [N, C, H, W] → [N, C·H·W]: each channel's factor repeats over its H·W positions. */
+    private static void flattenRule(SpaceRules rules, Node n, int axis) {
+        Layout l = rules.layout(n.input(0));
+        if (l == null) return;
+        int r = rules.rank(n.input(0));
+        if (axis < 0) axis += r;
+        if (l.axis() < axis) {
+            rules.freeze(n.input(0), label(n) + ": flattens the channel axis into the batch");
+            return;
+        }
+        long inner = 1;
+        for (int i = l.axis() + 1; i < r; i++) {
+            long d = rules.dim(n.input(0), i);
+            if (d < 0) {
+                rules.freeze(n.input(0), label(n) + ": spatial size unknown");
+                return;
+            }
+            inner *= d;
+        }
+        long outer = 1;
+        for (int i = axis; i < l.axis(); i++) {
+            long d = rules.dim(n.input(0), i);
+            outer = d < 0 ? -1 : outer * d;
+        }
+        if (outer != 1) {
+            rules.freeze(n.input(0), label(n) + ": axes before the channel axis are flattened with it");
+            return;
+        }
+        List<Segment> segs = new ArrayList<>();
+        for (Segment s : l.segments()) segs.add(new Segment(s.space(), s.size(), s.repeat() * inner));
+        rules.setLayout(n.output(0), new Layout(axis, segs));
+    }
+
+    private static void reshapeRule(SpaceRules rules, Node n) {
+        Layout l = rules.layout(n.input(0));
+        if (l == null) return;
+        int rin = rules.rank(n.input(0));
+        int rout = rules.rank(n.output(0));
+        long outDim = rout == 2 ? rules.dim(n.output(0), 1) : -1;
+        long flat = 1;
+        for (int i = 1; i < rin && flat > 0; i++) {
+            long d = rules.dim(n.input(0), i);
+            flat = d < 0 ? -1 : flat * d;
+        }
+        if (l.axis() == 1 && rout == 2 && outDim > 0 && outDim == flat) {
+            flattenRule(rules, n, 1);
+        } else {
+            rules.freeze(n.input(0), label(n) + ": reshape does not keep channels whole");
+        }
+    }
+
+    private static void squeezeRule(SpaceRules rules, Node n) {
+        Layout l = rules.layout(n.input(0));
+        if (l == null) return;
+        long[] axes = n.attributes().getInts("axes", null);
+        if (axes == null && rules.isParam(n.input(1))) axes = rules.parameter(n.input(1)).toLongArray();
+        int rin = rules.rank(n.input(0));
+        int rout = rules.rank(n.output(0));
+        if (axes == null || rin < 0 || rout < 0) {
+            rules.freeze(n.input(0), label(n) + ": axes unknown");
+            return;
+        }
+        boolean squeeze = n.opType().equals("Squeeze");
+        int r = squeeze ? rin : rout;
+        int axis = l.axis();
+        int shift = 0;
+        for (long a : axes) {
+            long na = a < 0 ? a + r : a;
+            if (squeeze && na == axis) {
+                rules.freeze(n.input(0), label(n) + ": removes the channel axis");
+                return;
+            }
+            if (squeeze && na < axis) shift--;
+        }
+        if (!squeeze) {
+            // positions in the output: count inserted axes at or before the (moving) channel position
+            java.util.TreeSet<Long> sorted = new java.util.TreeSet<>();
+            for (long a : axes) sorted.add(a < 0 ? a + r : a);
+            int pos = axis;
+            for (long a : sorted) if (a <= pos) pos++;
+            shift = pos - axis;
+        }
+        rules.setLayout(n.output(0), l.withAxis(axis + shift));
     }
 }

@@ -1,5 +1,6 @@
 package dev.orbit.ops;
 
+import static dev.orbit.symmetry.SpaceRules.label;
 import static org.bytedeco.pytorch.global.torch.log_softmax;
 import static org.bytedeco.pytorch.global.torch.softmax;
 
@@ -11,6 +12,8 @@ import org.bytedeco.pytorch.Tensor;
 import dev.orbit.graph.Node;
 import dev.orbit.graph.ShapeException;
 import dev.orbit.graph.ValueType;
+import dev.orbit.symmetry.Layout;
+import dev.orbit.symmetry.SpaceRules;
 
 /**
  * Softmax and LogSoftmax. From opset 13 they normalise along one axis (default -1). Before 13 the input is
@@ -55,5 +58,24 @@ public final class SoftmaxOps implements OpFamily {
                     + " is out of range for rank " + rank);
         }
         return (int) a;
+    }
+
+    // ---------------------------------------------------------------- symmetry
+
+    @Override
+    public void spaceRule(Node node, SpaceRules rules) { softmaxRule(rules, node); }
+
+    private static void softmaxRule(SpaceRules rules, Node n) {
+        Layout l = rules.layout(n.input(0));
+        if (l == null) return;
+        int r = rules.rank(n.input(0));
+        long axis = n.attributes().getInt("axis", rules.opset() >= 13 ? -1 : 1);
+        if (axis < 0) axis += r;
+        if (axis == l.axis() || rules.opset() < 13) {
+            rules.freeze(n.input(0), label(n) + ": normalises across the channel axis");
+            return;
+        }
+        rules.forbidScaling(l, label(n) + ": softmax is not homogeneous");
+        rules.setLayout(n.output(0), l);
     }
 }

@@ -3,14 +3,14 @@ package dev.orbit.symmetry;
 import java.util.List;
 
 /** Which neuron spaces a value's channel axis holds, in order (several after a Concat). */
-record Layout(int axis, List<Segment> segments) {
-    Layout {
+public record Layout(int axis, List<Segment> segments) {
+    public Layout {
         segments = List.copyOf(segments);
     }
 
-    long length() { return segments.stream().mapToLong(Segment::length).sum(); }
+    public long length() { return segments.stream().mapToLong(Segment::length).sum(); }
 
-    Layout withAxis(int a) { return new Layout(a, segments); }
+    public Layout withAxis(int a) { return new Layout(a, segments); }
 
     boolean sameSpaces(Layout o, UnionFind uf) {
         if (o.segments.size() != segments.size()) return false;
