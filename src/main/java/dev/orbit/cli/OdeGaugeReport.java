@@ -8,7 +8,7 @@ import java.util.Map;
 import dev.orbit.ode.InvarianceStudy;
 import dev.orbit.ode.OdeGaugeExperiment;
 import dev.orbit.report.HtmlReport;
-import dev.orbit.report.CurveCharts;
+import dev.orbit.report.Charts;
 
 /** The HTML report of {@code orbit experiment ode-gauge}. */
 final class OdeGaugeReport {
@@ -52,7 +52,7 @@ final class OdeGaugeReport {
         Map<String, double[]> series = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) x[i] = i + 1;
         for (var m : r.models()) series.put(m.name(), m.lossCurve().stream().mapToDouble(Double::doubleValue).toArray());
-        h.chart(CurveCharts.smooth("Training loss", "iteration", "MSE", x, series), "Training MSE per Adam iteration.");
+        h.chart(Charts.smoothLines("Training loss", "iteration", "MSE", x, series), "Training MSE per Adam iteration.");
     }
 
     private static void invariance(HtmlReport h, OdeGaugeExperiment.Result r) {
@@ -63,15 +63,15 @@ final class OdeGaugeReport {
                 + "Spatial gauges: full 2×2 matrices, 4 sine modes, amplitude 0.6; time gauges: 4 modes, |ḟ| ≤ 0.5. The step size "
                 + "of the adaptive solver is T / accepted steps.");
         for (String model : List.of("linear", "nonlinear")) {
-            Map<String, double[][]> series = new LinkedHashMap<>();
+            List<Charts.Series> series = new ArrayList<>();
             Map<String, List<InvarianceStudy.Point>> groups = new LinkedHashMap<>();
             for (var p : r.invariance()) {
                 if (p.model().equals(model)) groups.computeIfAbsent(p.solver() + ", " + p.gauge() + " gauge", k -> new ArrayList<>()).add(p);
             }
-            groups.forEach((name, ps) -> series.put(name, new double[][] {
+            groups.forEach((name, ps) -> series.add(Charts.Series.connected(name,
                     ps.stream().mapToDouble(InvarianceStudy.Point::stepSize).toArray(),
-                    ps.stream().mapToDouble(InvarianceStudy.Point::invarianceError).toArray()}));
-            h.chart(CurveCharts.logLog("x(T) invariance error, " + model + " neural ODE", "step size h", "invariance error", series, PLOT_FLOOR),
+                    ps.stream().mapToDouble(p -> Math.max(p.invarianceError(), PLOT_FLOOR)).toArray())));
+            h.chart(Charts.logLog("x(T) invariance error, " + model + " neural ODE", "step size h", "invariance error", series),
                     "Log-log: invariance error against the step size, per solver and gauge kind (values of 0 drawn at " + PLOT_FLOOR + ").");
         }
         List<List<String>> orders = new ArrayList<>();
@@ -141,7 +141,7 @@ final class OdeGaugeReport {
         h.table(List.of("functional", "start", "before", "after", String.format("x(T) change (Dormand–Prince, rtol %.0e)", r.config().checkTolerance()),
                 "w(t) distance to the fix from the trained gauge (max |Δw| / max |w|)"), rows);
         r.curves().forEach((model, c) -> c.byGauge().forEach((gauge, series) ->
-                h.chart(CurveCharts.smooth("w(t), " + model + " model: " + gauge, "t", "entries of w(t)", c.t(), series),
+                h.chart(Charts.smoothLines("w(t), " + model + " model: " + gauge, "t", "entries of w(t)", c.t(), series),
                         "Entries w_ij(t) of the " + model + " model's gauge field, " + gauge + ".")));
     }
 }

@@ -74,10 +74,10 @@ final class SpectrumReport {
         double peak = java.util.Arrays.stream(yMp).max().orElse(0);
         for (int i = 0; i < yMp.length; i++) if (yMp[i] < 1e-2 * peak) yMp[i] = 0; // the square-root edges would stretch the log axis
         return Charts.logLog(l.layer() + suffix, "eigenvalue λ of WᵀW", "density", List.of(
-                new Charts.Series("ESD", esd.centres(), esd.density(), false),
-                new Charts.Series("shuffled entries", shuffled.centres(), shuffled.density(), false),
-                new Charts.Series(String.format("power law α = %.2f", pl.alpha()), xPl, yPl, true),
-                new Charts.Series(String.format("MP σ = %.2f", mp.sigma()), xMp, yMp, true)));
+                Charts.Series.points("ESD", esd.centres(), esd.density()),
+                Charts.Series.points("shuffled entries", shuffled.centres(), shuffled.density()),
+                Charts.Series.curve(String.format("power law α = %.2f", pl.alpha()), xPl, yPl),
+                Charts.Series.curve(String.format("MP σ = %.2f", mp.sigma()), xMp, yMp)));
     }
 
     private static void orbit(HtmlReport h, SpectrumCommand.Result r) {
@@ -120,6 +120,6 @@ final class SpectrumReport {
 
     private static void add(List<Charts.Series> series, String name, LayerSpectrum l, boolean line) {
         EsdHistogram e = EsdHistogram.of(l.eigenvalues(), EsdHistogram.defaultBins(l.eigenvalues().length));
-        series.add(new Charts.Series(name, e.centres(), e.density(), line));
+        series.add(line ? Charts.Series.curve(name, e.centres(), e.density()) : Charts.Series.points(name, e.centres(), e.density()));
     }
 }

@@ -84,8 +84,16 @@ public final class Charts {
         return svg(chart);
     }
 
-    /** One series of {@link #logLog}: markers only (a binned density) or a line (a fitted curve). */
-    public record Series(String name, double[] x, double[] y, boolean line) {}
+    /** One series of {@link #logLog}: markers only (a binned density), a line (a fitted curve), or both (measurements). */
+    public record Series(String name, double[] x, double[] y, Style style) {
+        public enum Style { POINTS, LINE, LINE_AND_POINTS }
+
+        public static Series points(String name, double[] x, double[] y) { return new Series(name, x, y, Style.POINTS); }
+
+        public static Series curve(String name, double[] x, double[] y) { return new Series(name, x, y, Style.LINE); }
+
+        public static Series connected(String name, double[] x, double[] y) { return new Series(name, x, y, Style.LINE_AND_POINTS); }
+    }
 
     /**
      * Points and curves on log-log axes (ESDs with fitted laws). Non-positive or non-finite points are dropped (a log
@@ -97,7 +105,8 @@ public final class Charts {
         chart.getStyler().setChartTitleBoxVisible(false);
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setYAxisLogarithmic(true);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSW);
+        // a long legend would cover the data: beyond four series it goes beside the plot
+        chart.getStyler().setLegendPosition(series.size() > 4 ? Styler.LegendPosition.OutsideE : Styler.LegendPosition.InsideSW);
         chart.getStyler().setMarkerSize(6);
         for (Series s : series) {
             List<Double> xs = new ArrayList<>();
@@ -110,13 +119,30 @@ public final class Charts {
             }
             if (xs.isEmpty()) continue;
             var added = chart.addSeries(s.name(), xs, ys);
-            if (s.line()) {
-                added.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Line);
-                added.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
-            } else {
-                added.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+            switch (s.style()) {
+                case POINTS -> added.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+                case LINE -> {
+                    added.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Line);
+                    added.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+                }
+                case LINE_AND_POINTS -> {
+                    added.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Line);
+                    added.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE);
+                }
             }
         }
+        return svg(chart);
+    }
+
+    /** Densely sampled curves over the same x values, drawn as plain lines (no point markers: smaller SVG). */
+    public static String smoothLines(String title, String xLabel, String yLabel, double[] x, java.util.Map<String, double[]> series) {
+        org.knowm.xchart.XYChart chart = new org.knowm.xchart.XYChartBuilder().width(640).height(360).title(title)
+                .xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        chart.getStyler().setChartTitleBoxVisible(false);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setXAxisDecimalPattern("0.##");
+        chart.getStyler().setXAxisTickMarkSpacingHint(90);
+        series.forEach((name, y) -> chart.addSeries(name, x, y).setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE));
         return svg(chart);
     }
 
