@@ -66,13 +66,6 @@ public final class Hyperboloid {
         return worst;
     }
 
-    public static double[][] multiply(double[][] a, double[][] b) {
-        int m = a.length;
-        double[][] c = new double[m][m];
-        for (int i = 0; i < m; i++) for (int k = 0; k < m; k++) for (int j = 0; j < m; j++) c[i][j] += a[i][k] * b[k][j];
-        return c;
-    }
-
     /** L⁻¹ = J·Lᵀ·J for L ∈ O(n,1). */
     public static double[][] inverse(double[][] l) {
         int m = l.length;

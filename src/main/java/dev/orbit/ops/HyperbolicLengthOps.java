@@ -243,7 +243,7 @@ public final class HyperbolicLengthOps implements OpFamily {
                     System.arraycopy(moved, 0, out, i, n - 1);
                     out[i + n - 1] = Math.log(moved[n - 1]);
                 }
-                newFrame = Hyperboloid.multiply(iso.toLorentz(), f);
+                newFrame = dev.orbit.symmetry.Matrices.multiply(iso.toLorentz(), f);
             }
             default -> throw new IllegalArgumentException(OP + " node '" + node.label() + "' (points in H" + n + ", "
                     + (f.length == 2 ? "Möbius" : "Lorentz") + " frame) cannot be moved by " + g);

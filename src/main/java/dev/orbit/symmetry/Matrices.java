@@ -72,7 +72,7 @@ public final class Matrices {
     }
 
     /** A Haar-distributed orthogonal matrix: Q of the QR factorisation of a Gaussian matrix, signs fixed by R's diagonal. */
-    public static double[][] haarOrthogonal(int n, SplittableRandom rng) {
+    public static double[][] haarOrthogonal(int n, java.util.random.RandomGenerator rng) {
         double[][] cols = new double[n][n];
         for (double[] c : cols) for (int i = 0; i < n; i++) c[i] = gaussian(rng);
         // modified Gram–Schmidt twice ("twice is enough") on the columns; positive R diagonal = Haar
@@ -185,8 +185,8 @@ public final class Matrices {
         return true;
     }
 
-    static double gaussian(SplittableRandom rng) {
-        // Box–Muller: SplittableRandom has no nextGaussian of its own in every JDK
+    static double gaussian(java.util.random.RandomGenerator rng) {
+        // Box–Muller, so every generator gives the same stream for a seed whatever its own nextGaussian does
         double u = rng.nextDouble();
         double v = rng.nextDouble();
         return Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(2 * Math.PI * v);
