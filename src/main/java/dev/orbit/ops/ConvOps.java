@@ -3,7 +3,10 @@ package dev.orbit.ops;
 import static dev.orbit.symmetry.SpaceRules.label;
 import static org.bytedeco.pytorch.global.torch.add;
 import static org.bytedeco.pytorch.global.torch.constant_pad_nd;
+import static org.bytedeco.pytorch.global.torch.cat;
 import static org.bytedeco.pytorch.global.torch.convolution;
+import static org.bytedeco.pytorch.global.torch.slow_conv_transpose2d;
+import static org.bytedeco.pytorch.global.torch.slow_conv_transpose3d;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,6 +16,7 @@ import java.util.Set;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.TensorVector;
 
 import dev.orbit.graph.Dim;
 import dev.orbit.graph.Node;
@@ -169,8 +173,7 @@ public final class ConvOps implements OpFamily {
                     + " expects " + w.size(0));
         }
         Geometry g = Geometry.of(node, kernel, false);
-        Tensor full = convolution(x, w, new TensorOptional(), g.strides(), new long[n], g.dilations(), true,
-                new long[n], group);
+        Tensor full = fullTransposed(x, w, kernel, g.strides(), g.dilations(), group);
         long[] crop0 = new long[n];
         long[] crop1 = new long[n];
         for (int i = 0; i < n; i++) {
@@ -315,6 +318,36 @@ public final class ConvOps implements OpFamily {
             p[2 * i + 1] = end[n - 1 - i];
         }
         return p;
+    }
+
+    /**
+     * The unpadded transposed convolution through libtorch's reference kernels, one group at a time. Why not
+     * {@code convolution(..., transposed=true)}: on this libtorch build it dispatches to oneDNN's deconvolution,
+     * which returns different (sometimes NaN) values from call to call on AMD EPYC machines (docs/NOTES.md).
+     */
+    private static Tensor fullTransposed(Tensor x, Tensor w, long[] kernel, long[] strides, long[] dilations, long group) {
+        int n = kernel.length;
+        boolean oneD = n == 1;
+        if (oneD) {
+            x = x.unsqueeze(-1);
+            w = w.unsqueeze(-1);
+            kernel = new long[] {kernel[0], 1};
+            strides = new long[] {strides[0], 1};
+            dilations = new long[] {dilations[0], 1};
+        }
+        int m = kernel.length;
+        if (m > 3) throw new UnsupportedOpException("ConvTranspose over " + m + " spatial axes (at most 3 are evaluated)");
+        long inPerGroup = x.size(1) / group;
+        TensorVector parts = new TensorVector();
+        for (long gi = 0; gi < group; gi++) {
+            Tensor xg = group == 1 ? x : x.narrow(1, gi * inPerGroup, inPerGroup);
+            Tensor wg = group == 1 ? w : w.narrow(0, gi * inPerGroup, inPerGroup);
+            parts.push_back(m == 2
+                    ? slow_conv_transpose2d(xg, wg, kernel, new TensorOptional(), strides, new long[m], new long[m], dilations)
+                    : slow_conv_transpose3d(xg, wg, kernel, new TensorOptional(), strides, new long[m], new long[m], dilations));
+        }
+        Tensor full = group == 1 ? parts.get(0) : cat(parts, 1);
+        return oneD ? full.squeeze(-1) : full;
     }
 
     static long[] sizes(Tensor t) { return t.sizes().vec().get(); }

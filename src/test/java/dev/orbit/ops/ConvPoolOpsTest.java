@@ -1,6 +1,7 @@
 package dev.orbit.ops;
 
 import static dev.orbit.ops.OpCheck.*;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -94,6 +95,18 @@ class ConvPoolOpsTest {
                 .attr("strides", 2L, 2L).attr("pads", 1L, 1L, 1L, 1L).attr("output_padding", 1L, 0L).check();
         node("ConvTranspose").input("x", randn(1, 1, 2, 4, 4)).param("w", randn(2, 2, 3, 3, 2)).param("b", randn(3, 3))
                 .attr("strides", 3L, 2L).attr("dilations", 2L, 1L).attr("pads", 0L, 2L, 1L, 0L).symbolicBatch().check();
+    }
+
+    @Test
+    void convTransposeGivesTheSameValuesOnEveryCall() {
+        // regression: libtorch's oneDNN deconvolution returned different values (some NaN) from call to call
+        var c = node("ConvTranspose").input("x", randn(1, 2, 3, 5, 4)).param("w", randn(2, 3, 4, 3, 3));
+        var model = c.model();
+        var feeds = Map.of("x", randn(1, 2, 3, 5, 4));
+        float[] first = new Evaluator(model).run(feeds).get("y").toFloatArray();
+        for (int i = 0; i < 20; i++) {
+            assertArrayEquals(first, new Evaluator(model).run(feeds).get("y").toFloatArray(), "call " + i);
+        }
     }
 
     @Test
