@@ -34,6 +34,7 @@ import torch
 import torchvision
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import zoo_claims  # noqa: E402
 import zoo_expected  # noqa: E402
 import zoo_handbuilt  # noqa: E402
 import zoo_models  # noqa: E402
@@ -107,6 +108,7 @@ def make_torch_model(name):
     x = torch.from_numpy(np.random.default_rng(seed_for(name + ".input")).standard_normal(shape).astype(np.float32))
     with torch.no_grad():
         y = model(x).numpy()
+    zoo_claims.check(name, model, x)
     files, failures = {}, {}
     for opset in OPSETS:
         file_name = "%s_op%d.onnx" % (name, opset)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs today's Orbit CLI over every zoo file and keeps what it says, for the "before" table of docs/ZOO.md:
 #   inspect, verify (Orbit's evaluator vs ONNX Runtime), symmetries --json, and teleport with inter r = 0.9
-#   and permutations, then with --attention, then with --attention --rotate-residual (the last two only
+#   and permutations, then with --attention, then with --rotate-residual (the last two only
 #   for files with attention / a stream the zoo expects to rotate).
 # Usage: scripts/zoo_baseline.sh [OUT_DIR] [FILE_GLOB]   (defaults: /tmp/zoo-baseline, all files)
 # Output: OUT_DIR/<file stem>/{inspect.txt, verify.json, symmetries.json, teleport*.json, *.rc, *.err}
@@ -33,7 +33,7 @@ for model in src/test/resources/zoo/$glob.onnx; do
     run teleport_attention "$dir" json -- "${move[@]}" --attention
   fi
   if grep -q '"rotatable_after_folding": true' "$expected"; then
-    run teleport_rotate "$dir" json -- "${move[@]}" --attention --rotate-residual
+    run teleport_rotate "$dir" json -- "${move[@]}" --rotate-residual
   fi
   rm -f "$dir/moved.onnx"
 done

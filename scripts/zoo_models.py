@@ -301,7 +301,8 @@ TORCH_MODELS = {
 
 
 def randomize_norms(model, make_batch=None):
-    """Distinct random values for every norm gain/bias, layer scale, class token and BatchNorm statistic.
+    """Distinct random values for every norm gain/bias, layer scale, class token, Swin relative position bias
+    table and BatchNorm statistic.
 
     BatchNorm statistics come from a few train-mode passes over random batches, like the fixtures."""
     with torch.no_grad():
@@ -314,6 +315,8 @@ def randomize_norms(model, make_batch=None):
                 m.layer_scale.uniform_(0.1, 1.0)
             if isinstance(m, VisionTransformer):
                 m.class_token.normal_(0.0, 0.02)
+            if isinstance(m, swin_transformer.ShiftedWindowAttention):
+                m.relative_position_bias_table.normal_(0.0, 0.5)  # trunc_normal(0.02) would barely matter
             if isinstance(m, nn.MultiheadAttention) and m.in_proj_bias is not None:
                 m.in_proj_bias.normal_(0.0, 0.02)
             if isinstance(m, (nn.Linear, nn.Conv2d)) and m.bias is not None and float(m.bias.abs().max()) < 1e-3:
