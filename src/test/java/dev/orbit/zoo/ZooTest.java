@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.orbit.cli.OrbitCommand;
-import dev.orbit.graph.Evaluator;
+import dev.orbit.eval.Evaluator;
 import dev.orbit.graph.Model;
 import dev.orbit.io.onnx.OnnxExporter;
 import dev.orbit.io.onnx.OnnxImporter;
