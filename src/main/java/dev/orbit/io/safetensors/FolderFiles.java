@@ -13,11 +13,11 @@ import java.nio.file.Path;
  * <p>NOTE for the lead: a private stand-in for the confinement utility of issue 16 (branch {@code security}, package
  * {@code dev.orbit.io}); switch {@link #resolve} to it when that lands. The rules here are the ones issue 16 lists.
  */
-final class FolderFiles {
+public final class FolderFiles {
     private FolderFiles() {}
 
     /** The real path of {@code name} inside {@code folder}; {@code what} names the file in messages ("shard", "index"). */
-    static Path resolve(Path folder, String name, String what) {
+    public static Path resolve(Path folder, String name, String what) {
         if (name.isEmpty()) throw new SafetensorsFormatException(folder + ": a " + what + " has an empty file name");
         if (name.indexOf('\0') >= 0) throw new SafetensorsFormatException(folder + ": " + what + " name contains a NUL byte");
         if (name.startsWith("/") || name.startsWith("\\")) {
