@@ -49,7 +49,7 @@ class SafetensorsFolderTest {
 
     /** A copy of the mistral checkpoint whose index maps every tensor through {@code rename}. */
     private Path withIndex(Map<String, String> replacements) throws IOException {
-        Path dir = Files.createDirectories(tmp.resolve("ckpt"));
+        Path dir = Files.createDirectories(tmp.resolve("ckpt" + System.nanoTime()));
         for (String f : List.of("model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors", "config.json")) {
             Files.copy(MISTRAL.resolve(f), dir.resolve(f));
         }
