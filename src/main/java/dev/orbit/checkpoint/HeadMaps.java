@@ -4,7 +4,7 @@ import java.util.List;
 
 import org.bytedeco.pytorch.Tensor;
 
-import dev.orbit.symmetry.Matrices;
+import dev.orbit.numeric.Matrices;
 
 /** Shared checks and conversions for the per-head moves. */
 final class HeadMaps {

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
-import dev.orbit.symmetry.Matrices;
+import dev.orbit.numeric.Matrices;
 
 /** Random group elements for the checkpoint moves, reproducible from a seed. */
 public final class MoveSampler {
