@@ -35,6 +35,22 @@ public final class Moves {
         return original.overriding(apply(move, a, original, type));
     }
 
+    /**
+     * The weights after {@code move}, computed lazily one tensor at a time (float64, exact): a tensor the move
+     * touches is moved when first asked for, every other one is read through. Chains of moves compose this way
+     * without materialising anything.
+     */
+    public static Weights lazy(CheckpointMove move, Architecture a, Weights original) {
+        java.util.Set<String> touched = new java.util.HashSet<>(move.touched(a));
+        java.util.function.Function<String, StoredTensor> lookup = name -> {
+            if (!touched.contains(name)) return original.stored(name);
+            try (PointerScope scope = new PointerScope()) {
+                return store(name, move.move(a, name, original), ElementType.F64);
+            }
+        };
+        return Weights.of(lookup, original.type());
+    }
+
     /** A libtorch tensor's values as a stored tensor of {@code type} (rounded like libtorch's cast). */
     public static StoredTensor store(String name, Tensor t, ElementType type) {
         Tensor c = t.to(type.torchType).contiguous();

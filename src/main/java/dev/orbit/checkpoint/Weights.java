@@ -39,6 +39,9 @@ public final class Weights {
 
     public ScalarType type() { return type; }
 
+    /** The tensor as stored (no conversion). */
+    public StoredTensor stored(String name) { return lookup.apply(name); }
+
     /** The whole tensor, owned, in the compute type. */
     public Tensor get(String name) { return lookup.apply(name).toTorch(type); }
 

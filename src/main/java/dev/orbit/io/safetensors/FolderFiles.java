@@ -10,8 +10,10 @@ import java.nio.file.Path;
  * bytes, absolute paths, {@code ..} components, and names whose real path (symlinks resolved) is not inside the
  * folder's real path.
  *
- * <p>NOTE for the lead: a private stand-in for the confinement utility of issue 16 (branch {@code security}, package
- * {@code dev.orbit.io}); switch {@link #resolve} to it when that lands. The rules here are the ones issue 16 lists.
+ * <p>NOTE for the lead: a stand-in for the confinement utility of issue 16 (branch {@code security}:
+ * {@code dev.orbit.io.ConfinedFolder.of(folder, "the checkpoint folder").resolve(name, who)}); switch the callers
+ * ({@link SafetensorsFolder}, {@code checkpoint.Checkpoint}) to it when that lands and delete this class. The rules
+ * here are the ones issue 16 lists.
  */
 public final class FolderFiles {
     private FolderFiles() {}
