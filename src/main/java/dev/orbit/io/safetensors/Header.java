@@ -107,11 +107,6 @@ public final class Header {
     /** Bytes of the whole file: 8-byte length prefix, header, data. */
     public long fileLength() { return 8L + encoded.length + dataLength; }
 
-    /** Same tensors (names, types, shapes, offsets) and metadata, whatever the JSON formatting. */
-    public boolean sameLayout(Header other) {
-        return entries.equals(other.entries) && java.util.Objects.equals(metadata, other.metadata);
-    }
-
     static byte[] utf8(String s) { return s.getBytes(StandardCharsets.UTF_8); }
 
     @Override public String toString() {
