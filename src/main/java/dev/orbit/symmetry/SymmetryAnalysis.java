@@ -24,10 +24,10 @@ public record SymmetryAnalysis(List<NeuronSpace> spaces, List<ActivationRegion> 
 
     public List<ResidualStream> rotatableStreams() { return streams.stream().filter(ResidualStream::rotatable).toList(); }
 
-    /** Permutation classes that may be permuted, each with its size. */
+    /** Permutation classes that may be permuted (channel by channel or by heads), each with its size. */
     public java.util.Map<Integer, Long> permutableClasses() {
         var m = new java.util.TreeMap<Integer, Long>();
-        for (NeuronSpace s : spaces) if (s.permutable()) m.put(s.permClass(), s.size());
+        for (NeuronSpace s : spaces) if (s.classPermutable()) m.put(s.permClass(), s.classSize());
         return m;
     }
 }
