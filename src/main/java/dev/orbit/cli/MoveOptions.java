@@ -88,6 +88,8 @@ final class MoveOptions {
         result.put("move", what);
         result.putAll(facts);
         result.put("relative_weight_change", dev.orbit.verify.WeightChange.relative(original, moved));
+        var perTensor = dev.orbit.verify.WeightChange.perTensor(original, moved);
+        result.put("weight_change_per_tensor", perTensor);
         VerifyReport report = null;
         if (!noVerify) {
             var spec0 = inputs.spec();
@@ -106,6 +108,8 @@ final class MoveOptions {
         } else {
             out.printf("%s%n", what);
             out.printf("relative weight change mean|V-W|/mean|W|: %.4f%n", (double) result.get("relative_weight_change"));
+            out.printf("per tensor ||V-W||/||W||: median %.4f, max %.4f (%s), %d of %d tensors changed%n", perTensor.median(),
+                    perTensor.max(), perTensor.maxTensor(), perTensor.changed(), perTensor.tensors());
             if (report != null) out.print(ReportText.verify(report));
             else out.println("verification skipped (--no-verify)");
             out.println(ok ? "wrote " + output + (saveElement != null ? " and " + saveElement : "")

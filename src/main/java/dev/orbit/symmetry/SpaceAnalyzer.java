@@ -84,6 +84,7 @@ public final class SpaceAnalyzer implements SpaceRules, ValueShapes {
     private final Map<ParamAxis, TreeSet<Long>> cuts = new HashMap<>();
     /** Spaces whose values enter the attention analysis. */
     private final Set<Integer> enteringAttention = new LinkedHashSet<>();
+    private final Set<Integer> outputSpaceIds = new HashSet<>();
 
     private record Touch(int space, ParamTouch touch) {}
 
@@ -119,7 +120,11 @@ public final class SpaceAnalyzer implements SpaceRules, ValueShapes {
             if (last != null) normAt.put(last, norm);
         }
         for (int i = 0; i < nodes.size(); i++) visit(i, nodes.get(i));
-        for (ValueInfo out : graph.outputs()) freeze(out.name(), "network output '" + out.name() + "' is fixed");
+        for (ValueInfo out : graph.outputs()) {
+            freeze(out.name(), "network output '" + out.name() + "' is fixed");
+            Layout l = layout(out.name());
+            if (l != null) for (Segment s : l.segments()) outputSpaceIds.add(s.space());
+        }
         new AttentionSpaces(this).apply();
         return resolve();
     }
@@ -599,7 +604,9 @@ public final class SpaceAnalyzer implements SpaceRules, ValueShapes {
         for (ResidualStream st : streams) {
             if (!st.rotatable()) allNotes.add("residual stream " + st.id() + " (width " + st.size() + ") cannot be rotated: " + st.reason());
         }
-        return new SymmetryAnalysis(spaces, regions, allNotes, attention.pairs(), attention.attentions(), streams);
+        Set<Integer> outputs = new HashSet<>();
+        for (int s : outputSpaceIds) if (!dead.get(s)) outputs.add(index.get(merged.find(s)));
+        return new SymmetryAnalysis(spaces, regions, allNotes, attention.pairs(), attention.attentions(), streams, outputs);
     }
 
     private void copyReasons(Map<Integer, String> from, String[] to, Map<Integer, Integer> index) {
