@@ -1,5 +1,6 @@
 package dev.orbit.cli;
 
+import dev.orbit.report.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

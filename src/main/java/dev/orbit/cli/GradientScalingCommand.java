@@ -49,7 +49,7 @@ final class GradientScalingCommand implements java.util.concurrent.Callable<Inte
         String label = modelChoice.label();
         var config = new GradientScaling.Config(GradientScaling.paperRanges(experiment.quick ? 4 : ranges), experiment.quick ? 3 : teleports, batch, seed);
         GradientScaling.Result r;
-        try (ProgressBar bar = ExperimentOptions.progress("teleports", (long) config.ranges().length * config.teleportsPerRange())) {
+        try (ProgressBar bar = Progress.bar("teleports", (long) config.ranges().length * config.teleportsPerRange())) {
             r = GradientScaling.run(label, m, MnistData.bundled(MnistData.Split.TEST), config, bar::stepTo);
         }
         ExperimentOutput.write(experiment.output, "gradient-scaling", "the gradient changes more with larger CoB ranges", r, report(r));

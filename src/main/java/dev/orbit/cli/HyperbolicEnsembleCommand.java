@@ -107,7 +107,7 @@ final class HyperbolicEnsembleCommand implements java.util.concurrent.Callable<I
                         new HyperbolicTraining.Config(be, 64, 0.01, "adam", 0, false), null).model();
                 baseLabel = netSpec + " trained " + be + " epochs on " + (cut[1] - cut[0]) + " digits";
             }
-            try (ProgressBar bar = ExperimentOptions.progress("ensemble trainings", (long) config.seeds() * config.trainingsPerSeed())) {
+            try (ProgressBar bar = Progress.bar("ensemble trainings", (long) config.seeds() * config.trainingsPerSeed())) {
                 r = OrbitEnsemble.run(base, fresh, validation, test, config, bar::stepTo);
             } catch (Trainer.NumericFailure e) {
                 throw new UserError(ExitCodes.NUMERIC, e.getMessage());

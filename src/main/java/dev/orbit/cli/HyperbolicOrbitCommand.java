@@ -65,7 +65,7 @@ final class HyperbolicOrbitCommand implements java.util.concurrent.Callable<Inte
         NdArray inputs = inputs(m);
         ExperimentOutput.prepare(output);
         OrbitCopies.Result r;
-        try (ProgressBar bar = ExperimentOptions.progress("orbit copies", count)) {
+        try (ProgressBar bar = Progress.bar("orbit copies", count)) {
             r = OrbitCopies.run(m, model.toString(), inputs, config, output, bar::stepTo);
         } catch (IllegalArgumentException e) {
             throw new UserError(ExitCodes.BAD_INPUT, model + ": " + e.getMessage());

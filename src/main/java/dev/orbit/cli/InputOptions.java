@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.orbit.Inputs;
 import dev.orbit.verify.InputSpec;
 import picocli.CommandLine.Option;
 
@@ -29,13 +30,18 @@ public final class InputOptions {
     @Option(names = "--shape", paramLabel = "NAME=d1,d2,...", description = "Concrete shape of an input with dynamic dimensions (repeatable). Without it, axis 0 takes the sample count and any other dynamic axis is an error.")
     List<String> shapes = List.of();
 
-    InputSpec spec() {
+    /** The inputs these options describe, with every --shape applied. */
+    Inputs inputs() {
         if (data != null && random != null) throw new UserError(ExitCodes.USAGE, "give either --data or --random, not both");
-        if (data != null) return new InputSpec.Data(data.equals("bundled") ? null : Path.of(data), samples);
-        return new InputSpec.Random(random == null ? 16 : random, distribution, seed);
+        Inputs in = data != null
+                ? data.equals("bundled") ? Inputs.bundledDigits(samples) : Inputs.data(Path.of(data), samples)
+                : Inputs.random(random == null ? 16 : random).distribution(distribution).seed(seed);
+        for (var e : parseShapes(shapes).entrySet()) in = in.shape(e.getKey(), e.getValue());
+        return in;
     }
 
-    Map<String, long[]> shapeMap() {
+    /** {@code NAME=d1,d2,...} options as a map, in the order given. */
+    static Map<String, long[]> parseShapes(List<String> shapes) {
         Map<String, long[]> m = new LinkedHashMap<>();
         for (String s : shapes) {
             int eq = s.indexOf('=');

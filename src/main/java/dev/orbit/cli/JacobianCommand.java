@@ -104,7 +104,7 @@ final class JacobianCommand implements Callable<Integer> {
         JacobianExperiment.Config c = config();
         if (output != null) ExperimentOutput.prepare(output);
         JacobianExperiment.Result r;
-        try (ProgressBar bar = ExperimentOptions.progress("networks", c.seeds())) {
+        try (ProgressBar bar = Progress.bar("networks", c.seeds())) {
             r = JacobianExperiment.run(c, bar::stepTo);
         } catch (ArithmeticException e) {
             throw new UserError(ExitCodes.NUMERIC, "free-probability density failed: " + e.getMessage());
@@ -313,7 +313,7 @@ final class JacobianCommand implements Callable<Integer> {
         MnistData test = MnistData.bundled(MnistData.Split.TEST);
         var spec0 = TrainedJacobian.mlpSpec(m);
         TrainedJacobian.Result trained, atInit = null;
-        try (ProgressBar bar = ExperimentOptions.progress("points", spec0.isPresent() ? 2L * points : points)) {
+        try (ProgressBar bar = Progress.bar("points", spec0.isPresent() ? 2L * points : points)) {
             trained = TrainedJacobian.measure(m, test.images(), points, bar::stepTo);
             if (spec0.isPresent()) {
                 var mlp = spec0.get();

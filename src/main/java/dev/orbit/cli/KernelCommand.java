@@ -1,5 +1,6 @@
 package dev.orbit.cli;
 
+import dev.orbit.report.Json;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -129,7 +130,7 @@ final class KernelCommand implements java.util.concurrent.Callable<Integer> {
         List<KernelRegression.DepthResult> results = new ArrayList<>();
         long rowsPerDepth = (long) train + test;
         try (PointerScope scope = new PointerScope();
-             ProgressBar bar = quiet || json ? null : ExperimentOptions.progress("kernels", rowsPerDepth * runDepths.size())) {
+             ProgressBar bar = quiet || json ? null : Progress.bar("kernels", rowsPerDepth * runDepths.size())) {
             Tensor xTrain = KernelRegression.float64(trainData.images());
             Tensor xTest = KernelRegression.float64(testData.images());
             for (int i = 0; i < runDepths.size(); i++) {

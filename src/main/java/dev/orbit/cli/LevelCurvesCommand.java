@@ -55,7 +55,7 @@ final class LevelCurvesCommand implements java.util.concurrent.Callable<Integer>
         String label = modelChoice.label();
         var config = new LevelCurves.Config(experiment.quick ? 10 : teleports, kind, range, seed, experiment.quick ? 500 : 2000);
         LevelCurves.Result r;
-        try (ProgressBar bar = ExperimentOptions.progress("teleports", config.teleports())) {
+        try (ProgressBar bar = Progress.bar("teleports", config.teleports())) {
             r = LevelCurves.run(label, m, MnistData.bundled(MnistData.Split.TEST), config, done -> bar.stepTo(done));
         }
         ExperimentOutput.write(experiment.output, "level-curves", "teleportation keeps the loss", r, report(r));

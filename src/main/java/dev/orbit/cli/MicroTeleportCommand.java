@@ -51,7 +51,7 @@ final class MicroTeleportCommand implements java.util.concurrent.Callable<Intege
         String label = modelChoice.label();
         var config = new MicroTeleport.Config(experiment.quick ? 10 : teleports, range, new int[] {8, 64}, seed);
         MicroTeleport.Result r;
-        try (ProgressBar bar = ExperimentOptions.progress("micro-teleports", 4L * config.teleports())) {
+        try (ProgressBar bar = Progress.bar("micro-teleports", 4L * config.teleports())) {
             r = MicroTeleport.run(label, m, MnistData.bundled(MnistData.Split.TEST), config, bar::stepTo);
         }
         ExperimentOutput.write(experiment.output, "micro-teleport", "micro-teleportations are orthogonal to gradients", r, report(r));

@@ -42,7 +42,7 @@ final class OdeGaugeCommand implements Callable<Integer> {
         ExperimentOutput.prepare(experiment.output);
         var config = OdeGaugeExperiment.Config.of(experiment.quick, seed, experiment.quick ? 30 : iterations, experiment.quick ? 1 : gauges);
         OdeGaugeExperiment.Result r;
-        try (ProgressBar bar = ExperimentOptions.progress("ode-gauge", config.work())) {
+        try (ProgressBar bar = Progress.bar("ode-gauge", config.work())) {
             r = OdeGaugeExperiment.run(config, (name, model) -> OnnxExporter.write(model, experiment.output.resolve(name)), bar::stepTo);
         } catch (Trainer.NumericFailure e) {
             throw new UserError(ExitCodes.NUMERIC, e.getMessage());

@@ -1,5 +1,6 @@
 package dev.orbit.cli;
 
+import dev.orbit.report.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -84,7 +85,7 @@ final class SpectrumCommand implements java.util.concurrent.Callable<Integer> {
             }
         }
         if (output != null) ExperimentOutput.prepare(output);
-        Model m = model == null ? DemoCommand.bundledModel() : OnnxImporter.read(model);
+        Model m = model == null ? dev.orbit.Orbit.bundledModel().ir() : OnnxImporter.read(model);
         String label = model == null ? "bundled mnist_mlp.onnx" : model.toString();
         EsdOptions esd = new EsdOptions(svd ? Eigenvalues.Method.SVD : Eigenvalues.Method.GRAM, seed);
         try {
@@ -93,7 +94,7 @@ final class SpectrumCommand implements java.util.concurrent.Callable<Integer> {
             OrbitSpectra study = null;
             if (orbit != null) {
                 var config = new OrbitSpectra.Config(orbit, sampling, range, seed, balanced, esd);
-                try (ProgressBar bar = ExperimentOptions.progress("teleports", orbit)) {
+                try (ProgressBar bar = Progress.bar("teleports", orbit)) {
                     study = OrbitSpectra.run(m, spectrum, bal == null ? null : bal.spectrum(), config, bar::stepTo);
                 }
             }
@@ -119,16 +120,15 @@ final class SpectrumCommand implements java.util.concurrent.Callable<Integer> {
         var found = dev.orbit.spectra.WeightMatrices.find(m).matrices();
         long entries = found.stream().mapToLong(w -> w.rows() * w.cols() * w.slices()).sum();
         if (entries <= 1_000_000) return ModelSpectrum.of(m, esd);
-        try (ProgressBar bar = ExperimentOptions.progress("layers", found.size())) {
+        try (ProgressBar bar = Progress.bar("layers", found.size())) {
             return ModelSpectrum.of(m, esd, bar::stepTo);
         }
     }
 
     private Balanced balance(Model m, EsdOptions esd) {
         BalancedPoint point = BalancedPoint.of(m, SpaceAnalyzer.analyze(m));
-        var inputSpec = inputs.spec();
-        Map<String, NdArray> feeds = InputFactory.make(m, inputSpec, inputs.shapeMap());
-        VerifyReport check = Verifier.compareInOrt(m, "original", point.model(), "balanced", feeds, inputSpec.describe(), tolerance);
+        var in = inputs.inputs();
+        VerifyReport check = Verifier.compareInOrt(m, "original", point.model(), "balanced", in.feeds(dev.orbit.Orbit.of(m, "")), in.describe(), tolerance);
         return new Balanced(point, check, spectra(point.model(), esd));
     }
 }

@@ -58,7 +58,7 @@ final class TeleportTrainingCommand implements java.util.concurrent.Callable<Int
         var c = new TeleportTraining.Config(hidden, grid, experiment.quick ? 2 : seeds, experiment.quick ? 2 : epochs, 64, 0.9,
                 experiment.quick ? Math.min(atEpoch, 1) : atEpoch, experiment.quick ? 1000 : 8000, target);
         TeleportTraining.Result r;
-        try (ProgressBar bar = ExperimentOptions.progress("runs", (long) grid.size() * 3 * c.seeds())) {
+        try (ProgressBar bar = Progress.bar("runs", (long) grid.size() * 3 * c.seeds())) {
             r = TeleportTraining.run(MnistData.bundled(MnistData.Split.TRAIN), MnistData.bundled(MnistData.Split.TEST), c, bar::stepTo);
         }
         ExperimentOutput.write(experiment.output, "teleport-training", "does one teleportation speed up training?", r, report(r));

@@ -1,5 +1,6 @@
 package dev.orbit.cli;
 
+import dev.orbit.report.Json;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -133,7 +134,7 @@ final class TrainCommand implements java.util.concurrent.Callable<Integer> {
         double testAccuracy = history.getLast().testAccuracy();
         Map<String, NdArray> feeds = Map.of(NetworkBuilder.INPUT, reshape(testData.images(), inputShape));
         VerifyReport check = Verifier.evaluatorVsOrt(trained, output.getFileName().toString(), feeds,
-                "the " + testData.size() + " test digits", Verifier.DEFAULT_TOLERANCE);
+                "the " + testData.size() + " test digits", dev.orbit.verify.Tolerance.EVALUATOR);
         if (check.passed()) OnnxExporter.write(trained, output);
         if (json) {
             Map<String, Object> r = new LinkedHashMap<>();

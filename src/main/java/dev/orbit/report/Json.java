@@ -1,4 +1,4 @@
-package dev.orbit.cli;
+package dev.orbit.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
