@@ -99,15 +99,6 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     static double accuracy(NdArray logits, long[] labels) {
-        long classes = logits.dim(1);
-        int correct = 0;
-        for (int i = 0; i < labels.length; i++) {
-            int best = 0;
-            for (int j = 1; j < classes; j++) {
-                if (logits.getFloat(i * classes + j) > logits.getFloat(i * classes + best)) best = j;
-            }
-            if (best == labels[i]) correct++;
-        }
-        return (double) correct / labels.length;
+        return dev.orbit.numeric.Classification.accuracy(logits.toDoubleArray(), (int) logits.dim(1), labels);
     }
 }

@@ -1,10 +1,13 @@
 package dev.orbit.cli;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import dev.orbit.graph.Model;
 import dev.orbit.hyperbolic.HyperbolicNet;
@@ -23,9 +26,6 @@ import dev.orbit.train.EpochStats;
 import dev.orbit.train.Trainer;
 import dev.orbit.verify.OrtRunner;
 import dev.orbit.verify.OutputComparison;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(name = "hyperbolic-train", mixinStandardHelpOptions = true,
         description = {"Train a network whose layers use the hyperbolic-length product (or the Euclidean one) on the bundled",
@@ -127,7 +127,7 @@ final class HyperbolicTrainCommand implements java.util.concurrent.Callable<Inte
         }
         // exports, each checked in ONNX Runtime against Orbit's float64 evaluation on the test digits
         NdArray x = Precision.convert(testData.images(), DType.FLOAT64);
-        NdArray ref = new dev.orbit.graph.Evaluator(trained).run(Map.of(HyperbolicNet.INPUT, x)).get(HyperbolicNet.OUTPUT);
+        NdArray ref = new dev.orbit.eval.Evaluator(trained).run(Map.of(HyperbolicNet.INPUT, x)).get(HyperbolicNet.OUTPUT);
         Model std64 = StandardOnnx.expand(trained, DType.FLOAT64);
         Model std32 = StandardOnnx.expand(trained, DType.FLOAT32);
         OutputComparison c64 = ort(std64, x, ref);

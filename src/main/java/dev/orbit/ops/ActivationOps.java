@@ -10,7 +10,6 @@ import org.bytedeco.pytorch.Tensor;
 
 import dev.orbit.graph.Node;
 import dev.orbit.graph.ValueType;
-import dev.orbit.symmetry.SpaceRules;
 
 /**
  * Elementwise activations. Each keeps its input's shape. Defaults follow the ONNX spec: LeakyRelu alpha 0.01;

@@ -1,6 +1,6 @@
 package dev.orbit.ops;
 
-import static dev.orbit.symmetry.SpaceRules.label;
+import static dev.orbit.ops.SpaceRules.label;
 import static org.bytedeco.pytorch.global.torch.*;
 
 import java.util.ArrayList;
@@ -12,10 +12,6 @@ import org.bytedeco.pytorch.Tensor;
 import dev.orbit.graph.Dim;
 import dev.orbit.graph.Node;
 import dev.orbit.graph.ValueType;
-import dev.orbit.symmetry.Layout;
-import dev.orbit.symmetry.OrbitAction;
-import dev.orbit.symmetry.Role;
-import dev.orbit.symmetry.SpaceRules;
 import dev.orbit.tensor.NdArray;
 
 /**
@@ -164,8 +160,7 @@ public final class ArithmeticOps implements OpFamily {
     private static void mulRule(SpaceRules rules, Node n) {
         String a = n.input(0);
         String b = n.input(1);
-        boolean rewriteMul = n.name().startsWith(OrbitAction.IN_PREFIX) || n.name().startsWith(OrbitAction.OUT_PREFIX);
-        if (rewriteMul && rules.isParam(b) && rules.layout(a) != null) {
+        if (n.isRewrite() && rules.isParam(b) && rules.layout(a) != null) {
             rules.region(n, true); // an earlier teleport's τ·f(x/τ) wrapper belongs to its activation region
             return;
         }

@@ -21,9 +21,7 @@ import dev.orbit.graph.ModelFormatException;
 import dev.orbit.graph.Node;
 import dev.orbit.graph.Shape;
 import dev.orbit.graph.ShapeException;
-import dev.orbit.graph.ShapeInference;
 import dev.orbit.graph.ValueType;
-import dev.orbit.symmetry.SpaceRules;
 import dev.orbit.tensor.DType;
 import dev.orbit.tensor.NdArray;
 
@@ -43,7 +41,7 @@ public final class ConstantOps implements OpFamily {
     @Override
     public List<ValueType> infer(Node node, InferContext ctx) {
         return switch (node.opType()) {
-            case "Constant" -> OpSupport.one(ShapeInference.typeOf(constantValue(node)));
+            case "Constant" -> OpSupport.one(ValueType.of(constantValue(node)));
             case "ConstantOfShape" -> OpSupport.one(inferConstantOfShape(node, ctx));
             case "Range" -> OpSupport.one(inferRange(node, ctx));
             default -> throw new IllegalStateException(node.opType());

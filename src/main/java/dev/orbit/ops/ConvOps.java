@@ -1,9 +1,9 @@
 package dev.orbit.ops;
 
-import static dev.orbit.symmetry.SpaceRules.label;
+import static dev.orbit.ops.SpaceRules.label;
 import static org.bytedeco.pytorch.global.torch.add;
-import static org.bytedeco.pytorch.global.torch.constant_pad_nd;
 import static org.bytedeco.pytorch.global.torch.cat;
+import static org.bytedeco.pytorch.global.torch.constant_pad_nd;
 import static org.bytedeco.pytorch.global.torch.convolution;
 import static org.bytedeco.pytorch.global.torch.slow_conv_transpose2d;
 import static org.bytedeco.pytorch.global.torch.slow_conv_transpose3d;
@@ -23,10 +23,6 @@ import dev.orbit.graph.Node;
 import dev.orbit.graph.Shape;
 import dev.orbit.graph.ShapeException;
 import dev.orbit.graph.ValueType;
-import dev.orbit.symmetry.Layout;
-import dev.orbit.symmetry.Role;
-import dev.orbit.symmetry.Segment;
-import dev.orbit.symmetry.SpaceRules;
 import dev.orbit.tensor.NdArray;
 
 /**

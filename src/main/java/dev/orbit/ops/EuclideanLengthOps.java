@@ -8,6 +8,7 @@ import java.util.Set;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
+import dev.orbit.geometry.LayerIsometry;
 import dev.orbit.graph.Attr;
 import dev.orbit.graph.Attributes;
 import dev.orbit.graph.ModelFormatException;
@@ -15,7 +16,6 @@ import dev.orbit.graph.Node;
 import dev.orbit.graph.Shape;
 import dev.orbit.graph.ShapeException;
 import dev.orbit.graph.ValueType;
-import dev.orbit.hyperbolic.LayerIsometry;
 import dev.orbit.tensor.DType;
 import dev.orbit.tensor.NdArray;
 

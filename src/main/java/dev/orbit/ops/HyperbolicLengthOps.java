@@ -8,6 +8,9 @@ import java.util.Set;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
+import dev.orbit.geometry.HnPoint;
+import dev.orbit.geometry.LayerIsometry;
+import dev.orbit.geometry.Psl2R;
 import dev.orbit.graph.Attr;
 import dev.orbit.graph.Attributes;
 import dev.orbit.graph.ModelFormatException;
@@ -15,10 +18,6 @@ import dev.orbit.graph.Node;
 import dev.orbit.graph.Shape;
 import dev.orbit.graph.ShapeException;
 import dev.orbit.graph.ValueType;
-import dev.orbit.hyperbolic.HnPoint;
-import dev.orbit.hyperbolic.Hyperboloid;
-import dev.orbit.hyperbolic.LayerIsometry;
-import dev.orbit.hyperbolic.Psl2R;
 import dev.orbit.tensor.DType;
 import dev.orbit.tensor.NdArray;
 
@@ -243,7 +242,7 @@ public final class HyperbolicLengthOps implements OpFamily {
                     System.arraycopy(moved, 0, out, i, n - 1);
                     out[i + n - 1] = Math.log(moved[n - 1]);
                 }
-                newFrame = dev.orbit.symmetry.Matrices.multiply(iso.toLorentz(), f);
+                newFrame = dev.orbit.numeric.Matrices.multiply(iso.toLorentz(), f);
             }
             default -> throw new IllegalArgumentException(OP + " node '" + node.label() + "' (points in H" + n + ", "
                     + (f.length == 2 ? "Möbius" : "Lorentz") + " frame) cannot be moved by " + g);

@@ -1,6 +1,6 @@
 package dev.orbit.ops;
 
-import static dev.orbit.symmetry.SpaceRules.label;
+import static dev.orbit.ops.SpaceRules.label;
 import static org.bytedeco.pytorch.global.torch.add;
 import static org.bytedeco.pytorch.global.torch.cat;
 import static org.bytedeco.pytorch.global.torch.flip;
@@ -26,9 +26,6 @@ import dev.orbit.graph.Node;
 import dev.orbit.graph.Shape;
 import dev.orbit.graph.ShapeException;
 import dev.orbit.graph.ValueType;
-import dev.orbit.symmetry.Layout;
-import dev.orbit.symmetry.Segment;
-import dev.orbit.symmetry.SpaceRules;
 
 /**
  * Ops that pick or join parts of tensors: Concat, Split (sizes as attribute before opset 13, as input from 13,

@@ -1,10 +1,10 @@
 package dev.orbit.ops;
 
-import static dev.orbit.symmetry.SpaceRules.label;
+import static dev.orbit.ops.SpaceRules.label;
+import static org.bytedeco.pytorch.global.torch.add;
 import static org.bytedeco.pytorch.global.torch.addmm;
 import static org.bytedeco.pytorch.global.torch.matmul;
 import static org.bytedeco.pytorch.global.torch.mul;
-import static org.bytedeco.pytorch.global.torch.add;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,10 +17,6 @@ import dev.orbit.graph.Node;
 import dev.orbit.graph.Shape;
 import dev.orbit.graph.ShapeException;
 import dev.orbit.graph.ValueType;
-import dev.orbit.symmetry.Layout;
-import dev.orbit.symmetry.Role;
-import dev.orbit.symmetry.Segment;
-import dev.orbit.symmetry.SpaceRules;
 import dev.orbit.tensor.NdArray;
 
 /**

@@ -1,6 +1,6 @@
 package dev.orbit.ops;
 
-import static dev.orbit.symmetry.SpaceRules.label;
+import static dev.orbit.ops.SpaceRules.label;
 import static org.bytedeco.pytorch.global.torch.add;
 import static org.bytedeco.pytorch.global.torch.batch_norm;
 import static org.bytedeco.pytorch.global.torch.instance_norm;
@@ -22,9 +22,6 @@ import dev.orbit.graph.Dim;
 import dev.orbit.graph.Node;
 import dev.orbit.graph.Shape;
 import dev.orbit.graph.ValueType;
-import dev.orbit.symmetry.Layout;
-import dev.orbit.symmetry.Role;
-import dev.orbit.symmetry.SpaceRules;
 
 /**
  * BatchNormalization (inference with running statistics; batch statistics while training or with

@@ -7,7 +7,6 @@ import org.bytedeco.pytorch.Tensor;
 
 import dev.orbit.graph.Node;
 import dev.orbit.graph.ValueType;
-import dev.orbit.symmetry.SpaceRules;
 
 /**
  * One room per op family: everything Orbit knows about a group of related ONNX operators: shape rule,

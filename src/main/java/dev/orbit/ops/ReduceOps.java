@@ -1,6 +1,6 @@
 package dev.orbit.ops;
 
-import static dev.orbit.symmetry.SpaceRules.label;
+import static dev.orbit.ops.SpaceRules.label;
 import static org.bytedeco.pytorch.global.torch.amax;
 import static org.bytedeco.pytorch.global.torch.amin;
 import static org.bytedeco.pytorch.global.torch.mean;
@@ -18,8 +18,6 @@ import dev.orbit.graph.Dim;
 import dev.orbit.graph.Node;
 import dev.orbit.graph.Shape;
 import dev.orbit.graph.ValueType;
-import dev.orbit.symmetry.Layout;
-import dev.orbit.symmetry.SpaceRules;
 
 /**
  * ReduceMean, ReduceSum, ReduceMax, ReduceMin. Axes are an attribute until they became an input (ReduceSum

@@ -13,7 +13,6 @@ import dev.orbit.graph.ModelFormatException;
 import dev.orbit.graph.Node;
 import dev.orbit.graph.Shape;
 import dev.orbit.graph.ValueType;
-import dev.orbit.symmetry.SpaceRules;
 import dev.orbit.tensor.DType;
 import dev.orbit.tensor.NdArray;
 

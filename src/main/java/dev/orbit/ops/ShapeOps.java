@@ -1,6 +1,6 @@
 package dev.orbit.ops;
 
-import static dev.orbit.symmetry.SpaceRules.label;
+import static dev.orbit.ops.SpaceRules.label;
 import static org.bytedeco.pytorch.global.torch.ge;
 import static org.bytedeco.pytorch.global.torch.mul;
 import static org.bytedeco.pytorch.global.torch.ones_like;
@@ -20,9 +20,6 @@ import dev.orbit.graph.Node;
 import dev.orbit.graph.Shape;
 import dev.orbit.graph.ShapeException;
 import dev.orbit.graph.ValueType;
-import dev.orbit.symmetry.Layout;
-import dev.orbit.symmetry.Segment;
-import dev.orbit.symmetry.SpaceRules;
 import dev.orbit.tensor.DType;
 import dev.orbit.tensor.NdArray;
 

@@ -1,6 +1,6 @@
 package dev.orbit.ops;
 
-import static dev.orbit.symmetry.SpaceRules.label;
+import static dev.orbit.ops.SpaceRules.label;
 import static org.bytedeco.pytorch.global.torch.log_softmax;
 import static org.bytedeco.pytorch.global.torch.softmax;
 
@@ -12,8 +12,6 @@ import org.bytedeco.pytorch.Tensor;
 import dev.orbit.graph.Node;
 import dev.orbit.graph.ShapeException;
 import dev.orbit.graph.ValueType;
-import dev.orbit.symmetry.Layout;
-import dev.orbit.symmetry.SpaceRules;
 
 /**
  * Softmax and LogSoftmax. From opset 13 they normalise along one axis (default -1). Before 13 the input is

@@ -10,6 +10,7 @@ import java.util.function.IntConsumer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 
+import dev.orbit.numeric.Classification;
 import dev.orbit.tensor.NdArray;
 
 /**
@@ -118,10 +119,7 @@ public final class KernelRegression {
     }
 
     public static double accuracy(Tensor scores, long[] labels) {
-        long[] predicted = GpRegression.argmaxRows(scores);
-        int right = 0;
-        for (int i = 0; i < labels.length; i++) if (predicted[i] == labels[i]) right++;
-        return (double) right / labels.length;
+        return Classification.accuracy(GpRegression.argmaxRows(scores), labels);
     }
 
     private static Fit fit(GpRegression.Factor f, Tensor mean, Tensor trainMean, long[] yTest, long[] yTrain, Tensor variance,

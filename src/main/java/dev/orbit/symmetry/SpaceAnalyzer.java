@@ -9,15 +9,19 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import dev.orbit.eval.ShapeInference;
 import dev.orbit.graph.Dim;
 import dev.orbit.graph.Graph;
 import dev.orbit.graph.Model;
 import dev.orbit.graph.Node;
-import dev.orbit.graph.ShapeInference;
 import dev.orbit.graph.ValueInfo;
 import dev.orbit.graph.ValueType;
+import dev.orbit.ops.Layout;
 import dev.orbit.ops.OpFamily;
 import dev.orbit.ops.OpRegistry;
+import dev.orbit.ops.Role;
+import dev.orbit.ops.Segment;
+import dev.orbit.ops.SpaceRules;
 import dev.orbit.tensor.NdArray;
 
 /**
@@ -172,7 +176,7 @@ public final class SpaceAnalyzer implements SpaceRules {
     }
 
     @Override
-    public boolean sameSpaces(Layout a, Layout b) { return a.sameSpaces(b, merged); }
+    public boolean sameSpaces(Layout a, Layout b) { return a.sameSpaces(b, merged::find); }
 
     @Override
     public boolean mergeLayouts(Layout a, Layout b) {
@@ -209,7 +213,7 @@ public final class SpaceAnalyzer implements SpaceRules {
             Layout li = layout(in);
             if (li == null) continue;
             if (l == null) l = li;
-            else if (!l.sameSpaces(li, merged)) {
+            else if (!l.sameSpaces(li, merged::find)) {
                 freezeInputs(n, SpaceRules.label(n) + ": combines different neuron spaces elementwise");
                 return;
             }

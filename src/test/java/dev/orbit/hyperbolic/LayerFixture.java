@@ -6,10 +6,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
+import dev.orbit.eval.Evaluator;
+import dev.orbit.geometry.H2Point;
+import dev.orbit.geometry.HnIsometry;
+import dev.orbit.geometry.HnPoint;
+import dev.orbit.geometry.Hyperboloid;
+import dev.orbit.geometry.Psl2R;
 import dev.orbit.graph.Attr;
 import dev.orbit.graph.Attributes;
 import dev.orbit.graph.Dim;
-import dev.orbit.graph.Evaluator;
 import dev.orbit.graph.Graph;
 import dev.orbit.graph.Model;
 import dev.orbit.graph.Node;

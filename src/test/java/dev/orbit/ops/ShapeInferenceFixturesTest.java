@@ -11,11 +11,11 @@ import java.util.Objects;
 
 import org.junit.jupiter.api.Test;
 
+import dev.orbit.eval.ShapeInference;
 import dev.orbit.graph.Dim;
 import dev.orbit.graph.Model;
 import dev.orbit.graph.Node;
 import dev.orbit.graph.Shape;
-import dev.orbit.graph.ShapeInference;
 import dev.orbit.graph.ValueType;
 import dev.orbit.io.onnx.OnnxImporter;
 

@@ -72,7 +72,7 @@ class FiniteMlpNtkTest {
     }
 
     static double relativeFrobenius(Tensor a, Tensor b) {
-        Tensor d = a.sub(b);
-        return Math.sqrt(d.mul(d).sum().item_double() / b.mul(b).sum().item_double());
+        return dev.orbit.numeric.RelativeError.inL2Norm(dev.orbit.tensor.NdArray.fromTorch(b.to(org.bytedeco.pytorch.global.torch.ScalarType.Double)).toDoubleArray(),
+                dev.orbit.tensor.NdArray.fromTorch(a.to(org.bytedeco.pytorch.global.torch.ScalarType.Double)).toDoubleArray());
     }
 }

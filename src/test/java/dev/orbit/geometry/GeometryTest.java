@@ -1,4 +1,4 @@
-package dev.orbit.hyperbolic;
+package dev.orbit.geometry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -121,7 +121,7 @@ class GeometryTest {
             double[] c = new double[n - 1];
             c[0] = 0.5;
             HnIsometry[] gens = {new HnIsometry.Translation(c), new HnIsometry.Dilation(n, 2.5),
-                    new HnIsometry.Rotation(dev.orbit.symmetry.Matrices.haarOrthogonal(n - 1, rng)), new HnIsometry.Inversion(c, 1.7),
+                    new HnIsometry.Rotation(dev.orbit.numeric.Matrices.haarOrthogonal(n - 1, rng)), new HnIsometry.Inversion(c, 1.7),
                     HnIsometry.random(n, rng, 1), HnIsometry.random(n, rng, 2)};
             for (HnIsometry g : gens) {
                 for (int k = 0; k < 30; k++) {
@@ -150,12 +150,12 @@ class GeometryTest {
                 assertEquals(0, viaMatrix.distance(g.apply(x)), 1e-6);
             }
             double[][] composed = g.after(h).toLorentz();
-            double[][] product = dev.orbit.symmetry.Matrices.multiply(lg, lh);
+            double[][] product = dev.orbit.numeric.Matrices.multiply(lg, lh);
             for (int i = 0; i <= n; i++) {
                 for (int j = 0; j <= n; j++) assertEquals(product[i][j], composed[i][j], 1e-8 * Math.max(1, Math.abs(product[i][j])));
             }
             double[][] inv = Hyperboloid.inverse(lg);
-            double[][] id = dev.orbit.symmetry.Matrices.multiply(inv, lg);
+            double[][] id = dev.orbit.numeric.Matrices.multiply(inv, lg);
             for (int i = 0; i <= n; i++) for (int j = 0; j <= n; j++) assertEquals(i == j ? 1 : 0, id[i][j], 1e-9);
         }
     }

@@ -1,4 +1,4 @@
-package dev.orbit.hyperbolic;
+package dev.orbit.geometry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

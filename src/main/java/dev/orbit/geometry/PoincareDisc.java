@@ -1,4 +1,4 @@
-package dev.orbit.hyperbolic;
+package dev.orbit.geometry;
 
 /**
  * The Poincaré disc model, reached from H² by the Cayley map z ↦ (z − i)/(z + i). Disc points are (u, v) with

@@ -1,11 +1,12 @@
-package dev.orbit.symmetry;
+package dev.orbit.numeric;
 
 import java.util.SplittableRandom;
 
 /**
  * Small dense float64 matrices (row-major {@code double[rows][cols]}) for the matrix groups acting inside
- * attention and on the residual stream: products, inverses, random orthogonal and well-conditioned matrices,
- * singular values. Sizes are head and model widths (tens to a few thousand), so plain Java suffices.
+ * attention and on the residual stream, the Lorentz frames of Hⁿ and the ODE's gauge frames: products,
+ * inverses, exponentials, random orthogonal and well-conditioned matrices, singular values. Sizes are head and
+ * model widths (tens to a few thousand) or smaller; a libtorch call would cost more than the arithmetic.
  */
 public final class Matrices {
     private Matrices() {}
@@ -38,6 +39,42 @@ public final class Matrices {
         double[][] t = new double[a[0].length][a.length];
         for (int i = 0; i < a.length; i++) for (int j = 0; j < a[0].length; j++) t[j][i] = a[i][j];
         return t;
+    }
+
+    /** The rows one after the other. */
+    public static double[] flatten(double[][] m) {
+        int n = m.length;
+        int k = m[0].length;
+        double[] v = new double[n * k];
+        for (int i = 0; i < n; i++) System.arraycopy(m[i], 0, v, i * k, k);
+        return v;
+    }
+
+    /**
+     * exp(A) by scaling and squaring: A/2^s with ‖A/2^s‖₁ ≤ 1/2, a Taylor series to 24 terms (truncation below
+     * 2^−24/24!, far under double rounding), then s squarings.
+     */
+    public static double[][] exp(double[][] a) {
+        int n = a.length;
+        double norm = 0;
+        for (int j = 0; j < n; j++) {
+            double col = 0;
+            for (double[] row : a) col += Math.abs(row[j]);
+            norm = Math.max(norm, col);
+        }
+        int s = norm <= 0.5 ? 0 : (int) Math.ceil(Math.log(norm / 0.5) / Math.log(2));
+        double scale = Math.scalb(1.0, -s);
+        double[][] x = new double[n][n];
+        for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) x[i][j] = a[i][j] * scale;
+        double[][] sum = identity(n);
+        double[][] term = identity(n);
+        for (int k = 1; k <= 24; k++) {
+            term = multiply(term, x);
+            for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) term[i][j] /= k;
+            for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) sum[i][j] += term[i][j];
+        }
+        for (int i = 0; i < s; i++) sum = multiply(sum, sum);
+        return sum;
     }
 
     /** The inverse by Gauss–Jordan elimination with partial pivoting; throws if the matrix is singular. */

@@ -1,4 +1,4 @@
-package dev.orbit.hyperbolic;
+package dev.orbit.geometry;
 
 /**
  * The hyperboloid model {X ∈ R^{n+1} : −X₀² + X₁² + … + Xₙ² = −1, X₀ > 0}; its isometries are the linear maps of

@@ -1,4 +1,4 @@
-package dev.orbit.hyperbolic;
+package dev.orbit.geometry;
 
 /** A point z = x + iy of the upper half-plane H² (y > 0). */
 public record H2Point(double x, double y) {

@@ -1,4 +1,4 @@
-package dev.orbit.symmetry;
+package dev.orbit.numeric;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.orbit.graph;
+package dev.orbit.eval;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.orbit.Fixtures;
+import dev.orbit.graph.Model;
 import dev.orbit.tensor.NdArray;
 
 /**

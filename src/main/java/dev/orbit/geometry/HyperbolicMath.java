@@ -1,4 +1,4 @@
-package dev.orbit.hyperbolic;
+package dev.orbit.geometry;
 
 /**
  * Inverse hyperbolic functions, which {@link Math} lacks, in forms that keep full relative precision near 0

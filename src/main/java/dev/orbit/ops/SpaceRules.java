@@ -1,7 +1,8 @@
-package dev.orbit.symmetry;
+package dev.orbit.ops;
 
 import dev.orbit.graph.Node;
 import dev.orbit.graph.ValueType;
+import dev.orbit.symmetry.SpaceAnalyzer;
 import dev.orbit.tensor.NdArray;
 
 /**

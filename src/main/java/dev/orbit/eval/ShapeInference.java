@@ -1,10 +1,16 @@
-package dev.orbit.graph;
+package dev.orbit.eval;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.orbit.graph.Graph;
+import dev.orbit.graph.Model;
+import dev.orbit.graph.Node;
+import dev.orbit.graph.Shape;
+import dev.orbit.graph.ShapeException;
+import dev.orbit.graph.ValueInfo;
+import dev.orbit.graph.ValueType;
 import dev.orbit.ops.InferContext;
 import dev.orbit.ops.OpFamily;
 import dev.orbit.ops.OpRegistry;
@@ -16,9 +22,6 @@ import dev.orbit.tensor.NdArray;
  * symbol. Ops Orbit does not know give outputs of unknown shape rather than an error.
  */
 public final class ShapeInference {
-    /** Integer constants up to this many elements are tracked by value. */
-    private static final int TRACKED_INT_SIZE = 64;
-
     private ShapeInference() {}
 
     public static Map<String, ValueType> infer(Model model) { return infer(model, Map.of()); }
@@ -31,7 +34,7 @@ public final class ShapeInference {
             Shape s = inputShapes.getOrDefault(in.name(), in.type().shape());
             types.put(in.name(), new ValueType(in.type().dtype(), s));
         }
-        for (var e : g.parameters().entrySet()) types.put(e.getKey(), typeOf(e.getValue()));
+        for (var e : g.parameters().entrySet()) types.put(e.getKey(), ValueType.of(e.getValue()));
         for (Node node : g.nodes()) {
             List<ValueType> outs = inferNode(model, node, types);
             for (int k = 0; k < node.outputs().size(); k++) {
@@ -42,15 +45,6 @@ public final class ShapeInference {
             }
         }
         return types;
-    }
-
-    public static ValueType typeOf(NdArray a) {
-        List<Dim> values = null;
-        if (!a.dtype().isFloating() && a.size() <= TRACKED_INT_SIZE) {
-            values = new ArrayList<>();
-            for (long v : a.toLongArray()) values.add(Dim.of(v));
-        }
-        return new ValueType(a.dtype(), Shape.of(a.shape()), values);
     }
 
     private static List<ValueType> inferNode(Model model, Node node, Map<String, ValueType> types) {

@@ -1,4 +1,4 @@
-package dev.orbit.graph;
+package dev.orbit.eval;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,6 +11,15 @@ import java.util.Set;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 
+import dev.orbit.graph.Dim;
+import dev.orbit.graph.EvaluationException;
+import dev.orbit.graph.Graph;
+import dev.orbit.graph.Model;
+import dev.orbit.graph.ModelFormatException;
+import dev.orbit.graph.Node;
+import dev.orbit.graph.Shape;
+import dev.orbit.graph.ShapeException;
+import dev.orbit.graph.ValueInfo;
 import dev.orbit.ops.EvalContext;
 import dev.orbit.ops.OpFamily;
 import dev.orbit.ops.OpRegistry;

@@ -1,4 +1,4 @@
-package dev.orbit.symmetry;
+package dev.orbit.ops;
 
 /** How a parameter axis transforms when its neuron space moves by (permutation P, scaling τ). */
 public enum Role {

@@ -1,4 +1,4 @@
-package dev.orbit.hyperbolic;
+package dev.orbit.geometry;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,7 +42,7 @@ public sealed interface HnIsometry {
                 b[i][k] = xb[i];
             }
         }
-        return dev.orbit.symmetry.Matrices.multiply(b, dev.orbit.symmetry.Matrices.inverse(a));
+        return dev.orbit.numeric.Matrices.multiply(b, dev.orbit.numeric.Matrices.inverse(a));
     }
 
     /** (x', h) ↦ (x' + t, h). */
@@ -175,7 +175,7 @@ public sealed interface HnIsometry {
         if (n < 2) throw new IllegalArgumentException("Hⁿ needs n ≥ 2, got " + n);
         if (!(spread >= 0) || !Double.isFinite(spread)) throw new IllegalArgumentException("spread must be ≥ 0, got " + spread);
         List<HnIsometry> steps = new ArrayList<>();
-        steps.add(new Rotation(dev.orbit.symmetry.Matrices.haarOrthogonal(n - 1, rng)));
+        steps.add(new Rotation(dev.orbit.numeric.Matrices.haarOrthogonal(n - 1, rng)));
         steps.add(new Dilation(n, Math.exp(uniform(rng, spread))));
         double[] t = new double[n - 1];
         for (int i = 0; i < t.length; i++) t[i] = uniform(rng, spread);
