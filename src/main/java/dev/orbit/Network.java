@@ -3,7 +3,7 @@ package dev.orbit;
 import java.nio.file.Path;
 import java.util.Map;
 
-import dev.orbit.graph.Evaluator;
+import dev.orbit.eval.Evaluator;
 import dev.orbit.graph.Model;
 import dev.orbit.io.onnx.OnnxExporter;
 import dev.orbit.ops.OpRegistry;

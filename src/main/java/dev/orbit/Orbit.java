@@ -1,11 +1,9 @@
 package dev.orbit;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 import dev.orbit.graph.Model;
+import dev.orbit.io.onnx.BundledModel;
 import dev.orbit.io.onnx.OnnxImporter;
 
 /**
@@ -27,10 +25,10 @@ import dev.orbit.io.onnx.OnnxImporter;
  */
 public final class Orbit {
     /** Where the bundled MNIST classifier lives inside the jar. */
-    public static final String BUNDLED_MODEL_RESOURCE = "/models/mnist_mlp.onnx";
+    public static final String BUNDLED_MODEL_RESOURCE = BundledModel.RESOURCE;
 
     /** The label the bundled classifier carries in reports. */
-    public static final String BUNDLED_MODEL_LABEL = "bundled mnist_mlp.onnx";
+    public static final String BUNDLED_MODEL_LABEL = BundledModel.LABEL;
 
     private Orbit() {}
 
@@ -44,12 +42,7 @@ public final class Orbit {
      * {@link Inputs#bundledDigits(int)} for the digits it was held out on.
      */
     public static Network bundledModel() {
-        try (InputStream in = Orbit.class.getResourceAsStream(BUNDLED_MODEL_RESOURCE)) {
-            if (in == null) throw new IllegalStateException("bundled model " + BUNDLED_MODEL_RESOURCE + " is missing from the jar");
-            return new Network(OnnxImporter.read(in.readAllBytes(), null, BUNDLED_MODEL_LABEL), BUNDLED_MODEL_LABEL);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new Network(BundledModel.read(), BUNDLED_MODEL_LABEL);
     }
 
     /** Reads ONNX bytes (a model with external data needs {@link #load(Path)}), under a label for reports. */

@@ -61,9 +61,9 @@ final class SymmetriesText {
         StringBuilder b = new StringBuilder();
         for (var layer : dev.orbit.hyperbolic.LengthLayers.of(loaded)) {
             String group = switch (layer.geometry()) {
-                case dev.orbit.hyperbolic.LayerIsometry.Geometry.Line l -> "isometries of the line x ↦ ±x + c";
-                case dev.orbit.hyperbolic.LayerIsometry.Geometry.Plane p -> "PSL(2,R) Möbius maps of H²";
-                case dev.orbit.hyperbolic.LayerIsometry.Geometry.HalfSpace h -> "Isom(H" + h.n() + ") (O⁺(" + h.n() + ",1))";
+                case dev.orbit.geometry.LayerIsometry.Geometry.Line l -> "isometries of the line x ↦ ±x + c";
+                case dev.orbit.geometry.LayerIsometry.Geometry.Plane p -> "PSL(2,R) Möbius maps of H²";
+                case dev.orbit.geometry.LayerIsometry.Geometry.HalfSpace h -> "Isom(H" + h.n() + ") (O⁺(" + h.n() + ",1))";
             };
             b.append(String.format("%nlength-product layer %s (%s)%n  group  %s, on its weight points and input embedding together "
                     + "(orbit hyperbolic-orbit)%n", layer.node().label(), layer.node().opType(), group));

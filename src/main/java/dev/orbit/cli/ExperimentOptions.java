@@ -1,10 +1,7 @@
 package dev.orbit.cli;
 
-import java.io.IOException;
 import java.nio.file.Path;
 
-import dev.orbit.graph.Model;
-import dev.orbit.io.onnx.OnnxImporter;
 import picocli.CommandLine.Option;
 
 /** Options every experiment shares: the output folder and the seconds-long --quick mode for tests. */
@@ -20,12 +17,9 @@ final class ExperimentOptions {
         @Option(names = "--model", paramLabel = "MODEL", description = "A trained MNIST classifier (default: the bundled one).")
         Path model;
 
-        Model load() throws IOException {
-            return model == null ? dev.orbit.Orbit.bundledModel().ir() : OnnxImporter.read(model);
-        }
-
-        String label() {
-            return model == null ? "bundled mnist_mlp.onnx" : model.toString();
+        /** The file name for an experiment's configuration; null for the bundled classifier. */
+        String file() {
+            return model == null ? null : model.toString();
         }
     }
 }

@@ -32,13 +32,22 @@ public final class InputOptions {
 
     /** The inputs these options describe, with every --shape applied. */
     Inputs inputs() {
-        if (data != null && random != null) throw new UserError(ExitCodes.USAGE, "give either --data or --random, not both");
-        Inputs in = data != null
-                ? data.equals("bundled") ? Inputs.bundledDigits(samples) : Inputs.data(Path.of(data), samples)
-                : Inputs.random(random == null ? 16 : random).distribution(distribution).seed(seed);
-        for (var e : parseShapes(shapes).entrySet()) in = in.shape(e.getKey(), e.getValue());
+        Inputs in = switch (spec()) {
+            case InputSpec.Data d -> d.dir() == null ? Inputs.bundledDigits(d.limit()) : Inputs.data(d.dir(), d.limit());
+            case InputSpec.Random r -> Inputs.random(r.samples()).distribution(r.distribution()).seed(r.seed());
+        };
+        for (var e : shapeMap().entrySet()) in = in.shape(e.getKey(), e.getValue());
         return in;
     }
+
+    /** Where the inputs come from (for experiment configurations, which keep it as a value). */
+    InputSpec spec() {
+        if (data != null && random != null) throw new UserError(ExitCodes.USAGE, "give either --data or --random, not both");
+        if (data != null) return new InputSpec.Data(data.equals("bundled") ? null : Path.of(data), samples);
+        return new InputSpec.Random(random == null ? 16 : random, distribution, seed);
+    }
+
+    Map<String, long[]> shapeMap() { return parseShapes(shapes); }
 
     /** {@code NAME=d1,d2,...} options as a map, in the order given. */
     static Map<String, long[]> parseShapes(List<String> shapes) {

@@ -24,6 +24,7 @@ import dev.orbit.train.Trainer;
 import dev.orbit.verify.Verifier;
 import dev.orbit.verify.VerifyReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -64,8 +65,8 @@ final class TrainCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--augment", defaultValue = "shift:1", description = "Training-time augmentation: shift:MAX (random whole-pixel shifts up to MAX, default shift:1) or none.")
     String augment;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of initialisation and shuffling (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    SeedOption seedOption;
 
     @Option(names = "--data", paramLabel = "DIR", description = "MNIST-format folder with train-* and t10k-* files (default: the bundled digits).")
     Path data;
@@ -76,17 +77,20 @@ final class TrainCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "MODEL.onnx", description = "Where to write the trained model.")
     Path output;
 
-    @Option(names = "--quiet", description = "No progress bar.")
-    boolean quiet;
+    @Mixin
+    QuietOption quietOption;
 
-    @Option(names = "--json", description = "Print one JSON object (per-epoch history, test accuracy, verification).")
-    boolean json;
+    @Mixin
+    JsonOption jsonOption;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
+        long seed = seedOption.seed;
+        boolean quiet = quietOption.quiet;
+        boolean json = jsonOption.json;
         ArchSpec archSpec;
         Initializer initializer;
         Augmentation augmentation;

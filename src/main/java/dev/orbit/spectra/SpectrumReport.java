@@ -1,19 +1,16 @@
-package dev.orbit.cli;
+package dev.orbit.spectra;
 
 import java.util.ArrayList;
 import java.util.List;
 
 import dev.orbit.report.Charts;
 import dev.orbit.report.HtmlReport;
-import dev.orbit.spectra.EsdHistogram;
-import dev.orbit.spectra.LayerSpectrum;
-import dev.orbit.spectra.ModelSpectrum;
 
-/** The HTML report of {@code orbit spectrum}: tables plus log-log ESDs with the fitted MP and power-law curves. */
+/** The HTML report of {@link SpectrumExperiment}: tables plus log-log ESDs with the fitted MP and power-law curves. */
 final class SpectrumReport {
     private SpectrumReport() {}
 
-    static HtmlReport of(SpectrumCommand.Result r) {
+    static HtmlReport of(SpectrumExperiment.Result r) {
         HtmlReport h = new HtmlReport("Weight spectra: " + r.model());
         h.heading("What was measured");
         h.paragraph("Per weight matrix W (Gemm, MatMul with a parameter operand, Conv kernels as kh·kw pooled N×C taps), the "
@@ -80,7 +77,7 @@ final class SpectrumReport {
                 Charts.Series.curve(String.format("MP σ = %.2f", mp.sigma()), xMp, yMp)));
     }
 
-    private static void orbit(HtmlReport h, SpectrumCommand.Result r) {
+    private static void orbit(HtmlReport h, SpectrumExperiment.Result r) {
         var o = r.orbit();
         var c = o.config();
         h.heading("Along the orbit");
