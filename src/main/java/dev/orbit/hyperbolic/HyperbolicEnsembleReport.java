@@ -30,8 +30,8 @@ final class HyperbolicEnsembleReport {
         Map<String, double[]> series = new LinkedHashMap<>();
         for (var a : r.arms()) series.put(a.name(), a.mean());
         h.chart(Charts.lines("Test accuracy of the kept model (mean over seeds)", "epoch", "accuracy", ep, series),
-                "Mean over seeds; the table below gives the spread per epoch.");
-        for (var a : r.arms()) h.chart(Charts.lineWithSpread(a.name(), "epoch", "accuracy", ep, a.mean(), a.std()), a.name() + ": mean ± std over seeds.");
+                "Look at the gap between the orbit arm and the same-point arm at the last epoch, against the spread in the table below.");
+        for (var a : r.arms()) h.chart(Charts.lineWithSpread(a.name(), "epoch", "accuracy", ep, a.mean(), a.std()), a.name() + ": mean ± std over seeds; wide bars mean the seeds disagree more than the arms differ.");
         List<List<String>> perEpoch = new ArrayList<>();
         for (int e = 0; e < c.epochs(); e++) {
             List<String> row = new ArrayList<>(List.of(Integer.toString(e + 1)));

@@ -28,10 +28,10 @@ final class HyperbolicOrbitReport {
         double[] e64 = r.copies().stream().mapToDouble(c -> Math.log10(Math.max(1e-18, Math.max(c.orbitFloat64(), c.ortFloat64())))).toArray();
         double[] e32 = r.copies().stream().mapToDouble(c -> Math.log10(Math.max(1e-18, c.ortFloat32()))).toArray();
         double[] wc = r.copies().stream().mapToDouble(OrbitCopies.Copy::weightChange).toArray();
-        h.chart(Charts.histogram("float64 output error per copy", "log10 max rel error", e64, 30), "Largest of the Orbit and ONNX Runtime float64 errors.");
+        h.chart(Charts.histogram("float64 output error per copy", "log10 max rel error", e64, 30), "Look at the x axis: every copy's float64 error (the larger of Orbit and ONNX Runtime) sits far below the tolerance.");
         h.chart(Charts.histogram("float32 output error per copy (ONNX Runtime)", "log10 max rel error", e32, 30),
                 "Moved points sit farther from the origin; float32 rounding of their coordinates grows with it.");
-        h.chart(Charts.histogram("Weight change per copy", "mean|V−W| / mean|W|", wc, 30), "How far each copy's weight points moved.");
+        h.chart(Charts.histogram("Weight change per copy", "mean|V−W| / mean|W|", wc, 30), "Look at where the mass sits: each copy's weight points moved a large fraction of their size, yet the outputs above did not.");
         List<List<String>> rows = new ArrayList<>();
         for (var c : r.copies().subList(0, Math.min(10, r.copies().size()))) {
             rows.add(List.of(Integer.toString(c.index()), String.format("%.3f", c.weightChange()), String.format("%.1e", c.orbitFloat64()),

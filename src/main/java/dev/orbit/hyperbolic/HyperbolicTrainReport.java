@@ -31,7 +31,7 @@ final class HyperbolicTrainReport {
         Map<String, double[]> series = new LinkedHashMap<>();
         series.put("length product", r.hyperbolic().history().stream().mapToDouble(EpochStats::testAccuracy).toArray());
         if (r.mlp() != null) series.put("MLP", r.mlp().history().stream().mapToDouble(EpochStats::testAccuracy).toArray());
-        if (epochs > 1) h.chart(Charts.lines("Test accuracy", "epoch", "accuracy", ep, series), "Test accuracy after each epoch.");
+        if (epochs > 1) h.chart(Charts.lines("Test accuracy", "epoch", "accuracy", ep, series), "Look at the gap between the two networks and whether it closes with more epochs.");
         h.heading("Exports");
         h.table(List.of("file", "what", "max rel error vs Orbit float64"), List.of(
                 List.of("model.onnx", "Orbit's form (dev.orbit nodes)", "0 (same evaluator)"),

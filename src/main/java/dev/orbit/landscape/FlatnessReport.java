@@ -46,8 +46,9 @@ final class FlatnessReport {
             acc.put(curve.label(), curve.accuracy());
         }
         h.chart(Charts.lines("Test loss along the line", "α (0 = batch 8, 1 = batch 1024)", "loss", alpha, loss),
-                "Before teleporting and after teleporting both ends with each range.");
-        h.chart(Charts.lines("Test accuracy along the line", "α", "accuracy", alpha, acc), "Same lines, accuracy.");
+                "Look at the middle of the line: the ends keep their loss (teleporting preserves each model), while the bump between them "
+                        + "changes with the CoB range: that is the landscape between the minima changing.");
+        h.chart(Charts.lines("Test accuracy along the line", "α", "accuracy", alpha, acc), "Same lines, accuracy: look for the dip in the middle and whether teleporting deepens it; the ends stay put.");
         List<List<String>> rows = new ArrayList<>();
         for (var curve : r.curves()) {
             double peak = peak(curve);

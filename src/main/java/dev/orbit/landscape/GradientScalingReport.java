@@ -25,7 +25,8 @@ final class GradientScalingReport {
         double[] y = r.curve().stream().mapToDouble(GradientScaling.Point::mean).toArray();
         double[] e = r.curve().stream().mapToDouble(GradientScaling.Point::std).toArray();
         h.chart(Charts.lineWithSpread("Normalised gradient difference vs CoB range", "CoB range r",
-                "|‖∇V‖/‖V‖ − ‖∇W‖/‖W‖|", x, y, e), "Mean ± standard deviation over the teleports of each range.");
+                "|‖∇V‖/‖V‖ − ‖∇W‖/‖W‖|", x, y, e), "Look at the slope: the paper's claim is a difference that grows with r (mean ± standard deviation over the "
+                + "teleports of each range; the paragraph below says whether it does here).");
         List<List<String>> rows = new ArrayList<>();
         for (var p : r.curve()) {
             rows.add(List.of(String.format("%.3f", p.range()), String.format("%.4e", p.mean()), String.format("%.1e", p.std()),

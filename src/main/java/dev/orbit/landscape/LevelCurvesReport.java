@@ -35,10 +35,10 @@ final class LevelCurvesReport {
         double[] dl = r.moves().stream().mapToDouble(LevelCurves.Move::deltaLoss).toArray();
         double[] wc = r.moves().stream().mapToDouble(LevelCurves.Move::weightChange).toArray();
         h.chart(Charts.histogram("Weight changes V − W (sample of individual weights)", "V − W", r.weightDeltaSample(), 40),
-                "Individual weights move by amounts comparable to their own size.");
+                "Look at the spread: individual weights move by amounts comparable to their own size, far from a tight peak at 0.");
         h.chart(Charts.histogram("Relative weight change per teleport", "mean|V−W| / mean|W|", wc, 20),
-                "How far each teleport carried the whole weight vector.");
-        h.chart(Charts.histogram("|Δloss| per teleport", "|Δloss|", dl, 20), "Change of the mean test loss (float32 rounding).");
+                "Look at where the mass sits: every teleport carries the whole weight vector a large fraction of its own size.");
+        h.chart(Charts.histogram("|Δloss| per teleport", "|Δloss|", dl, 20), "Look at the x axis: |Δloss| at float32 rounding level (around 1e-8 for the bundled model) means the loss did not move; the table above gives the largest.");
         List<List<String>> rows = new ArrayList<>();
         for (var mv : r.moves().subList(0, Math.min(10, r.moves().size()))) {
             rows.add(List.of(Integer.toString(mv.index()), String.format("%.3f", mv.weightChange()),

@@ -36,9 +36,9 @@ final class MicroTeleportReport {
                 + "to 90° than the random controls, on real and on random data, at both batch sizes.");
         for (var c : r.cases()) {
             h.chart(Charts.histogram("micro vs gradient, " + c.data() + ", batch " + c.batch(), "angle (degrees)", c.microVsGradient(), 20),
-                    "Angle between the micro-teleport displacement and the gradient.");
+                    "Look at the width around 90°: micro-teleport directions sit within a tiny band of orthogonality to the gradient.");
             h.chart(Charts.histogram("gradient vs random, " + c.data() + ", batch " + c.batch(), "angle (degrees)", c.gradientVsRandom(), 20),
-                    "Control: the gradient against a random direction.");
+                    "Control, gradient against a random direction: compare its width around 90° with the plot above; it is far wider.");
         }
         return h;
     }

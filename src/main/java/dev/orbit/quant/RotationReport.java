@@ -106,7 +106,7 @@ public final class RotationReport {
             }
             double[] idx = new double[candidates];
             for (int i = 0; i < idx.length; i++) idx[i] = i;
-            if (!cands.isEmpty()) h.chart(Charts.lines("Candidates", "candidate", "max |activation|", idx, cands), "Each random rotation's largest |activation|.");
+            if (!cands.isEmpty()) h.chart(Charts.lines("Candidates", "candidate", "max |activation|", idx, cands), "Look at the spread between candidates: the chosen one is the lowest point; Hadamard and Haar usually land close.");
         }
         h.heading("Quantisation error (round to nearest, symmetric)");
         List<List<String>> rows = new ArrayList<>();

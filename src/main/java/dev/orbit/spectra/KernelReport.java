@@ -40,7 +40,7 @@ final class KernelReport {
             Map<String, double[]> s = new LinkedHashMap<>();
             if (r.depths().getFirst().nngp() != null) s.put("NNGP", r.depths().stream().mapToDouble(d -> d.nngp().testAccuracy()).toArray());
             if (r.depths().getFirst().ntk() != null) s.put("NTK", r.depths().stream().mapToDouble(d -> d.ntk().testAccuracy()).toArray());
-            h.chart(Charts.lines("Test accuracy against depth", "hidden layers", "test accuracy", x, s), "Infinite-width regression accuracy per depth.");
+            h.chart(Charts.lines("Test accuracy against depth", "hidden layers", "test accuracy", x, s), "Look at the trend with depth: where NNGP and NTK accuracy peak, and whether the two kernels agree.");
         }
         spectrum(h, r);
         flow(h, r);
@@ -96,7 +96,8 @@ final class KernelReport {
             s.put("train, depth " + d.depth(), d.flow().stream().mapToDouble(KernelRegression.FlowPoint::trainAccuracy).toArray());
         }
         h.chart(Charts.lines("Accuracy along gradient flow (NTK)", "log10 steps at η = η_max/2", "accuracy", x, s),
-                "Mean prediction of infinitely wide networks trained by gradient descent on the MSE, from the NTK eigendecomposition.");
+                "Look at where test accuracy levels off and whether it falls while train accuracy still rises (overfitting along the flow); "
+                        + "the mean prediction of infinitely wide networks trained by gradient descent on the MSE.");
     }
 
     private static String meanVariances(KernelExperiment.Result r) {

@@ -8,7 +8,12 @@ import dev.orbit.report.HtmlReport;
 
 /** The HTML report of {@link SpectrumExperiment}: tables plus log-log ESDs with the fitted MP and power-law curves. */
 final class SpectrumReport {
+    /** Where the layer table's power-law and Marchenko–Pastur columns begin (after entropy). */
+    private static final int FIRST_FIT_COLUMN = 10;
+
     private SpectrumReport() {}
+
+    private static List<String> columns(List<String> row, int from, int to) { return row.subList(from, to); }
 
     static HtmlReport of(SpectrumExperiment.Result r) {
         HtmlReport h = new HtmlReport("Weight spectra: " + r.model());
@@ -39,9 +44,17 @@ final class SpectrumReport {
 
     private static void spectrum(HtmlReport h, ModelSpectrum s, String suffix) {
         h.heading("Layers" + suffix);
+        // the terminal's 20 columns as two tables that fit the page: shape and norms, then the fitted laws
         List<List<String>> rows = new ArrayList<>();
         for (LayerSpectrum l : s.layers()) rows.add(SpectrumText.layerRow(l));
-        h.table(SpectrumText.LAYER_HEADER, rows);
+        h.table(columns(SpectrumText.LAYER_HEADER, 0, FIRST_FIT_COLUMN), rows.stream().map(r -> columns(r, 0, FIRST_FIT_COLUMN)).toList());
+        List<String> fitHeader = new ArrayList<>(List.of(SpectrumText.LAYER_HEADER.getFirst()));
+        fitHeader.addAll(columns(SpectrumText.LAYER_HEADER, FIRST_FIT_COLUMN, SpectrumText.LAYER_HEADER.size()));
+        h.table(fitHeader, rows.stream().map(r -> {
+            List<String> row = new ArrayList<>(List.of(r.getFirst()));
+            row.addAll(columns(r, FIRST_FIT_COLUMN, r.size()));
+            return row;
+        }).toList());
         List<String> notes = new ArrayList<>();
         for (LayerSpectrum l : s.layers()) for (String w : l.warnings()) notes.add(l.layer() + ": " + w);
         for (var k : s.skipped()) notes.add("skipped " + k.layer() + " (" + k.op() + "): " + k.reason());

@@ -41,7 +41,8 @@ final class TrainedJacobianReport {
         series.put("trained", logHistogram(r.trained().eigenvalues(), lo, hi, bins));
         if (r.initialised() != null) series.put("at initialisation", logHistogram(r.initialised().eigenvalues(), lo, hi, bins));
         h.chart(Charts.lines("Eigenvalues of JJᵀ", "log10 λ", "fraction per bin", centre, series),
-                "Histogram of log10 λ (fractions of all eigenvalues).");
+                "Look at the shift and the width: training moves the singular values of J away from their spread at initialisation "
+                        + "(histogram of log10 λ, fractions of all eigenvalues).");
         return h;
     }
 
