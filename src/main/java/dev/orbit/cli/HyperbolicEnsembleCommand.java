@@ -57,14 +57,19 @@ final class HyperbolicEnsembleCommand implements java.util.concurrent.Callable<I
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** The configuration these options describe; IllegalArgumentException for seeds, copies, epochs, lr or spread out of range. */
+    HyperbolicEnsembleExperiment.Config config() {
+        var d = EXPERIMENT.defaults();
+        var c = new HyperbolicEnsembleExperiment.Config(model == null ? null : model.toString(), widths, space, baseEpochs, d.splits(),
+                d.testSamples(), new OrbitEnsemble.Config(seeds, copies, epochs, spread, lr, d.ensemble().batch(), optimizer.toLowerCase()));
+        return experiment.quick ? EXPERIMENT.quick(c) : c;
+    }
+
     @Override
     public Integer call() {
         HyperbolicEnsembleExperiment.Config config;
         try {
-            var d = EXPERIMENT.defaults();
-            config = new HyperbolicEnsembleExperiment.Config(model == null ? null : model.toString(), widths, space, baseEpochs, d.splits(),
-                    d.testSamples(), new OrbitEnsemble.Config(seeds, copies, epochs, spread, lr, 64, optimizer.toLowerCase()));
-            if (experiment.quick) config = EXPERIMENT.quick(config);
+            config = config();
             new HyperbolicTraining.Config(1, 64, lr, optimizer.toLowerCase(), 0, true);
             HyperbolicEnsembleExperiment.spec(config);
             if (baseEpochs <= 0) throw new IllegalArgumentException("--base-epochs must be positive");
