@@ -24,6 +24,8 @@ module dev.orbit {
     exports dev.orbit;
     exports dev.orbit.experiment;
     exports dev.orbit.ops;
+    exports dev.orbit.ops.standard;
+    exports dev.orbit.ops.length;  // Orbit's own length-product ops: hyperbolic network specs name their embedding
     // the types those return and take (models, tensors, reports, elements, charts, files) and the studies' experiments
     exports dev.orbit.graph;
     exports dev.orbit.graph.build;
@@ -40,8 +42,9 @@ module dev.orbit {
     exports dev.orbit.ode;
     exports dev.orbit.hyperbolic;
     exports dev.orbit.quant;
-    // internal: dev.orbit.cli (a client of the API), dev.orbit.eval (through Network.run and verify), dev.orbit.io.onnx
-    // (through Orbit.load and save), dev.orbit.numeric (shared helpers)
+    // internal: dev.orbit.cli (a client of the API), dev.orbit.eval (through Network.run and verify), the other op classes
+    // dev.orbit.ops.<family> (through the standard registry), dev.orbit.io.onnx (through Orbit.load and save),
+    // dev.orbit.io.safetensors and dev.orbit.checkpoint (no front door yet), dev.orbit.numeric (shared helpers)
 
     // Jackson writes and reads the result and configuration records; picocli fills the commands' fields
     opens dev.orbit to com.fasterxml.jackson.databind;

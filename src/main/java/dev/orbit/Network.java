@@ -6,7 +6,7 @@ import java.util.Map;
 import dev.orbit.eval.Evaluator;
 import dev.orbit.graph.Model;
 import dev.orbit.io.onnx.OnnxExporter;
-import dev.orbit.ops.OpRegistry;
+import dev.orbit.ops.standard.StandardOps;
 import dev.orbit.tensor.NdArray;
 import dev.orbit.verify.OrtRunner;
 import dev.orbit.verify.Tolerance;
@@ -64,7 +64,7 @@ public final class Network {
 
     /** Orbit's evaluator against ONNX Runtime on this one model; fails early when an op cannot be evaluated. */
     public VerifyReport verify(Inputs inputs, VerificationRule rule) {
-        model.graph().nodes().forEach(OpRegistry::require);
+        model.graph().nodes().forEach(n -> StandardOps.registry().require(n, model.opset()));
         return Verifier.evaluatorVsOrt(model, label, inputs.feeds(this), inputs.describe(), rule);
     }
 

@@ -7,7 +7,8 @@ import java.util.concurrent.Callable;
 import dev.orbit.experiment.Experiment;
 import dev.orbit.experiment.ExperimentFiles;
 import dev.orbit.graph.build.ArchSpec;
-import dev.orbit.spectra.Activation;
+import dev.orbit.ops.Activation;
+import dev.orbit.ops.standard.StandardOps;
 import dev.orbit.spectra.JacobianExperiment;
 import dev.orbit.spectra.TrainedJacobianExperiment;
 import dev.orbit.spectra.WeightLaw;
@@ -129,7 +130,7 @@ final class JacobianCommand implements Callable<Integer> {
             }
             l = mlp.widths().size() - 1;
             n = mlp.inputs();
-            act = activation(mlp.activation().toString());
+            act = mlp.activation();
         } else {
             if (depth == null || width == null) throw new UserError(ExitCodes.USAGE, "give --depth and --width (or --arch, or --model)");
             l = depth;
@@ -154,7 +155,7 @@ final class JacobianCommand implements Callable<Integer> {
 
     private static Activation activation(String name) {
         try {
-            return Activation.parse(name);
+            return StandardOps.registry().activation(name);
         } catch (IllegalArgumentException e) {
             throw new UserError(ExitCodes.USAGE, e.getMessage());
         }

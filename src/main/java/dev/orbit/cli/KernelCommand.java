@@ -102,16 +102,13 @@ final class KernelCommand implements java.util.concurrent.Callable<Integer> {
             throw new UserError(ExitCodes.USAGE, e.getMessage());
         }
         Ranges.within(quadrature, KernelChoice.MIN_QUADRATURE, KernelChoice.MAX_QUADRATURE, "--quadrature must be in 2..200");
-        KernelChoice choice;
         try {
-            choice = KernelChoice.of(mlp, activation, quadrature);
+            KernelChoice.of(mlp, activation, quadrature);
         } catch (IllegalArgumentException e) {
             throw new UserError(ExitCodes.USAGE, e.getMessage());
         }
         validate(KernelExperiment.depths(config, mlp));
-        if (empiricalWidth > 0 && (choice.activation() == null || !config.ntk())) {
-            throw new UserError(ExitCodes.USAGE, "--empirical-width needs the NTK and one of relu, linear, erf, tanh, hard-tanh");
-        }
+        if (empiricalWidth > 0 && !config.ntk()) throw new UserError(ExitCodes.USAGE, "--empirical-width needs the NTK");
         checkMemory(config.ntk());
         MnistData trainData = KernelExperiment.data(config, MnistData.Split.TRAIN);
         MnistData testData = KernelExperiment.data(config, MnistData.Split.TEST);

@@ -21,9 +21,10 @@ import dev.orbit.graph.Shape;
 import dev.orbit.graph.ShapeException;
 import dev.orbit.graph.ValueInfo;
 import dev.orbit.ops.EvalContext;
-import dev.orbit.ops.OpFamily;
+import dev.orbit.ops.Op;
 import dev.orbit.ops.OpRegistry;
 import dev.orbit.ops.UnsupportedOpException;
+import dev.orbit.ops.standard.StandardOps;
 import dev.orbit.tensor.NdArray;
 
 /**
@@ -34,12 +35,18 @@ import dev.orbit.tensor.NdArray;
 public final class Evaluator {
     private final Model model;
     private final Graph graph;
+    private final OpRegistry registry;
     private final Map<String, Integer> lastUse;
     private final Map<String, NdArray> nativeParams = new HashMap<>();
 
-    public Evaluator(Model model) {
+    /** An evaluator with Orbit's standard ops. */
+    public Evaluator(Model model) { this(model, StandardOps.registry()); }
+
+    /** An evaluator whose ops come from {@code registry} (e.g. the standard ops plus a custom domain's). */
+    public Evaluator(Model model, OpRegistry registry) {
         this.model = model;
         this.graph = model.graph();
+        this.registry = registry;
         this.lastUse = graph.lastUse();
         // heap-backed parameters (e.g. fresh from a move) are copied to native memory once, not per run
         for (var e : graph.parameters().entrySet()) nativeParams.put(e.getKey(), e.getValue().toNative());
@@ -106,7 +113,8 @@ public final class Evaluator {
     }
 
     private List<Tensor> evaluateNode(Node node, Map<String, Tensor> env, boolean training) {
-        OpFamily family = OpRegistry.require(node);
+        long opset = model.opset();
+        Op op = registry.require(node, opset);
         List<Tensor> ins = new ArrayList<>(node.inputs().size());
         for (String in : node.inputs()) {
             if (in.isEmpty()) {
@@ -117,7 +125,6 @@ public final class Evaluator {
             if (t == null) throw new EvaluationException("value '" + in + "' is missing when node '" + node.label() + "' runs");
             ins.add(t);
         }
-        long opset = model.opset();
         EvalContext ctx = new EvalContext() {
             @Override public Tensor input(int i) { return i < ins.size() ? ins.get(i) : null; }
             @Override public int inputCount() { return ins.size(); }
@@ -125,7 +132,7 @@ public final class Evaluator {
             @Override public boolean training() { return training; }
         };
         try {
-            return family.evaluate(node, ctx);
+            return op.evaluate(node, ctx);
         } catch (UnsupportedOpException | ModelFormatException | ShapeException e) {
             throw e;
         } catch (RuntimeException e) {

@@ -10,7 +10,7 @@ import dev.orbit.graph.Model;
 import dev.orbit.graph.ModelFormatException;
 import dev.orbit.io.idx.MnistData;
 import dev.orbit.io.onnx.OnnxImporter;
-import dev.orbit.ops.HyperbolicLengthOps;
+import dev.orbit.ops.length.HyperbolicLengthProduct;
 import dev.orbit.report.HtmlReport;
 import dev.orbit.tensor.DType;
 import dev.orbit.train.Batches;
@@ -50,7 +50,7 @@ public final class HyperbolicEnsembleExperiment implements Experiment<Hyperbolic
 
     /** The base network a configuration trains when it names no model; IllegalArgumentException for bad widths or space. */
     public static HyperbolicNet.Spec spec(Config c) {
-        return new HyperbolicNet.Spec(HyperbolicNet.parseWidths(c.widths()), HyperbolicNet.parseSpace(c.space()), HyperbolicLengthOps.Embedding.HOROCYCLE);
+        return new HyperbolicNet.Spec(HyperbolicNet.parseWidths(c.widths()), HyperbolicNet.parseSpace(c.space()), HyperbolicLengthProduct.Embedding.HOROCYCLE);
     }
 
     /** Throws ModelFormatException for a model without length-product layers, IllegalArgumentException when the ensemble cannot run. */

@@ -12,7 +12,7 @@ import dev.orbit.experiment.Verdict;
 import dev.orbit.graph.Model;
 import dev.orbit.io.idx.MnistData;
 import dev.orbit.io.onnx.OnnxExporter;
-import dev.orbit.ops.HyperbolicLengthOps;
+import dev.orbit.ops.length.HyperbolicLengthProduct;
 import dev.orbit.report.HtmlReport;
 import dev.orbit.tensor.DType;
 import dev.orbit.tensor.NdArray;
@@ -61,7 +61,7 @@ public final class HyperbolicTrainExperiment implements Experiment<HyperbolicTra
         List<Integer> w = HyperbolicNet.parseWidths(c.widths());
         var geometry = HyperbolicNet.parseSpace(c.space());
         String emb = c.embedding().equalsIgnoreCase("identity") ? "horocycle" : c.embedding();
-        var spec = new HyperbolicNet.Spec(w, geometry, HyperbolicLengthOps.Embedding.parse(emb));
+        var spec = new HyperbolicNet.Spec(w, geometry, HyperbolicLengthProduct.Embedding.parse(emb));
         if (spec.widths().getFirst() != 784) throw new IllegalArgumentException("the digits have 784 pixels: widths must start with 784");
         if (spec.widths().getLast() != 10) throw new IllegalArgumentException("the digits have 10 classes: widths must end with 10");
         return spec;

@@ -8,6 +8,8 @@ import java.util.function.IntConsumer;
 
 import dev.orbit.experiment.Context;
 import dev.orbit.experiment.Experiment;
+import dev.orbit.ops.Activation;
+import dev.orbit.ops.standard.StandardOps;
 import dev.orbit.report.HtmlReport;
 
 /**
@@ -87,7 +89,7 @@ public final class JacobianExperiment implements Experiment<JacobianExperiment.C
 
     /** ReLU, Gaussian weights, L = 10, N = 500, critical at q* = 1, one seed, 60 bins. */
     @Override
-    public Config defaults() { return Config.critical(Activation.RELU, WeightLaw.GAUSSIAN, 10, 500, 1.0, 1, 0, false, 60); }
+    public Config defaults() { return Config.critical(StandardOps.registry().activation("relu"), WeightLaw.GAUSSIAN, 10, 500, 1.0, 1, 0, false, 60); }
 
     /** At most 4 layers of width 64 and one seed; activation, weights and scales stay. */
     @Override

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.orbit.ops.Activation;
 import dev.orbit.report.Charts;
 import dev.orbit.report.HtmlReport;
 
@@ -19,7 +20,7 @@ final class JacobianReport {
                 c.seeds() == 1 ? "" : "s");
     }
 
-    static String name(Activation a) { return a.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'); }
+    static String name(Activation a) { return a.label(); }
 
     static String table(JacobianExperiment.Result r) {
         var t = r.theory();

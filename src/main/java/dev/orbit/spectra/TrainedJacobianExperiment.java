@@ -9,6 +9,7 @@ import dev.orbit.graph.Model;
 import dev.orbit.graph.build.ArchSpec;
 import dev.orbit.graph.build.NetworkBuilder;
 import dev.orbit.io.idx.MnistData;
+import dev.orbit.ops.activation.Relu;
 import dev.orbit.report.HtmlReport;
 import dev.orbit.train.Initializer;
 
@@ -67,7 +68,7 @@ public final class TrainedJacobianExperiment implements Experiment<TrainedJacobi
      * and p = 1/2 after each hidden layer (the output layer has no ReLU). Null for other activations.
      */
     static Double reluMeanAtInit(ArchSpec.Mlp mlp) {
-        if (mlp.activation().kind() != ArchSpec.Activation.Kind.RELU) return null;
+        if (!(mlp.activation().op() instanceof Relu)) return null;
         int layers = mlp.widths().size() - 1;
         return Math.pow(2, layers) * Math.pow(0.5, layers - 1);
     }
