@@ -1,7 +1,9 @@
 package dev.orbit.cli;
 
-import picocli.CommandLine.Command;
+import java.util.ResourceBundle;
+
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 import dev.orbit.graph.OrbitVersion;
 
@@ -45,6 +47,9 @@ public final class OrbitCommand implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new OrbitCommand());
+        // per-command descriptions of the shared options (--seed, --json); loaded here, in Orbit's own module, because
+        // a bundle inside a named module is invisible to picocli's own lookup
+        cl.setResourceBundle(ResourceBundle.getBundle("dev.orbit.cli.Options"));
         cl.setExecutionExceptionHandler(new ErrorHandler());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setUsageHelpWidth(110); // descriptions are written as lines of up to ~100 characters

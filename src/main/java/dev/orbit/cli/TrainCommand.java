@@ -1,5 +1,6 @@
 package dev.orbit.cli;
 
+import dev.orbit.report.Json;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +24,7 @@ import dev.orbit.train.Trainer;
 import dev.orbit.verify.Verifier;
 import dev.orbit.verify.VerifyReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -63,8 +65,8 @@ final class TrainCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--augment", defaultValue = "shift:1", description = "Training-time augmentation: shift:MAX (random whole-pixel shifts up to MAX, default shift:1) or none.")
     String augment;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of initialisation and shuffling (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    SeedOption seedOption;
 
     @Option(names = "--data", paramLabel = "DIR", description = "MNIST-format folder with train-* and t10k-* files (default: the bundled digits).")
     Path data;
@@ -75,17 +77,20 @@ final class TrainCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "MODEL.onnx", description = "Where to write the trained model.")
     Path output;
 
-    @Option(names = "--quiet", description = "No progress bar.")
-    boolean quiet;
+    @Mixin
+    QuietOption quietOption;
 
-    @Option(names = "--json", description = "Print one JSON object (per-epoch history, test accuracy, verification).")
-    boolean json;
+    @Mixin
+    JsonOption jsonOption;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
+        long seed = seedOption.seed;
+        boolean quiet = quietOption.quiet;
+        boolean json = jsonOption.json;
         ArchSpec archSpec;
         Initializer initializer;
         Augmentation augmentation;
@@ -133,7 +138,7 @@ final class TrainCommand implements java.util.concurrent.Callable<Integer> {
         double testAccuracy = history.getLast().testAccuracy();
         Map<String, NdArray> feeds = Map.of(NetworkBuilder.INPUT, reshape(testData.images(), inputShape));
         VerifyReport check = Verifier.evaluatorVsOrt(trained, output.getFileName().toString(), feeds,
-                "the " + testData.size() + " test digits", Verifier.DEFAULT_TOLERANCE);
+                "the " + testData.size() + " test digits", dev.orbit.verify.Tolerance.EVALUATOR);
         if (check.passed()) OnnxExporter.write(trained, output);
         if (json) {
             Map<String, Object> r = new LinkedHashMap<>();

@@ -1,4 +1,4 @@
-package dev.orbit.cli;
+package dev.orbit;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,19 +1,21 @@
-package dev.orbit.cli;
+package dev.orbit.spectra;
 
 import java.util.ArrayList;
 import java.util.List;
 
 import dev.orbit.report.Charts;
 import dev.orbit.report.HtmlReport;
-import dev.orbit.spectra.EsdHistogram;
-import dev.orbit.spectra.LayerSpectrum;
-import dev.orbit.spectra.ModelSpectrum;
 
-/** The HTML report of {@code orbit spectrum}: tables plus log-log ESDs with the fitted MP and power-law curves. */
+/** The HTML report of {@link SpectrumExperiment}: tables plus log-log ESDs with the fitted MP and power-law curves. */
 final class SpectrumReport {
+    /** Where the layer table's power-law and Marchenko–Pastur columns begin (after entropy). */
+    private static final int FIRST_FIT_COLUMN = 10;
+
     private SpectrumReport() {}
 
-    static HtmlReport of(SpectrumCommand.Result r) {
+    private static List<String> columns(List<String> row, int from, int to) { return row.subList(from, to); }
+
+    static HtmlReport of(SpectrumExperiment.Result r) {
         HtmlReport h = new HtmlReport("Weight spectra: " + r.model());
         h.heading("What was measured");
         h.paragraph("Per weight matrix W (Gemm, MatMul with a parameter operand, Conv kernels as kh·kw pooled N×C taps), the "
@@ -42,9 +44,17 @@ final class SpectrumReport {
 
     private static void spectrum(HtmlReport h, ModelSpectrum s, String suffix) {
         h.heading("Layers" + suffix);
+        // the terminal's 20 columns as two tables that fit the page: shape and norms, then the fitted laws
         List<List<String>> rows = new ArrayList<>();
         for (LayerSpectrum l : s.layers()) rows.add(SpectrumText.layerRow(l));
-        h.table(SpectrumText.LAYER_HEADER, rows);
+        h.table(columns(SpectrumText.LAYER_HEADER, 0, FIRST_FIT_COLUMN), rows.stream().map(r -> columns(r, 0, FIRST_FIT_COLUMN)).toList());
+        List<String> fitHeader = new ArrayList<>(List.of(SpectrumText.LAYER_HEADER.getFirst()));
+        fitHeader.addAll(columns(SpectrumText.LAYER_HEADER, FIRST_FIT_COLUMN, SpectrumText.LAYER_HEADER.size()));
+        h.table(fitHeader, rows.stream().map(r -> {
+            List<String> row = new ArrayList<>(List.of(r.getFirst()));
+            row.addAll(columns(r, FIRST_FIT_COLUMN, r.size()));
+            return row;
+        }).toList());
         List<String> notes = new ArrayList<>();
         for (LayerSpectrum l : s.layers()) for (String w : l.warnings()) notes.add(l.layer() + ": " + w);
         for (var k : s.skipped()) notes.add("skipped " + k.layer() + " (" + k.op() + "): " + k.reason());
@@ -80,7 +90,7 @@ final class SpectrumReport {
                 Charts.Series.curve(String.format("MP σ = %.2f", mp.sigma()), xMp, yMp)));
     }
 
-    private static void orbit(HtmlReport h, SpectrumCommand.Result r) {
+    private static void orbit(HtmlReport h, SpectrumExperiment.Result r) {
         var o = r.orbit();
         var c = o.config();
         h.heading("Along the orbit");

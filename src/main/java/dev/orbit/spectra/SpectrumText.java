@@ -1,15 +1,13 @@
-package dev.orbit.cli;
+package dev.orbit.spectra;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.orbit.spectra.LayerSpectrum;
-import dev.orbit.spectra.ModelSpectrum;
-import dev.orbit.spectra.OrbitSpectra;
+import dev.orbit.report.TextTable;
 
-/** The tables {@code orbit spectrum} prints. */
+/** The tables {@link SpectrumExperiment} prints. */
 final class SpectrumText {
     private SpectrumText() {}
 
@@ -17,7 +15,7 @@ final class SpectrumText {
             "stable_rank", "entropy", "alpha", "D", "xmin", "n_tail", "α·log10λmax", "log10Σλ^α", "mp_sigma", "mp_edge",
             "spikes", "traps");
 
-    static String of(SpectrumCommand.Result r) {
+    static String of(SpectrumExperiment.Result r) {
         StringBuilder b = new StringBuilder();
         b.append(String.format("Weight spectra of %s: %d weight matrices; eigenvalues of WᵀW (no 1/N) in float64 by %s%n",
                 r.model(), r.spectrum().layers().size(),
@@ -39,7 +37,7 @@ final class SpectrumText {
     static void spectrum(StringBuilder b, ModelSpectrum s) {
         List<List<String>> rows = new ArrayList<>();
         for (LayerSpectrum l : s.layers()) rows.add(layerRow(l));
-        if (!rows.isEmpty()) b.append(table(LAYER_HEADER, rows));
+        if (!rows.isEmpty()) b.append(TextTable.of(LAYER_HEADER, rows));
         else b.append("no weight matrix with at least 10 eigenvalues\n");
         for (LayerSpectrum l : s.layers()) for (String w : l.warnings()) b.append("  warning ").append(l.layer()).append(": ").append(w).append('\n');
         for (var k : s.skipped()) b.append("  skipped ").append(k.layer()).append(" (").append(k.op()).append("): ").append(k.reason()).append('\n');
@@ -76,7 +74,7 @@ final class SpectrumText {
             if (bal) row.addAll(List.of(g(s.balanced()), e(s.balancedMaxDelta()), word(s.balancedVerdict())));
             rows.add(row);
         }
-        b.append(table(header, rows));
+        b.append(TextTable.of(header, rows));
         b.append("per metric, layers where it moved under teleports").append(bal ? " (and where the balanced form moved)" : "").append(":\n");
         for (var e : verdicts(o).entrySet()) b.append("  ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
     }
@@ -105,21 +103,4 @@ final class SpectrumText {
     static String g(Double v) { return v == null ? "" : String.format("%.5g", v); }
 
     static String e(Double v) { return v == null ? "" : String.format("%.1e", v); }
-
-    /** Left-aligned text columns separated by two spaces. */
-    static String table(List<String> header, List<List<String>> rows) {
-        int[] w = new int[header.size()];
-        for (int i = 0; i < w.length; i++) w[i] = header.get(i).length();
-        for (var r : rows) for (int i = 0; i < w.length; i++) w[i] = Math.max(w[i], r.get(i).length());
-        StringBuilder b = new StringBuilder();
-        for (var r : java.util.stream.Stream.concat(java.util.stream.Stream.of(header), rows.stream()).toList()) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < w.length; i++) {
-                line.append(r.get(i));
-                if (i < w.length - 1) line.append(" ".repeat(w[i] - r.get(i).length() + 2));
-            }
-            b.append(line.toString().stripTrailing()).append('\n');
-        }
-        return b.toString();
-    }
 }

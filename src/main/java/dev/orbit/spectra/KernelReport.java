@@ -1,4 +1,4 @@
-package dev.orbit.cli;
+package dev.orbit.spectra;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,13 +7,12 @@ import java.util.Map;
 
 import dev.orbit.report.Charts;
 import dev.orbit.report.HtmlReport;
-import dev.orbit.spectra.KernelRegression;
 
-/** The HTML page of {@code orbit kernel}: accuracies, kernel spectra, gradient-flow curves, posterior variances. */
+/** The HTML page and terminal table of {@link KernelExperiment}: accuracies, kernel spectra, gradient-flow curves, posterior variances. */
 final class KernelReport {
     private KernelReport() {}
 
-    static HtmlReport of(KernelCommand.Result r) {
+    static HtmlReport of(KernelExperiment.Result r) {
         HtmlReport h = new HtmlReport("Infinite-width kernel regression");
         h.heading("What was run");
         h.paragraph(String.format("Architecture %s at infinite width (NTK parameterisation, σ_w² = %s, σ_b² = %s), %,d training "
@@ -41,7 +40,7 @@ final class KernelReport {
             Map<String, double[]> s = new LinkedHashMap<>();
             if (r.depths().getFirst().nngp() != null) s.put("NNGP", r.depths().stream().mapToDouble(d -> d.nngp().testAccuracy()).toArray());
             if (r.depths().getFirst().ntk() != null) s.put("NTK", r.depths().stream().mapToDouble(d -> d.ntk().testAccuracy()).toArray());
-            h.chart(Charts.lines("Test accuracy against depth", "hidden layers", "test accuracy", x, s), "Infinite-width regression accuracy per depth.");
+            h.chart(Charts.lines("Test accuracy against depth", "hidden layers", "test accuracy", x, s), "Look at the trend with depth: where NNGP and NTK accuracy peak, and whether the two kernels agree.");
         }
         spectrum(h, r);
         flow(h, r);
@@ -61,7 +60,7 @@ final class KernelReport {
         return h;
     }
 
-    private static void spectrum(HtmlReport h, KernelCommand.Result r) {
+    private static void spectrum(HtmlReport h, KernelExperiment.Result r) {
         int n = r.depths().getFirst().nngp() != null ? r.depths().getFirst().nngp().eigenvalues().length
                 : r.depths().getFirst().ntk().eigenvalues().length;
         int points = Math.min(n, 200);
@@ -87,7 +86,7 @@ final class KernelReport {
         return y;
     }
 
-    private static void flow(HtmlReport h, KernelCommand.Result r) {
+    private static void flow(HtmlReport h, KernelExperiment.Result r) {
         var withFlow = r.depths().stream().filter(d -> !d.flow().isEmpty()).toList();
         if (withFlow.isEmpty()) return;
         double[] x = withFlow.getFirst().flow().stream().mapToDouble(p -> Math.log10(p.steps())).toArray();
@@ -97,10 +96,11 @@ final class KernelReport {
             s.put("train, depth " + d.depth(), d.flow().stream().mapToDouble(KernelRegression.FlowPoint::trainAccuracy).toArray());
         }
         h.chart(Charts.lines("Accuracy along gradient flow (NTK)", "log10 steps at η = η_max/2", "accuracy", x, s),
-                "Mean prediction of infinitely wide networks trained by gradient descent on the MSE, from the NTK eigendecomposition.");
+                "Look at where test accuracy levels off and whether it falls while train accuracy still rises (overfitting along the flow); "
+                        + "the mean prediction of infinitely wide networks trained by gradient descent on the MSE.");
     }
 
-    private static String meanVariances(KernelCommand.Result r) {
+    private static String meanVariances(KernelExperiment.Result r) {
         return String.join(", ", r.depths().stream().map(d -> {
             KernelRegression.Fit f = d.nngp() != null ? d.nngp() : d.ntk();
             return String.format("%d: %.4g", d.depth(), f.meanPosteriorVariance());
@@ -115,5 +115,29 @@ final class KernelReport {
 
     private static String eps(KernelRegression.Fit f) {
         return f == null ? "-" : String.format("%.0e", f.epsilon()) + (f.choleskyRetries() > 0 ? " (" + f.choleskyRetries() + " retries)" : "");
+    }
+
+    static String table(KernelExperiment.Result r) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("%5s  %9s  %9s  %9s  %11s  %11s  %10s  %s%n", "depth", "NNGP acc", "NTK acc", "flow acc*", "λmax(Θ)", "η_max", "ε used", "seconds"));
+        for (var d : r.depths()) {
+            String nngp = d.nngp() == null ? "-" : String.format("%.4f", d.nngp().testAccuracy());
+            String ntk = d.ntk() == null ? "-" : String.format("%.4f", d.ntk().testAccuracy());
+            String flow = d.flow().isEmpty() ? "-" : String.format("%.4f", d.flow().stream().mapToDouble(KernelRegression.FlowPoint::testAccuracy).max().orElse(0));
+            String lmax = d.ntk() == null ? "-" : String.format("%.4g", d.ntk().largestEigenvalue());
+            String eta = d.ntk() == null ? "-" : String.format("%.4g", d.maxLearningRate());
+            String eps = (d.nngp() == null ? "-" : String.format("%.0e", d.nngp().epsilon())) + "/" + (d.ntk() == null ? "-" : String.format("%.0e", d.ntk().epsilon()));
+            out.append(String.format("%5d  %9s  %9s  %9s  %11s  %11s  %10s  %.1f%n", d.depth(), nngp, ntk, flow, lmax, eta, eps, d.seconds()));
+        }
+        if (r.depths().stream().anyMatch(d -> !d.flow().isEmpty())) {
+            out.append("* best test accuracy along gradient flow (η = η_max/2, 1 to 1e7 steps); ε used: NNGP/NTK regularisation").append(System.lineSeparator());
+        }
+        for (var d : r.depths()) {
+            if (d.empirical() != null) {
+                out.append(String.format("depth %d: empirical NTK of a width-%d MLP vs infinite width on %d digits: relative Frobenius error %.4f%n",
+                        d.depth(), d.empirical().width(), d.empirical().samples(), d.empirical().relativeFrobeniusError()));
+            }
+        }
+        return out.toString();
     }
 }

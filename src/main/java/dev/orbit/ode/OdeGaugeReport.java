@@ -1,16 +1,14 @@
-package dev.orbit.cli;
+package dev.orbit.ode;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.orbit.ode.InvarianceStudy;
-import dev.orbit.ode.OdeGaugeExperiment;
 import dev.orbit.report.HtmlReport;
 import dev.orbit.report.Charts;
 
-/** The HTML report of {@code orbit experiment ode-gauge}. */
+/** The report of {@link OdeGaugeExperiment}: the HTML page and the terminal summary. */
 final class OdeGaugeReport {
     private static final double PLOT_FLOOR = 1e-17;
 
@@ -52,7 +50,7 @@ final class OdeGaugeReport {
         Map<String, double[]> series = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) x[i] = i + 1;
         for (var m : r.models()) series.put(m.name(), m.lossCurve().stream().mapToDouble(Double::doubleValue).toArray());
-        h.chart(Charts.smoothLines("Training loss", "iteration", "MSE", x, series), "Training MSE per Adam iteration.");
+        h.chart(Charts.smoothLines("Training loss", "iteration", "MSE", x, series), "Look at the plateau: both models converge, the non-linear one below the linear model's affine floor.");
     }
 
     private static void invariance(HtmlReport h, OdeGaugeExperiment.Result r) {
@@ -72,7 +70,8 @@ final class OdeGaugeReport {
                     ps.stream().mapToDouble(InvarianceStudy.Point::stepSize).toArray(),
                     ps.stream().mapToDouble(p -> Math.max(p.invarianceError(), PLOT_FLOOR)).toArray())));
             h.chart(Charts.logLog("x(T) invariance error, " + model + " neural ODE", "step size h", "invariance error", series),
-                    "Log-log: invariance error against the step size, per solver and gauge kind (values of 0 drawn at " + PLOT_FLOOR + ").");
+                    "Look at the slopes: each line falls with h at its solver's order (1 for Euler, 4 for RK4), so the gauge breaks x(T) only "
+                            + "by discretisation error (log-log; values of 0 drawn at " + PLOT_FLOOR + ").");
         }
         List<List<String>> orders = new ArrayList<>();
         for (var o : r.orders()) {
@@ -142,6 +141,30 @@ final class OdeGaugeReport {
                 "w(t) distance to the fix from the trained gauge (max |Δw| / max |w|)"), rows);
         r.curves().forEach((model, c) -> c.byGauge().forEach((gauge, series) ->
                 h.chart(Charts.smoothLines("w(t), " + model + " model: " + gauge, "t", "entries of w(t)", c.t(), series),
-                        "Entries w_ij(t) of the " + model + " model's gauge field, " + gauge + ".")));
+                        "Entries w_ij(t) of the " + model + " model's field, " + gauge + ": compare the shapes across gauges; every one "
+                                + "computes the same x(T).")));
+    }
+
+    static String text(OdeGaugeExperiment.Result r) {
+        StringBuilder out = new StringBuilder();
+        for (var m : r.models()) {
+            out.append(String.format("%-9s neural ODE: train MSE %.4e, test MSE %.4e (best affine map %.4e)%n", m.name(), m.trainLoss(), m.testLoss(), r.affineFloor()));
+        }
+        out.append("x(T) invariance error (worst over gauges) / fitted order in the step size:").append(System.lineSeparator());
+        for (var o : r.orders()) {
+            double smallest = r.invariance().stream().filter(p -> p.model().equals(o.model()) && p.gauge().equals(o.gauge())
+                    && p.solver().equals(o.solver())).mapToDouble(p -> p.invarianceError()).min().orElse(Double.NaN);
+            out.append(String.format("  %-9s %-7s %-6s smallest %.1e, order %.2f%n", o.model(), o.gauge(), o.solver(), smallest, o.slope()));
+        }
+        var d = r.discrete();
+        out.append(String.format("discrete gauge = Orbit rescaling: max rel parameter difference %.1e (weights moved up to %.0f%%), ONNX Runtime "
+                + "output difference %.1e%n", d.parameterDifference(), 100 * d.weightChange(), d.movedVsOriginal()));
+        for (var e : r.exports()) out.append(String.format("exported %s: ONNX Runtime vs solver %.1e%n", e.file(), e.onnxRuntimeVsSolver()));
+        for (var f : r.fixing()) {
+            out.append(String.format("gauge fixing by %s%s: %.4e → %.4e, x(T) change %.1e%s%n", f.objective(), f.fromRandomGauge() ? " (from a random gauge)" : "",
+                    f.before(), f.after(), f.endStateChange(), f.distanceToFixFromTrained() == null ? ""
+                            : String.format(", w(t) within %.1f%% of the fix from the trained gauge", 100 * f.distanceToFixFromTrained())));
+        }
+        return out.toString();
     }
 }
