@@ -40,12 +40,12 @@ public final class LinearAssignment {
 
     /** The assignment of least total cost. */
     public static Assignment minimize(CostMatrix costs) {
-        return ShortestAugmentingPath.solve(costs, false);
+        return AssignmentSolver.solve(costs, false, AssignmentSolver.DEFAULT_CANDIDATES, new SolveTrace());
     }
 
     /** The assignment of greatest total cost. */
     public static Assignment maximize(CostMatrix costs) {
-        return ShortestAugmentingPath.solve(costs, true);
+        return AssignmentSolver.solve(costs, true, AssignmentSolver.DEFAULT_CANDIDATES, new SolveTrace());
     }
 
     /** {@link #minimize(CostMatrix)} of a row-major array, which is not copied. */

@@ -16,6 +16,28 @@ import org.junit.jupiter.api.Test;
 
 class LinearAssignmentTest {
     private static final double INF = Double.POSITIVE_INFINITY;
+    /**
+     * Candidate pairs per row for the square path: the default; 1 and 2, which leave most optima outside the
+     * candidates and so exercise the repair rounds, the failed sparse searches and the dense fallback; and 0, the
+     * dense search alone.
+     */
+    private static final int[] CANDIDATES = {AssignmentSolver.DEFAULT_CANDIDATES, 1, 2, 0};
+
+    private static Assignment solve(double[] c, int n, int m, boolean maximise, int candidates, SolveTrace trace) {
+        return AssignmentSolver.solve(CostMatrix.of(c, n, m), maximise, candidates, trace);
+    }
+
+    /** Sums what the solves of one test did, to show that each path of the solver ran. */
+    private static void assertEveryPathRan(SolveTrace t) {
+        assertTrue(t.repairRounds > 0 && t.failedSparseSearches > 0 && t.denseSearches > 0 && t.sparseSearches > 0, t.toString());
+    }
+
+    private static void add(SolveTrace sum, SolveTrace t) {
+        sum.sparseSearches += t.sparseSearches;
+        sum.failedSparseSearches += t.failedSparseSearches;
+        sum.repairRounds += t.repairRounds;
+        sum.denseSearches += t.denseSearches;
+    }
 
     /** Cost generators: continuous, small integers (many ties and many optima), all equal, heavy-tailed. */
     private static DoubleSupplier[] kinds(SplittableRandom rng) {
@@ -43,6 +65,7 @@ class LinearAssignmentTest {
     @Test
     void everySmallShapeMatchesBruteForce() {
         SplittableRandom rng = new SplittableRandom(17);
+        SolveTrace paths = new SolveTrace();
         int cases = 0;
         for (int n = 1; n <= 7; n++) {
             for (int m = n; m <= 7; m++) {
@@ -50,48 +73,59 @@ class LinearAssignmentTest {
                     for (int trial = 0; trial < 12; trial++) {
                         double[] c = matrix(n, m, kind);
                         double best = BruteForceAssignment.minimumCost(c, n, m);
-                        Assignment a = LinearAssignment.minimize(c, n, m);
-                        valid(a, c, n, m);
-                        certificate(a, c, n, m, 1);
-                        assertEquals(best, a.cost(), 1e-12 * Math.max(1, Math.abs(best)), n + "x" + m);
-                        Assignment max = LinearAssignment.maximize(c, n, m);
-                        valid(max, c, n, m);
-                        certificate(max, c, n, m, -1);
                         double most = -BruteForceAssignment.minimumCost(negated(c), n, m);
-                        assertEquals(most, max.cost(), 1e-12 * Math.max(1, Math.abs(most)), n + "x" + m + " maximised");
+                        for (int k : CANDIDATES) {
+                            SolveTrace t = new SolveTrace();
+                            Assignment a = solve(c, n, m, false, k, t);
+                            valid(a, c, n, m);
+                            certificate(a, c, n, m, 1);
+                            assertEquals(best, a.cost(), 1e-12 * Math.max(1, Math.abs(best)), n + "x" + m + " k=" + k);
+                            Assignment max = solve(c, n, m, true, k, t);
+                            valid(max, c, n, m);
+                            certificate(max, c, n, m, -1);
+                            assertEquals(most, max.cost(), 1e-12 * Math.max(1, Math.abs(most)), n + "x" + m + " k=" + k + " maximised");
+                            add(paths, t);
+                        }
                         cases++;
                     }
                 }
             }
         }
         assertEquals(28 * 5 * 12, cases);
+        assertEveryPathRan(paths);
     }
 
     @Test
     void forbiddenPairsAreAvoidedAndSmallCasesStillMatchBruteForce() {
         SplittableRandom rng = new SplittableRandom(5);
+        SolveTrace paths = new SolveTrace();
         int feasible = 0, infeasible = 0;
         for (int trial = 0; trial < 3000; trial++) {
             int n = 1 + rng.nextInt(6), m = n + rng.nextInt(3);
             double forbidden = rng.nextDouble() * 0.8;
             double[] c = matrix(n, m, () -> rng.nextDouble() < forbidden ? INF : rng.nextInt(10));
             double best = BruteForceAssignment.minimumCost(c, n, m);
-            if (best == INF) {
-                assertThrows(InfeasibleAssignmentException.class, () -> LinearAssignment.minimize(c, n, m));
-                assertThrows(InfeasibleAssignmentException.class, () -> LinearAssignment.maximize(negated(c), n, m));
-                infeasible++;
-            } else {
-                Assignment a = LinearAssignment.minimize(c, n, m);
-                valid(a, c, n, m);
-                certificate(a, c, n, m, 1);
-                assertEquals(best, a.cost(), n + "x" + m);
-                Assignment max = LinearAssignment.maximize(negated(c), n, m);
-                valid(max, negated(c), n, m);
-                assertEquals(-best, max.cost(), 0.0);
-                feasible++;
+            for (int k : CANDIDATES) {
+                SolveTrace t = new SolveTrace();
+                if (best == INF) {
+                    assertThrows(InfeasibleAssignmentException.class, () -> solve(c, n, m, false, k, t));
+                    assertThrows(InfeasibleAssignmentException.class, () -> solve(negated(c), n, m, true, k, t));
+                } else {
+                    Assignment a = solve(c, n, m, false, k, t);
+                    valid(a, c, n, m);
+                    certificate(a, c, n, m, 1);
+                    assertEquals(best, a.cost(), n + "x" + m + " k=" + k);
+                    Assignment max = solve(negated(c), n, m, true, k, t);
+                    valid(max, negated(c), n, m);
+                    assertEquals(-best, max.cost(), 0.0);
+                }
+                add(paths, t);
             }
+            if (best == INF) infeasible++;
+            else feasible++;
         }
         assertTrue(feasible > 500 && infeasible > 300, feasible + " feasible, " + infeasible + " infeasible");
+        assertEveryPathRan(paths);
     }
 
     @Test
@@ -106,10 +140,12 @@ class LinearAssignmentTest {
                 int[] reference = MunkresAssignment.solve(c, n, m);
                 double expected = 0;
                 for (int i = 0; i < n; i++) expected += c[i * m + reference[i]];
-                Assignment a = LinearAssignment.minimize(c, n, m);
-                valid(a, c, n, m);
-                certificate(a, c, n, m, 1);
-                assertEquals(expected, a.cost(), 1e-9 * Math.abs(expected), n + "x" + m + " kind " + k);
+                for (int candidates : CANDIDATES) {
+                    Assignment a = solve(c, n, m, false, candidates, new SolveTrace());
+                    valid(a, c, n, m);
+                    certificate(a, c, n, m, 1);
+                    assertEquals(expected, a.cost(), 1e-9 * Math.abs(expected), n + "x" + m + " kind " + k + " candidates " + candidates);
+                }
             }
         }
     }
@@ -187,20 +223,49 @@ class LinearAssignmentTest {
 
     @Test
     void identicalRowsAndStructuredCostsStaySound() {
-        // every row the same: all assignments cost the same; a price war for row reduction
-        int n = 500;
+        // every row the same: all assignments cost the same, a price war for row reduction, and candidate pairs that
+        // all point at the same few columns
+        int n = 400;
         double[] same = new double[n * n];
         for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) same[i * n + j] = j * 0.001;
-        Assignment a = LinearAssignment.minimize(same, n, n);
-        valid(a, same, n, n);
-        certificate(a, same, n, n, 1);
         // c = i·j: the optimum pairs the largest i with the smallest j (rearrangement inequality)
         double[] product = new double[n * n];
         for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) product[i * n + j] = (double) i * j;
-        Assignment p = LinearAssignment.minimize(product, n, n);
         double expected = 0;
         for (int i = 0; i < n; i++) expected += (double) i * (n - 1 - i);
-        assertEquals(expected, p.cost());
+        for (int k : CANDIDATES) {
+            Assignment a = solve(same, n, n, false, k, new SolveTrace());
+            valid(a, same, n, n);
+            certificate(a, same, n, n, 1);
+            Assignment p = solve(product, n, n, false, k, new SolveTrace());
+            certificate(p, product, n, n, 1);
+            assertEquals(expected, p.cost(), "k=" + k);
+        }
+    }
+
+    @Test
+    void sparseCandidatesAndTheDenseSearchAgreeOnLargerMatrices() {
+        SplittableRandom rng = new SplittableRandom(21);
+        int n = 700, d = 40;
+        double[] uniform = matrix(n, n, rng::nextDouble);
+        double[] wa = matrix(n, d, rng::nextGaussian), wb = matrix(n, d, rng::nextGaussian);
+        double[] similarity = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double dot = 0;
+                for (int k = 0; k < d; k++) dot += wa[i * d + k] * wb[j * d + k];
+                similarity[i * n + j] = -dot;
+            }
+        }
+        for (double[] c : new double[][] {uniform, similarity}) {
+            SolveTrace sparse = new SolveTrace();
+            Assignment a = solve(c, n, n, false, AssignmentSolver.DEFAULT_CANDIDATES, sparse);
+            Assignment dense = solve(c, n, n, false, 0, new SolveTrace());
+            valid(a, c, n, n);
+            certificate(a, c, n, n, 1);
+            assertEquals(dense.cost(), a.cost(), 1e-12 * Math.abs(dense.cost()));
+            assertTrue(sparse.sparseSearches > 0 && sparse.candidatePairs < (long) n * n / 10, sparse.toString());
+        }
     }
 
     @Test
