@@ -30,6 +30,8 @@ final class AssignmentSolver {
     private static final int REPAIR_ROUNDS = 10;
     /** Reduced costs above −ROUNDING·(max|c| + max|v|) count as ≥ 0: float64 rounding of the price updates. */
     private static final double ROUNDING = 1e-12;
+    /** Finite costs beyond this could overflow float64 in the sums of reduced costs along a path. */
+    static final double LARGEST_COST = 1e300;
 
     private final CostMatrix costs;
     private final boolean maximise;
@@ -90,6 +92,10 @@ final class AssignmentSolver {
                     minRow[j] = i;
                 }
             }
+        }
+        if (largest > LARGEST_COST) {
+            throw new IllegalArgumentException("costs up to " + largest + " are too large: reduced costs and path lengths would "
+                    + "overflow float64; scale the matrix below " + LARGEST_COST);
         }
         scale = largest;
     }

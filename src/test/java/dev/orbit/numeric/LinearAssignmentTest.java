@@ -269,6 +269,23 @@ class LinearAssignmentTest {
     }
 
     @Test
+    void scalingByAPowerOfTwoChangesNothing() {
+        SplittableRandom rng = new SplittableRandom(12);
+        int n = 300;
+        double[] c = matrix(n, n, rng::nextGaussian);
+        double[] huge = new double[c.length], tiny = new double[c.length];
+        for (int k = 0; k < c.length; k++) {
+            huge[k] = Math.scalb(c[k], 900); // ~1e271: all arithmetic scales exactly
+            tiny[k] = Math.scalb(c[k], -900);
+        }
+        for (int candidates : CANDIDATES) {
+            int[] expected = solve(c, n, n, false, candidates, new SolveTrace()).columnOfRow();
+            assertArrayEquals(expected, solve(huge, n, n, false, candidates, new SolveTrace()).columnOfRow());
+            assertArrayEquals(expected, solve(tiny, n, n, false, candidates, new SolveTrace()).columnOfRow());
+        }
+    }
+
+    @Test
     void wideAndDegenerateShapes() {
         Assignment empty = LinearAssignment.minimize(new double[0], 0, 0);
         assertEquals(0, empty.rows());
@@ -308,6 +325,8 @@ class LinearAssignmentTest {
         assertTrue(unbounded.getMessage().startsWith("cost[0,1] is -Infinity, which makes the minimum unbounded"), unbounded.getMessage());
         var unboundedMax = assertThrows(IllegalArgumentException.class, () -> LinearAssignment.maximize(new double[] {1, INF, 3, 4}, 2, 2));
         assertTrue(unboundedMax.getMessage().contains("maximum unbounded") && unboundedMax.getMessage().contains("-Infinity to forbid"));
+        var huge = assertThrows(IllegalArgumentException.class, () -> LinearAssignment.minimize(new double[] {1, 2e300, 3, 4}, 2, 2));
+        assertTrue(huge.getMessage().startsWith("costs up to 2.0E300 are too large"), huge.getMessage());
         assertThrows(IllegalArgumentException.class, () -> LinearAssignment.minimize(new double[6], 3, 2));
         assertThrows(IllegalArgumentException.class, () -> LinearAssignment.minimize(new double[5], 2, 3));
         assertThrows(IllegalArgumentException.class, () -> CostMatrix.of(MemorySegment.ofArray(new double[5]), 2, 3));
