@@ -4,7 +4,8 @@
 # Matrices: "uniform" U[0,1) and "weights" −(Wa·Wbᵀ) of two n×n standard normal matrices (the similarity that
 # weight matching maximises, negated), made once per size by numpy (seed 1000+n) and written as raw float64 that
 # both sides solve. Rounds alternate scipy, Orbit, scipy, … with both processes warm; only the solve is timed
-# (no JVM or interpreter start-up, no file reading), after one untimed solve per side and matrix (JIT warm-up).
+# (no JVM or interpreter start-up, no file reading), after untimed solves of the same matrix: one for scipy, one
+# and up to 1 s of them for Orbit (JIT warm-up).
 # Prints min/median/max per side, the ratio of medians (target <= 1.0 at n = 4096), the 1-min load average before
 # and after each matrix's rounds, and checks that both found the same optimal cost (1e-9 relative).
 #

@@ -7,7 +7,8 @@ import java.util.Arrays;
  *
  * <p>Square matrices: one pass for validation and column minima (column reduction), one pass selecting each row's
  * k least reduced costs ({@link CandidateGraph}), reduction transfer and augmenting row reduction on those pairs,
- * a {@link SparseSearch} per row still free, then a pass over the whole matrix that checks the dual certificate.
+ * a {@link SparseSearch} per row still free, then a check of the dual certificate outside the candidates: by each
+ * row's floor ({@link CandidateGraph#floor}), and by reading the row again where the floor does not settle it.
  * Rows with a pair of negative reduced cost get those pairs and are assigned again (repair rounds); if that does
  * not settle it, the offending rows are released and assigned by {@link DenseSearch}, which considers every pair.
  *
@@ -28,7 +29,10 @@ final class AssignmentSolver {
     private static final int REPROCESS_BUDGET = 8;
     /** Repair rounds before the dense search takes over. */
     private static final int REPAIR_ROUNDS = 10;
-    /** Reduced costs above −ROUNDING·(max|c| + max|v|) count as ≥ 0: float64 rounding of the price updates. */
+    /**
+     * Reduced costs above −ROUNDING·(|u_i| + max|v|) count as ≥ 0: float64 rounding of the price updates. (A pair
+     * near that threshold has |c_ij| ≤ |u_i| + |v_j|, so this bounds the rounding of its reduced cost too.)
+     */
     private static final double ROUNDING = 1e-12;
     /** Finite costs beyond this could overflow float64 in the sums of reduced costs along a path. */
     static final double LARGEST_COST = 1e300;
@@ -40,7 +44,6 @@ final class AssignmentSolver {
     private final int candidates;
     private final Matching matching;
     private final SolveTrace trace;
-    private double scale; // largest finite |cost|
 
     private AssignmentSolver(CostMatrix costs, boolean maximise, int candidates, SolveTrace trace) {
         this.costs = costs;
@@ -75,33 +78,31 @@ final class AssignmentSolver {
     }
 
     /**
-     * One pass over the matrix: rejects NaN, and −inf when minimising (+inf when maximising), since the optimum
-     * would be unbounded; records the largest finite |cost|; and, given arrays, the column minima and their first rows.
+     * One pass over the matrix: rejects NaN, −inf when minimising (+inf when maximising), since the optimum would
+     * be unbounded, and finite costs beyond ±{@link #LARGEST_COST}; given arrays, records the column minima and
+     * their first rows. One well-predicted branch per entry, so the pass runs at memory speed.
      */
     private void scan(double[] columnMin, int[] minRow) {
         double[] a = rows.array();
-        double largest = 0;
         for (int i = 0; i < n; i++) {
             int off = rows.load(i);
             for (int j = 0; j < m; j++) {
                 double c = a[off + j];
-                if (!(c > Double.NEGATIVE_INFINITY)) throw invalidEntry(i, j);
-                if (c < INF) largest = Math.max(largest, Math.abs(c));
+                if (!(Math.abs(c) <= LARGEST_COST) && c != INF) throw invalidEntry(i, j);
                 if (columnMin != null && c < columnMin[j]) {
                     columnMin[j] = c;
                     minRow[j] = i;
                 }
             }
         }
-        if (largest > LARGEST_COST) {
-            throw new IllegalArgumentException("costs up to " + largest + " are too large: reduced costs and path lengths would "
-                    + "overflow float64; scale the matrix below " + LARGEST_COST);
-        }
-        scale = largest;
     }
 
     private IllegalArgumentException invalidEntry(int i, int j) {
         double x = costs.get(i, j);
+        if (Double.isFinite(x)) {
+            return new IllegalArgumentException("cost[" + i + "," + j + "] = " + x + " is too large: sums of costs along a path could "
+                    + "overflow float64; scale the matrix to within ±" + LARGEST_COST);
+        }
         String why = Double.isNaN(x) ? "is NaN" : "is " + x + ", which makes the " + (maximise ? "maximum" : "minimum") + " unbounded";
         return new IllegalArgumentException("cost[" + i + "," + j + "] " + why + " (use " + (maximise ? "-" : "+")
                 + "Infinity to forbid a pair)");
@@ -119,6 +120,7 @@ final class AssignmentSolver {
         for (int k = 0; k < count; k++) {
             if (!search.augment(free[k])) throw infeasible("row " + free[k] + " cannot be given a column of its own");
         }
+        trace.denseSteps += search.steps;
         trace.denseNanos += System.nanoTime() - t0;
     }
 
@@ -139,13 +141,9 @@ final class AssignmentSolver {
         trace.scanNanos += t1 - t0;
         trace.selectNanos += t2 - t1;
         trace.reductionNanos += System.nanoTime() - t2;
-        RowSet changed = new RowSet(n);
-        SparseSearch sparse = new SparseSearch(graph, matching, changed);
+        SparseSearch sparse = new SparseSearch(graph, matching);
         int pending = augmentSparse(sparse, free, freeCount); // rows the candidate pairs cannot place, at the front of free
-        // Prices only ever fall, so a row's reduced costs can turn negative only when its own dual u_i changes, that is
-        // when a search scans it: after one check of every row, later checks look at the rows scanned since.
-        changed.drain();
-        Violations v = violations(null);
+        Violations v = violations(graph);
         for (int round = 0; v.count > 0 && round < REPAIR_ROUNDS && v.count <= (long) n * candidates; round++) {
             trace.repairRounds++;
             trace.violatingPairs += v.count;
@@ -155,7 +153,7 @@ final class AssignmentSolver {
             int failed = augmentSparse(sparse, retry, released);
             System.arraycopy(retry, 0, free, pending, failed);
             pending += failed;
-            v = violations(changed.drain());
+            v = violations(graph);
         }
         trace.violatingPairs += v.count;
         pending += release(v, free, pending);
@@ -186,6 +184,7 @@ final class AssignmentSolver {
             }
         }
         trace.sparseNanos += System.nanoTime() - t0;
+        trace.sparseSteps = sparse.steps;
         return pending;
     }
 
@@ -287,24 +286,36 @@ final class AssignmentSolver {
     /** Pairs of assigned rows whose reduced cost is negative (beyond rounding), rows ascending, then columns. */
     private record Violations(int[] row, int[] column, double[] cost, int count) {}
 
-    /** Checks {@code rowsToCheck} (ascending; null: every row). */
-    private Violations violations(int[] rowsToCheck) {
+    /**
+     * Checks the dual certificate outside the candidate pairs (inside them the searches keep it). A row whose dual
+     * u_i is at most its floor passes without reading the matrix; any other row is read again: pairs below u_i
+     * are violations, and the least of the rest becomes its new floor.
+     */
+    private Violations violations(CandidateGraph graph) {
         long t0 = System.nanoTime();
-        double[] a = rows.array(), price = matching.price;
+        double[] a = rows.array(), price = matching.price, floor = graph.floor;
         double largestPrice = 0;
         for (double p : price) largestPrice = Math.max(largestPrice, Math.abs(p));
-        double tolerance = ROUNDING * (scale + largestPrice);
         int[] row = new int[16], column = new int[16];
         double[] cost = new double[16];
         int count = 0;
-        for (int k = 0, end = rowsToCheck == null ? n : rowsToCheck.length; k < end; k++) {
-            int i = rowsToCheck == null ? k : rowsToCheck[k];
+        for (int i = 0; i < n; i++) {
             int x = matching.columnOfRow[i];
             if (x < 0) continue;
+            double dual = graph.cost(i, x) - price[x];
+            double threshold = dual - ROUNDING * (Math.abs(dual) + largestPrice);
+            if (threshold <= floor[i]) continue;
+            trace.rowsReread++;
             int off = rows.load(i);
-            double threshold = a[off + x] - price[x] - tolerance; // u_i − tolerance
-            for (int j = 0; j < m; j++) {
-                if (a[off + j] - price[j] < threshold) {
+            double newFloor = INF;
+            for (int e = graph.start[i], next = 0; next < m; e++) { // the columns between consecutive candidates
+                int end = e < graph.start[i + 1] ? graph.column[e] : m;
+                for (int j = next; j < end; j++) {
+                    double key = a[off + j] - price[j];
+                    if (key >= threshold) {
+                        newFloor = Math.min(newFloor, key);
+                        continue;
+                    }
                     if (count == row.length) {
                         row = Arrays.copyOf(row, 2 * count);
                         column = Arrays.copyOf(column, 2 * count);
@@ -314,7 +325,9 @@ final class AssignmentSolver {
                     column[count] = j;
                     cost[count++] = a[off + j];
                 }
+                next = end + 1;
             }
+            floor[i] = newFloor;
         }
         trace.checkNanos += System.nanoTime() - t0;
         return new Violations(row, column, cost, count);

@@ -6,42 +6,67 @@ import java.util.Arrays;
  * A sparse subset of the pairs: per row, the k columns of least reduced cost c[i][j] − v_j (forbidden pairs
  * excluded, the row's assigned column always included), in column order, with their costs copied out of the
  * matrix. Rows are stored back to back (compressed rows); repairs add pairs by rebuilding, which is rare.
+ *
+ * <p>{@link #floor} bounds the pairs left out: floor[i] ≤ c[i][j] − v_j for every column j not among row i's
+ * candidates, with v the prices when the bound was taken. Prices only fall, which only raises reduced costs, so the
+ * bound stays valid: a row whose dual u_i stays at or below its floor cannot have a negative reduced cost outside its
+ * candidates, and the dual certificate of such rows needs no further look at the matrix.
  */
 final class CandidateGraph {
     int[] start; // row i's pairs are [start[i], start[i + 1])
     int[] column;
     double[] cost;
+    final double[] floor;
 
-    private CandidateGraph(int[] start, int[] column, double[] cost) {
+    private CandidateGraph(int[] start, int[] column, double[] cost, double[] floor) {
         this.start = start;
         this.column = column;
         this.cost = cost;
+        this.floor = floor;
+    }
+
+    /** The cost of the pair (row, column), which must be a candidate. */
+    double cost(int row, int column) {
+        int at = start[row];
+        while (this.column[at] != column) at++;
+        return cost[at];
     }
 
     int size() {
         return start[start.length - 1];
     }
 
-    /** Selects the k least reduced costs of every row (ties: lower column) in one pass over the matrix. */
+    /**
+     * Selects the k least reduced costs of every row (ties: lower column) in one pass over the matrix; the floor of
+     * a row is its (k+1)-th least reduced cost (+inf when it has no more finite ones).
+     */
     static CandidateGraph select(CostRows rows, double[] price, int k, int[] assignedColumn) {
         int n = assignedColumn.length, m = price.length;
         int[] start = new int[n + 1];
         int[] column = new int[n * (k + 1)];
         double[] cost = new double[n * (k + 1)];
+        double[] floor = new double[n];
         double[] a = rows.array();
-        double[] heapKey = new double[k];
-        int[] heapColumn = new int[k];
+        int kept = k + 1;
+        double[] heapKey = new double[kept];
+        int[] heapColumn = new int[kept];
         int used = 0;
         for (int i = 0; i < n; i++) {
             int off = rows.load(i);
             int size = 0;
-            double threshold = Double.POSITIVE_INFINITY; // the largest kept key once k are kept
+            double threshold = Double.POSITIVE_INFINITY; // the largest kept key once k + 1 are kept
             for (int j = 0; j < m; j++) {
                 double key = a[off + j] - price[j];
                 if (key < threshold) { // +inf (forbidden) never enters; equal keys: the earlier column stays
-                    size = offer(heapKey, heapColumn, size, k, key, j);
-                    if (size == k) threshold = heapKey[0];
+                    size = offer(heapKey, heapColumn, size, kept, key, j);
+                    if (size == kept) threshold = heapKey[0];
                 }
+            }
+            if (size == kept) { // the heap's top is the (k+1)-th least: the floor, not a candidate
+                floor[i] = heapKey[0];
+                heapColumn[0] = heapColumn[--size];
+            } else {
+                floor[i] = Double.POSITIVE_INFINITY;
             }
             Arrays.sort(heapColumn, 0, size);
             int jx = assignedColumn[i];
@@ -63,7 +88,7 @@ final class CandidateGraph {
             }
             start[i + 1] = used;
         }
-        return new CandidateGraph(start, Arrays.copyOf(column, used), Arrays.copyOf(cost, used));
+        return new CandidateGraph(start, Arrays.copyOf(column, used), Arrays.copyOf(cost, used), floor);
     }
 
     /** Keeps the k smallest (key, column) in a max-heap; a larger column loses a tie. Returns the new size. */

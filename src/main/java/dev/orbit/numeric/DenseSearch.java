@@ -19,6 +19,8 @@ final class DenseSearch {
     private final int[] readyColumn;
     private final double[] readyDist, readyPrice;
     private double lowest;
+    /** Search steps so far (rows scanned), for {@link SolveTrace}. */
+    long steps;
 
     DenseSearch(CostRows rows, Matching matching) {
         this.rows = rows;
@@ -46,6 +48,7 @@ final class DenseSearch {
                 base = readyDist[last] - (a[off + readyColumn[last]] - readyPrice[last]);
             }
             int j = relax(a, off, base, i);
+            steps++;
             if (j < 0) {
                 for (int k = 0; k < ready; k++) price[readyColumn[k]] = readyPrice[k];
                 Arrays.fill(dist, INF);

@@ -34,7 +34,7 @@ package dev.orbit.numeric;
  *
  * <h2>Accuracy</h2>
  * The result carries its certificate ({@link Assignment#rowDuals()}, {@link Assignment#columnDuals()}): reduced
- * costs are ≥ −1e-12·(max|c| + max|v|), the rounding of the price updates, so the total cost is optimal to within
+ * costs are ≥ −1e-12·(|u_i| + max|v|), the rounding of the price updates, so the total cost is optimal to within
  * n times that.
  *
  * <h2>Ties</h2>

@@ -20,13 +20,12 @@ final class SparseSearch {
     private final int[] touched;
     private final int[] heap, heapIndex; // heapIndex[j] = position of column j in heap, −1 when absent
     private int heapSize;
-    private final RowSet scanned;
+    /** Search steps so far (rows scanned), for {@link SolveTrace}. */
+    long steps;
 
-    /** {@code scanned} collects every row a search scans: the rows whose duals it may change. */
-    SparseSearch(CandidateGraph graph, Matching matching, RowSet scanned) {
+    SparseSearch(CandidateGraph graph, Matching matching) {
         this.graph = graph;
         this.matching = matching;
-        this.scanned = scanned;
         int m = matching.columns;
         dist = new double[m];
         pred = new int[m];
@@ -49,7 +48,7 @@ final class SparseSearch {
         int sink = -1;
         double total = 0;
         while (true) {
-            scanned.add(i);
+            steps++;
             int from = graph.start[i], to = graph.start[i + 1];
             int[] column = graph.column;
             double[] cost = graph.cost;

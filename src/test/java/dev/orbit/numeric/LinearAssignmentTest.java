@@ -326,7 +326,7 @@ class LinearAssignmentTest {
         var unboundedMax = assertThrows(IllegalArgumentException.class, () -> LinearAssignment.maximize(new double[] {1, INF, 3, 4}, 2, 2));
         assertTrue(unboundedMax.getMessage().contains("maximum unbounded") && unboundedMax.getMessage().contains("-Infinity to forbid"));
         var huge = assertThrows(IllegalArgumentException.class, () -> LinearAssignment.minimize(new double[] {1, 2e300, 3, 4}, 2, 2));
-        assertTrue(huge.getMessage().startsWith("costs up to 2.0E300 are too large"), huge.getMessage());
+        assertTrue(huge.getMessage().startsWith("cost[0,1] = 2.0E300 is too large"), huge.getMessage());
         assertThrows(IllegalArgumentException.class, () -> LinearAssignment.minimize(new double[6], 3, 2));
         assertThrows(IllegalArgumentException.class, () -> LinearAssignment.minimize(new double[5], 2, 3));
         assertThrows(IllegalArgumentException.class, () -> CostMatrix.of(MemorySegment.ofArray(new double[5]), 2, 3));
