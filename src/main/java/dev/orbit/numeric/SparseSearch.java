@@ -6,7 +6,8 @@ import java.util.Arrays;
  * Dijkstra restricted to the pairs of a {@link CandidateGraph}, with an indexed binary heap of tentative column
  * distances: a step costs O(k log m) instead of the O(m) of a {@link DenseSearch}. Same path, price update and
  * tie rule (least distance, unassigned preferred, then the lowest index) as the dense search; optimality over
- * all pairs is not implied and is checked afterwards against the whole matrix.
+ * all pairs is not implied and is checked afterwards against the whole matrix. Columns farther than the nearest
+ * unassigned column reached so far never enter the heap, which keeps it small.
  */
 final class SparseSearch {
     private static final double INF = Double.POSITIVE_INFINITY;
@@ -47,6 +48,7 @@ final class SparseSearch {
         double base = 0;
         int sink = -1;
         double total = 0;
+        double freeBound = INF; // least distance of an unassigned column reached so far
         while (true) {
             steps++;
             int from = graph.start[i], to = graph.start[i + 1];
@@ -62,10 +64,13 @@ final class SparseSearch {
                 int j = column[e];
                 if (ready[j]) continue;
                 double r = base + cost[e] - price[j];
-                if (r < dist[j]) {
+                // beyond the nearest unassigned column found so far a column can never be settled before the search
+                // ends, so it stays out of the heap (at equal distance an unassigned column still competes on index)
+                if (r < dist[j] && (r < freeBound || r == freeBound && owner[j] < 0)) {
                     if (dist[j] == INF) touched[touchedCount++] = j;
                     dist[j] = r;
                     pred[j] = i;
+                    if (owner[j] < 0) freeBound = r;
                     siftUp(heapIndex[j] >= 0 ? heapIndex[j] : push(j), owner);
                 }
             }
