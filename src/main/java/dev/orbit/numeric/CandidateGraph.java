@@ -51,23 +51,20 @@ final class CandidateGraph {
         double[] heapKey = new double[kept];
         int[] heapColumn = new int[kept];
         int used = 0;
+        double guess = Double.POSITIVE_INFINITY;
         for (int i = 0; i < n; i++) {
             int off = rows.load(i);
-            int size = 0;
-            double threshold = Double.POSITIVE_INFINITY; // the largest kept key once k + 1 are kept
-            for (int j = 0; j < m; j++) {
-                double key = a[off + j] - price[j];
-                if (key < threshold) { // +inf (forbidden) never enters; equal keys: the earlier column stays
-                    size = offer(heapKey, heapColumn, size, kept, key, j);
-                    if (size == kept) threshold = heapKey[0];
-                }
-            }
+            // Rows of one matrix have similar order statistics: offering only keys below 1.5 × the last floor skips
+            // most heap work; when fewer than k + 1 keys are below the guess, the row is selected again without it.
+            int size = selectRow(a, off, price, heapKey, heapColumn, kept, guess);
+            if (size < kept && guess < Double.POSITIVE_INFINITY) size = selectRow(a, off, price, heapKey, heapColumn, kept, Double.POSITIVE_INFINITY);
             if (size == kept) { // the heap's top is the (k+1)-th least: the floor, not a candidate
                 floor[i] = heapKey[0];
                 heapColumn[0] = heapColumn[--size];
             } else {
                 floor[i] = Double.POSITIVE_INFINITY;
             }
+            guess = floor[i] > 0 ? 1.5 * floor[i] : Double.POSITIVE_INFINITY;
             Arrays.sort(heapColumn, 0, size);
             int jx = assignedColumn[i];
             boolean hasAssigned = jx < 0;
@@ -89,6 +86,20 @@ final class CandidateGraph {
             start[i + 1] = used;
         }
         return new CandidateGraph(start, Arrays.copyOf(column, used), Arrays.copyOf(cost, used), floor);
+    }
+
+    /** Fills the heap with the {@code kept} least (key, column) of the row among keys below {@code limit}; returns how many. */
+    private static int selectRow(double[] a, int off, double[] price, double[] heapKey, int[] heapColumn, int kept, double limit) {
+        int size = 0;
+        double threshold = limit; // the largest kept key once the heap is full
+        for (int j = 0, m = price.length; j < m; j++) {
+            double key = a[off + j] - price[j];
+            if (key < threshold) { // +inf (forbidden) never enters; equal keys: the earlier column stays
+                size = offer(heapKey, heapColumn, size, kept, key, j);
+                if (size == kept) threshold = heapKey[0];
+            }
+        }
+        return size;
     }
 
     /** Keeps the k smallest (key, column) in a max-heap; a larger column loses a tie. Returns the new size. */
