@@ -312,8 +312,9 @@ final class AssignmentSolver {
                 int end = e < graph.start[i + 1] ? graph.column[e] : m;
                 for (int j = next; j < end; j++) {
                     double key = a[off + j] - price[j];
+                    if (key >= newFloor) continue; // the common case: one well-predicted branch
                     if (key >= threshold) {
-                        newFloor = Math.min(newFloor, key);
+                        newFloor = key;
                         continue;
                     }
                     if (count == row.length) {
