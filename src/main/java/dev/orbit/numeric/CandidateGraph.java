@@ -3,109 +3,143 @@ package dev.orbit.numeric;
 import java.util.Arrays;
 
 /**
- * A sparse subset of the pairs: per row, the k columns of least reduced cost c[i][j] − v_j (forbidden pairs
- * excluded, the row's assigned column always included), in column order, with their costs copied out of the
- * matrix. Rows are stored back to back (compressed rows); repairs add pairs by rebuilding, which is rare.
+ * Candidate pairs: per row, the columns of least reduced cost c[i][j] − v_j (forbidden pairs excluded, the row's
+ * assigned column always included), with their costs copied out of the matrix, and a floor that bounds the rest:
+ * floor[i] ≤ c[i][j] − v_j for every column j that is not a candidate of row i.
  *
- * <p>{@link #floor} bounds the pairs left out: floor[i] ≤ c[i][j] − v_j for every column j not among row i's
- * candidates, with v the prices when the bound was taken. Prices only fall, which only raises reduced costs, so the
- * bound stays valid: a row whose dual u_i stays at or below its floor cannot have a negative reduced cost outside its
- * candidates, and the dual certificate of such rows needs no further look at the matrix.
+ * <p>Prices only ever fall, which only raises reduced costs, so a floor taken once stays a valid bound. The searches
+ * use it to stay exact over all pairs while reading only candidates: a row's other pairs are no nearer than its
+ * floor, and when a search reaches that distance it {@link #expand}s the row: reads it again, takes its next k
+ * least reduced costs as candidates and raises the floor to the one after them.
  */
 final class CandidateGraph {
-    int[] start; // row i's pairs are [start[i], start[i + 1])
-    int[] column;
-    double[] cost;
+    final int[][] column;
+    final double[][] cost;
+    final int[] size;
     final double[] floor;
+    private final int k;
+    private final CostRows rows;
+    private final double[] heapKey;
+    private final int[] heapColumn;
+    private final boolean[] isCandidate; // scratch for expand, all false between calls
 
-    private CandidateGraph(int[] start, int[] column, double[] cost, double[] floor) {
-        this.start = start;
-        this.column = column;
-        this.cost = cost;
-        this.floor = floor;
+    private CandidateGraph(int n, int m, int k, CostRows rows) {
+        column = new int[n][];
+        cost = new double[n][];
+        size = new int[n];
+        floor = new double[n];
+        this.k = k;
+        this.rows = rows;
+        heapKey = new double[k + 1];
+        heapColumn = new int[k + 1];
+        isCandidate = new boolean[m];
     }
 
     /** The cost of the pair (row, column), which must be a candidate. */
     double cost(int row, int column) {
-        int at = start[row];
-        while (this.column[at] != column) at++;
-        return cost[at];
-    }
-
-    int size() {
-        return start[start.length - 1];
+        int[] columns = this.column[row];
+        int at = 0;
+        while (columns[at] != column) at++;
+        return cost[row][at];
     }
 
     /**
-     * Selects the k least reduced costs of every row (ties: lower column) in one pass over the matrix; the floor of
-     * a row is its (k+1)-th least reduced cost (+inf when it has no more finite ones).
+     * Selects the k least reduced costs of every row (ties: the lower column) in one pass over the matrix; the
+     * floor of a row is its (k+1)-th least reduced cost (+inf when it has no more finite ones).
      */
     static CandidateGraph select(CostRows rows, double[] price, int k, int[] assignedColumn) {
         int n = assignedColumn.length, m = price.length;
-        int[] start = new int[n + 1];
-        int[] column = new int[n * (k + 1)];
-        double[] cost = new double[n * (k + 1)];
-        double[] floor = new double[n];
+        CandidateGraph g = new CandidateGraph(n, m, k, rows);
         double[] a = rows.array();
-        int kept = k + 1;
-        double[] heapKey = new double[kept];
-        int[] heapColumn = new int[kept];
-        int used = 0;
         double guess = Double.POSITIVE_INFINITY;
         for (int i = 0; i < n; i++) {
             int off = rows.load(i);
             // Rows of one matrix have similar order statistics: offering only keys below 1.5 × the last floor skips
             // most heap work; when fewer than k + 1 keys are below the guess, the row is selected again without it.
-            int size = selectRow(a, off, price, heapKey, heapColumn, kept, guess);
-            if (size < kept && guess < Double.POSITIVE_INFINITY) size = selectRow(a, off, price, heapKey, heapColumn, kept, Double.POSITIVE_INFINITY);
-            if (size == kept) { // the heap's top is the (k+1)-th least: the floor, not a candidate
-                floor[i] = heapKey[0];
-                heapColumn[0] = heapColumn[--size];
-            } else {
-                floor[i] = Double.POSITIVE_INFINITY;
-            }
-            guess = floor[i] > 0 ? 1.5 * floor[i] : Double.POSITIVE_INFINITY;
-            Arrays.sort(heapColumn, 0, size);
-            int jx = assignedColumn[i];
-            boolean hasAssigned = jx < 0;
-            for (int t = 0; t < size; t++) {
-                int j = heapColumn[t];
-                hasAssigned |= j == jx;
-                column[used] = j;
-                cost[used++] = a[off + j];
-            }
-            if (!hasAssigned) { // more than k ties at the row's minimum: keep the assigned pair anyway
-                int at = used - size;
-                while (at < used && column[at] < jx) at++;
-                System.arraycopy(column, at, column, at + 1, used - at);
-                System.arraycopy(cost, at, cost, at + 1, used - at);
-                column[at] = jx;
-                cost[at] = a[off + jx];
-                used++;
-            }
-            start[i + 1] = used;
+            int found = g.selectRow(a, off, price, guess);
+            if (found <= k && guess < Double.POSITIVE_INFINITY) found = g.selectRow(a, off, price, Double.POSITIVE_INFINITY);
+            int j = assignedColumn[i];
+            boolean extra = j >= 0 && !g.keeps(found, j);
+            g.column[i] = new int[Math.min(found, k) + (extra ? 1 : 0)];
+            g.cost[i] = new double[g.column[i].length];
+            g.take(i, a, off, found);
+            if (extra) g.append(i, j, a[off + j]); // more than k ties at the row's minimum: keep the assigned pair anyway
+            guess = g.floor[i] > 0 ? 1.5 * g.floor[i] : Double.POSITIVE_INFINITY;
         }
-        return new CandidateGraph(start, Arrays.copyOf(column, used), Arrays.copyOf(cost, used), floor);
+        return g;
     }
 
-    /** Fills the heap with the {@code kept} least (key, column) of the row among keys below {@code limit}; returns how many. */
-    private static int selectRow(double[] a, int off, double[] price, double[] heapKey, int[] heapColumn, int kept, double limit) {
-        int size = 0;
-        double threshold = limit; // the largest kept key once the heap is full
+    /**
+     * Adds row {@code row}'s k least reduced costs (current prices) among its non-candidates to its candidates and
+     * raises its floor to the next one. Returns the index where the new candidates start.
+     */
+    int expand(int row, double[] price) {
+        double[] a = rows.array();
+        int off = rows.load(row);
+        int[] columns = column[row];
+        int before = size[row];
+        for (int t = 0; t < before; t++) isCandidate[columns[t]] = true;
+        int found = 0;
+        double threshold = Double.POSITIVE_INFINITY;
+        for (int j = 0, m = price.length; j < m; j++) {
+            double key = a[off + j] - price[j];
+            if (key < threshold && !isCandidate[j]) {
+                found = offer(found, key, j);
+                if (found == k + 1) threshold = heapKey[0];
+            }
+        }
+        for (int t = 0; t < before; t++) isCandidate[columns[t]] = false;
+        int grown = before + Math.min(found, k);
+        if (grown > columns.length) {
+            column[row] = Arrays.copyOf(columns, grown);
+            cost[row] = Arrays.copyOf(cost[row], grown);
+        }
+        take(row, a, off, found);
+        return before;
+    }
+
+    /** Heap-selects the k + 1 least (key, column) of a row among keys below {@code limit}; returns how many. */
+    private int selectRow(double[] a, int off, double[] price, double limit) {
+        int found = 0;
+        double threshold = limit; // the largest kept key once k + 1 are kept
         for (int j = 0, m = price.length; j < m; j++) {
             double key = a[off + j] - price[j];
             if (key < threshold) { // +inf (forbidden) never enters; equal keys: the earlier column stays
-                size = offer(heapKey, heapColumn, size, kept, key, j);
-                if (size == kept) threshold = heapKey[0];
+                found = offer(found, key, j);
+                if (found == k + 1) threshold = heapKey[0];
             }
         }
-        return size;
+        return found;
     }
 
-    /** Keeps the k smallest (key, column) in a max-heap; a larger column loses a tie. Returns the new size. */
-    private static int offer(double[] key, int[] col, int size, int k, double newKey, int newColumn) {
-        if (size < k) {
-            int at = size++;
+    private boolean keeps(int found, int j) {
+        for (int t = found == k + 1 ? 1 : 0; t < found; t++) if (heapColumn[t] == j) return true;
+        return false;
+    }
+
+    /** Appends the selected keys to the row's candidates, in column order, the (k+1)-th becoming its floor. */
+    private void take(int row, double[] a, int off, int found) {
+        if (found == k + 1) { // the heap's top is the (k+1)-th least: the floor, not a candidate
+            floor[row] = heapKey[0];
+            heapColumn[0] = heapColumn[--found];
+        } else {
+            floor[row] = Double.POSITIVE_INFINITY;
+        }
+        Arrays.sort(heapColumn, 0, found);
+        for (int t = 0; t < found; t++) append(row, heapColumn[t], a[off + heapColumn[t]]);
+    }
+
+    private void append(int row, int j, double c) {
+        column[row][size[row]] = j;
+        cost[row][size[row]++] = c;
+    }
+
+    /** Keeps the k + 1 smallest (key, column) in a max-heap; a larger column loses a tie. Returns the new size. */
+    private int offer(int found, double newKey, int newColumn) {
+        double[] key = heapKey;
+        int[] col = heapColumn;
+        if (found <= k) {
+            int at = found++;
             while (at > 0) {
                 int parent = (at - 1) >>> 1;
                 if (!greater(newKey, newColumn, key[parent], col[parent])) break;
@@ -115,14 +149,14 @@ final class CandidateGraph {
             }
             key[at] = newKey;
             col[at] = newColumn;
-            return size;
+            return found;
         }
-        if (!greater(key[0], col[0], newKey, newColumn)) return size;
+        if (!greater(key[0], col[0], newKey, newColumn)) return found;
         int at = 0;
         while (true) {
             int child = 2 * at + 1;
-            if (child >= size) break;
-            if (child + 1 < size && greater(key[child + 1], col[child + 1], key[child], col[child])) child++;
+            if (child >= found) break;
+            if (child + 1 < found && greater(key[child + 1], col[child + 1], key[child], col[child])) child++;
             if (!greater(key[child], col[child], newKey, newColumn)) break;
             key[at] = key[child];
             col[at] = col[child];
@@ -130,39 +164,10 @@ final class CandidateGraph {
         }
         key[at] = newKey;
         col[at] = newColumn;
-        return size;
+        return found;
     }
 
     private static boolean greater(double k1, int c1, double k2, int c2) {
         return k1 > k2 || k1 == k2 && c1 > c2;
-    }
-
-    /**
-     * Adds pairs: {@code count} entries of (row, column, cost), rows ascending and, within a row, columns
-     * ascending, none already present.
-     */
-    void add(int[] addRow, int[] addColumn, double[] addCost, int count) {
-        int n = start.length - 1;
-        int[] newStart = new int[n + 1];
-        int[] newColumn = new int[size() + count];
-        double[] newCost = new double[size() + count];
-        int used = 0, next = 0;
-        for (int i = 0; i < n; i++) {
-            int from = start[i], to = start[i + 1];
-            while (from < to || next < count && addRow[next] == i) {
-                boolean takeOld = from < to && (next >= count || addRow[next] != i || column[from] < addColumn[next]);
-                if (takeOld) {
-                    newColumn[used] = column[from];
-                    newCost[used++] = cost[from++];
-                } else {
-                    newColumn[used] = addColumn[next];
-                    newCost[used++] = addCost[next++];
-                }
-            }
-            newStart[i + 1] = used;
-        }
-        start = newStart;
-        column = newColumn;
-        cost = newCost;
     }
 }

@@ -4,17 +4,14 @@ package dev.orbit.numeric;
 final class SolveTrace {
     long candidatePairs;
     long rowReductionSteps;
-    long sparseSearches, failedSparseSearches, sparseSteps;
-    long repairRounds, violatingPairs, rowsReread;
-    long denseSearches, denseSteps;
-    /** Nanoseconds in: the validating pass, candidate selection, row reduction, sparse searches, checks, dense searches. */
-    long scanNanos, selectNanos, reductionNanos, sparseNanos, checkNanos, denseNanos;
+    long searches, searchSteps, expansions;
+    /** Nanoseconds in: the validating pass, candidate selection, row reduction, the searches. */
+    long scanNanos, selectNanos, reductionNanos, searchNanos;
 
     @Override
     public String toString() {
-        return "candidatePairs=" + candidatePairs + " rowReductionSteps=" + rowReductionSteps + " sparseSearches=" + sparseSearches
-                + " failedSparseSearches=" + failedSparseSearches + " sparseSteps=" + sparseSteps + " repairRounds=" + repairRounds + " violatingPairs=" + violatingPairs + " rowsReread=" + rowsReread
-                + " denseSearches=" + denseSearches + " denseSteps=" + denseSteps + String.format(" | ms: scan %.1f select %.1f reduce %.1f sparse %.1f check %.1f dense %.1f",
-                scanNanos / 1e6, selectNanos / 1e6, reductionNanos / 1e6, sparseNanos / 1e6, checkNanos / 1e6, denseNanos / 1e6);
+        return "candidatePairs=" + candidatePairs + " rowReductionSteps=" + rowReductionSteps + " searches=" + searches
+                + " searchSteps=" + searchSteps + " expansions=" + expansions + String.format(" | ms: scan %.1f select %.1f reduce %.1f search %.1f",
+                scanNanos / 1e6, selectNanos / 1e6, reductionNanos / 1e6, searchNanos / 1e6);
     }
 }

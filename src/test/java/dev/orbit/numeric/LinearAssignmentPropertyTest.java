@@ -19,7 +19,7 @@ import net.jqwik.api.constraints.IntRange;
  * whatever the number of candidate pairs per row.
  */
 class LinearAssignmentPropertyTest {
-    /** Candidate pairs per row: the default, a few (repairs, dense fallback), or none (dense search only). */
+    /** Candidate pairs per row: the default, a few (many row expansions), or all of them (0). */
     @Provide
     Arbitrary<Integer> candidates() {
         return Arbitraries.of(AssignmentSolver.DEFAULT_CANDIDATES, 1, 2, 4, 0);

@@ -17,9 +17,8 @@ import org.junit.jupiter.api.Test;
 class LinearAssignmentTest {
     private static final double INF = Double.POSITIVE_INFINITY;
     /**
-     * Candidate pairs per row for the square path: the default; 1 and 2, which leave most optima outside the
-     * candidates and so exercise the repair rounds, the failed sparse searches and the dense fallback; and 0, the
-     * dense search alone.
+     * Candidate pairs per row: the default; 1 and 2, which leave most optima outside the candidates and so make the
+     * searches expand rows all the time; and 0, all pairs from the start (no expansions).
      */
     private static final int[] CANDIDATES = {AssignmentSolver.DEFAULT_CANDIDATES, 1, 2, 0};
 
@@ -29,14 +28,13 @@ class LinearAssignmentTest {
 
     /** Sums what the solves of one test did, to show that each path of the solver ran. */
     private static void assertEveryPathRan(SolveTrace t) {
-        assertTrue(t.repairRounds > 0 && t.failedSparseSearches > 0 && t.denseSearches > 0 && t.sparseSearches > 0, t.toString());
+        assertTrue(t.searches > 0 && t.expansions > 0 && t.rowReductionSteps > 0, t.toString());
     }
 
     private static void add(SolveTrace sum, SolveTrace t) {
-        sum.sparseSearches += t.sparseSearches;
-        sum.failedSparseSearches += t.failedSparseSearches;
-        sum.repairRounds += t.repairRounds;
-        sum.denseSearches += t.denseSearches;
+        sum.searches += t.searches;
+        sum.expansions += t.expansions;
+        sum.rowReductionSteps += t.rowReductionSteps;
     }
 
     /** Cost generators: continuous, small integers (many ties and many optima), all equal, heavy-tailed. */
@@ -244,7 +242,7 @@ class LinearAssignmentTest {
     }
 
     @Test
-    void sparseCandidatesAndTheDenseSearchAgreeOnLargerMatrices() {
+    void candidatesAndAllPairsAgreeOnLargerMatrices() {
         SplittableRandom rng = new SplittableRandom(21);
         int n = 700, d = 40;
         double[] uniform = matrix(n, n, rng::nextDouble);
@@ -260,11 +258,11 @@ class LinearAssignmentTest {
         for (double[] c : new double[][] {uniform, similarity}) {
             SolveTrace sparse = new SolveTrace();
             Assignment a = solve(c, n, n, false, AssignmentSolver.DEFAULT_CANDIDATES, sparse);
-            Assignment dense = solve(c, n, n, false, 0, new SolveTrace());
+            Assignment all = solve(c, n, n, false, 0, new SolveTrace());
             valid(a, c, n, n);
             certificate(a, c, n, n, 1);
-            assertEquals(dense.cost(), a.cost(), 1e-12 * Math.abs(dense.cost()));
-            assertTrue(sparse.sparseSearches > 0 && sparse.candidatePairs < (long) n * n / 10, sparse.toString());
+            assertEquals(all.cost(), a.cost(), 1e-12 * Math.abs(all.cost()));
+            assertTrue(sparse.searches > 0 && sparse.candidatePairs < (long) n * n / 10, sparse.toString());
         }
     }
 
