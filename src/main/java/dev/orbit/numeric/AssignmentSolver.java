@@ -24,6 +24,14 @@ final class AssignmentSolver {
      * war on large random matrices (n = 2048 uniform: 115 row scans per row); past this budget evicted rows wait.
      */
     private static final int REPROCESS_BUDGET = 8;
+    /**
+     * The candidate search's work against the dense search's, per unit: relaxing a candidate pair (with its heap
+     * update) costs about as much as this many columns of a dense row scan, and expanding a row about this many
+     * row scans (measured in docs/MEASUREMENTS.md).
+     */
+    private static final int RELAXATION_COST = 8, EXPANSION_COST = 2;
+    /** Candidate pairs, per row and candidate, beyond which the dense search takes over (memory stays O(k·n + m)). */
+    private static final int GROWTH_LIMIT = 4;
     /** Finite costs beyond this could overflow float64 in the sums of reduced costs along a path. */
     static final double LARGEST_COST = 1e300;
 
@@ -84,17 +92,40 @@ final class AssignmentSolver {
         for (int pass = 0; pass < REDUCTION_PASSES && freeCount > 0; pass++) freeCount = reduceRows(graph, free, freeCount);
         long t3 = System.nanoTime();
         AugmentingPathSearch search = new AugmentingPathSearch(graph, matching);
+        DenseSearch dense = null;
         for (int r = 0; r < freeCount; r++) {
-            if (!search.augment(free[r])) throw infeasible("row " + free[r] + " cannot be given a column of its own");
+            boolean placed;
+            if (dense == null) {
+                placed = search.augment(free[r]);
+                if (candidatesDoNotPay(search, graph, k)) dense = new DenseSearch(rows, matching);
+            } else {
+                placed = dense.augment(free[r]);
+                trace.denseSearches++;
+            }
+            if (!placed) throw infeasible("row " + free[r] + " cannot be given a column of its own");
         }
         trace.scanNanos += t1 - t0;
         trace.selectNanos += t2 - t1;
         trace.reductionNanos += t3 - t2;
         trace.searchNanos += System.nanoTime() - t3;
         trace.searches += freeCount;
-        trace.searchSteps += search.steps;
+        trace.searchSteps += search.steps + (dense == null ? 0 : dense.steps);
+        trace.relaxations += search.relaxations;
         trace.expansions += search.expansions;
         for (int i = 0; i < n; i++) trace.candidatePairs += graph.size[i];
+    }
+
+    /**
+     * Whether the dense search should take over: the candidate search's work so far exceeds what the dense search
+     * would have spent on the same steps (judged once there are 64 steps to judge by), or the rows have grown
+     * more candidates than the memory bound allows. Degenerate matrices do this, for instance identical rows,
+     * whose candidates all point at the same columns. Both searches keep the dual certificate over all pairs, so
+     * the switch can happen between any two searches.
+     */
+    private boolean candidatesDoNotPay(AugmentingPathSearch search, CandidateGraph graph, int k) {
+        long denseWork = search.steps * m;
+        long candidateWork = RELAXATION_COST * search.relaxations + EXPANSION_COST * search.expansions * m;
+        return search.steps >= 64 && candidateWork > denseWork || graph.pairs() > (long) GROWTH_LIMIT * (k + 1) * n;
     }
 
     /**

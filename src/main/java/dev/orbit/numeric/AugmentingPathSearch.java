@@ -29,8 +29,8 @@ final class AugmentingPathSearch {
     private final int[] heap, heapIndex; // heapIndex[node] = position in heap, −1 when absent
     private int heapSize, touchedCount;
     private double freeBound; // least distance of an unassigned column reached so far
-    /** Rows scanned and rows expanded so far, for {@link SolveTrace}. */
-    long steps, expansions;
+    /** Rows scanned, candidate pairs relaxed and rows expanded so far: the work, for the solver's choice and {@link SolveTrace}. */
+    long steps, relaxations, expansions;
 
     AugmentingPathSearch(CandidateGraph graph, Matching matching) {
         this.graph = graph;
@@ -105,6 +105,7 @@ final class AugmentingPathSearch {
         int[] column = graph.column[row];
         double[] cost = graph.cost[row];
         double base = rowBase[row];
+        relaxations += graph.size[row] - from;
         for (int e = from, end = graph.size[row]; e < end; e++) {
             int j = column[e];
             if (ready[j]) continue;

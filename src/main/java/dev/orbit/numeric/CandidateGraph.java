@@ -22,6 +22,7 @@ final class CandidateGraph {
     private final double[] heapKey;
     private final int[] heapColumn;
     private final boolean[] isCandidate; // scratch for expand, all false between calls
+    private long pairs;
 
     private CandidateGraph(int n, int m, int k, CostRows rows) {
         column = new int[n][];
@@ -33,6 +34,11 @@ final class CandidateGraph {
         heapKey = new double[k + 1];
         heapColumn = new int[k + 1];
         isCandidate = new boolean[m];
+    }
+
+    /** Candidate pairs in all. */
+    long pairs() {
+        return pairs;
     }
 
     /** The cost of the pair (row, column), which must be a candidate. */
@@ -130,6 +136,7 @@ final class CandidateGraph {
     }
 
     private void append(int row, int j, double c) {
+        pairs++;
         column[row][size[row]] = j;
         cost[row][size[row]++] = c;
     }

@@ -222,7 +222,7 @@ class LinearAssignmentTest {
     @Test
     void identicalRowsAndStructuredCostsStaySound() {
         // every row the same: all assignments cost the same, a price war for row reduction, and candidate pairs that
-        // all point at the same few columns
+        // all point at the same few columns, so the solver hands over to the dense search
         int n = 400;
         double[] same = new double[n * n];
         for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) same[i * n + j] = j * 0.001;
@@ -232,9 +232,11 @@ class LinearAssignmentTest {
         double expected = 0;
         for (int i = 0; i < n; i++) expected += (double) i * (n - 1 - i);
         for (int k : CANDIDATES) {
-            Assignment a = solve(same, n, n, false, k, new SolveTrace());
+            SolveTrace trace = new SolveTrace();
+            Assignment a = solve(same, n, n, false, k, trace);
             valid(a, same, n, n);
             certificate(a, same, n, n, 1);
+            if (k == AssignmentSolver.DEFAULT_CANDIDATES) assertTrue(trace.denseSearches > 0, "candidates cannot pay here: " + trace);
             Assignment p = solve(product, n, n, false, k, new SolveTrace());
             certificate(p, product, n, n, 1);
             assertEquals(expected, p.cost(), "k=" + k);
