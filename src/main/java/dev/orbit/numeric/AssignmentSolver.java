@@ -6,7 +6,8 @@ import java.util.Arrays;
  * The solver behind {@link LinearAssignment}, on costs oriented for minimisation ({@link CostRows}): one pass for
  * validation and, for square matrices, column reduction; one pass selecting each row's k least reduced costs
  * ({@link CandidateGraph}); reduction transfer and augmenting row reduction on those; then an
- * {@link AugmentingPathSearch} per row still free, exact over all pairs.
+ * {@link AugmentingPathSearch} per row still free, exact over all pairs, or a {@link DenseSearch} once the
+ * candidates stop paying for themselves.
  *
  * <p>Every step keeps the dual certificate over all pairs, not only the candidates: a row's dual never exceeds its
  * floor (the bound on its other pairs) without the search reading the row. Rectangular matrices (n &lt; m) start
