@@ -11,6 +11,7 @@
 #
 # Usage: bench/assignment-vs-scipy.sh [rounds (default 7)] [sizes (default 512,1024,2048,4096)] [kinds (default uniform,weights)]
 #   e.g. bench/assignment-vs-scipy.sh 7 8192     (n = 8192: ~1.6 GB of memory, several minutes)
+#   degenerate matrices (see bench/assignment_scipy.py): bench/assignment-vs-scipy.sh 3 2048 lowrank2,lowrank8,lowrank64,identical,product
 # The machine is shared: run it when `uptime` shows the lowest load, and quote the load with the figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."

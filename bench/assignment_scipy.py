@@ -8,7 +8,9 @@ Commands (one per line; each answered with one line):
   hello                        -> "numpy=<version> scipy=<version>"
   gen KIND N SEED PATH         -> writes the N×N matrix to PATH, keeps it in memory; "ok"
                                   KIND uniform: U[0,1) entries; weights: −(Wa·Wbᵀ), Wa and Wb N×N standard normal
-                                  (the similarity weight matching maximises, negated for minimisation)
+                                  (the similarity weight matching maximises, negated for minimisation);
+                                  degenerate ones: lowrankD: the same with Wa, Wb N×D (a layer of fan-in D);
+                                  identical: one U[0,1) row repeated (dead or duplicate units); product: c = i·j
   solve [COLS_PATH]            -> times linear_sum_assignment on it (the solve only); "seconds=S cost=C"
                                   and, with COLS_PATH, writes the assigned columns as little-endian int32
   quit
@@ -25,10 +27,16 @@ def generate(kind, n, seed):
     rng = np.random.default_rng(seed)
     if kind == "uniform":
         return rng.random((n, n))
-    if kind == "weights":
-        wa = rng.standard_normal((n, n))
-        wb = rng.standard_normal((n, n))
+    if kind == "weights" or kind.startswith("lowrank"):
+        d = n if kind == "weights" else int(kind[len("lowrank"):])
+        wa = rng.standard_normal((n, d))
+        wb = rng.standard_normal((n, d))
         return -(wa @ wb.T)
+    if kind == "identical":
+        return np.tile(rng.random(n), (n, 1))
+    if kind == "product":
+        i = np.arange(n, dtype=np.float64)
+        return np.outer(i, i)
     raise ValueError(f"unknown matrix kind {kind}")
 
 
