@@ -19,13 +19,31 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         Throwable e = ex;
         int code = codeFor(e);
         String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        cmd.getErr().println("orbit: " + (code == ExitCodes.INTERNAL ? "internal error: " : "") + msg);
+        cmd.getErr().println("orbit: " + (code == ExitCodes.INTERNAL ? "internal error: " : "") + oneLine(msg));
         if (code == ExitCodes.INTERNAL) {
             if ("1".equals(System.getenv("ORBIT_DEBUG"))) e.printStackTrace(cmd.getErr());
             else cmd.getErr().println("orbit: this is a bug; run again with ORBIT_DEBUG=1 for details and report it");
         }
         cmd.getErr().flush();
         return code;
+    }
+
+    /** Longer messages are cut: names in them come from files and may be long. */
+    static final int MAX_MESSAGE = 1000;
+
+    /**
+     * A message as one printable line. Names inside messages come from files, which may hold newlines or
+     * terminal escape sequences; those are shown escaped, never sent to the terminal.
+     */
+    static String oneLine(String msg) {
+        StringBuilder b = new StringBuilder(Math.min(msg.length(), MAX_MESSAGE) + 32);
+        for (int i = 0; i < msg.length() && b.length() < MAX_MESSAGE; i++) {
+            char c = msg.charAt(i);
+            if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) b.append(String.format("\\x%02x", (int) c));
+            else b.append(c);
+        }
+        if (b.length() >= MAX_MESSAGE) b.append("... (message cut)");
+        return b.toString();
     }
 
     static int codeFor(Throwable e) {
