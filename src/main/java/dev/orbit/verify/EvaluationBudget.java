@@ -6,6 +6,7 @@ import java.util.Map;
 import dev.orbit.graph.Dim;
 import dev.orbit.graph.Model;
 import dev.orbit.graph.Shape;
+import dev.orbit.graph.ShapeException;
 import dev.orbit.graph.ShapeInference;
 import dev.orbit.graph.ValueType;
 import dev.orbit.io.LimitExceededException;
@@ -24,7 +25,10 @@ import dev.orbit.tensor.NdArray;
 public final class EvaluationBudget {
     private EvaluationBudget() {}
 
-    /** The bytes of the largest value with a known shape; throws if one exceeds the limit. */
+    /**
+     * The bytes of the largest value with a known shape (-1 when the shapes are inconsistent, which the run
+     * reports); throws if one exceeds the limit.
+     */
     public static long check(Model model, Map<String, NdArray> feeds) {
         return check(model, feeds, ReadLimits.current().maxBytes());
     }
@@ -32,8 +36,15 @@ public final class EvaluationBudget {
     public static long check(Model model, Map<String, NdArray> feeds, long maxBytes) {
         Map<String, Shape> shapes = new LinkedHashMap<>();
         for (var e : feeds.entrySet()) shapes.put(e.getKey(), Shape.of(e.getValue().shape()));
+        Map<String, ValueType> types;
+        try {
+            types = ShapeInference.infer(model, shapes);
+        } catch (ShapeException e) {
+            // inconsistent shapes: the run itself reports them, with the input named where that is the cause
+            return -1;
+        }
         long largest = 0;
-        for (var e : ShapeInference.infer(model, shapes).entrySet()) {
+        for (var e : types.entrySet()) {
             ValueType t = e.getValue();
             if (t == null || t.shape() == null || !t.shape().isFullyKnown()) continue;
             long bytes = t.dtype().byteSize;
