@@ -8,6 +8,7 @@
 #   scripts/fuzz-campaign.sh [RUNS_PER_TARGET] [TARGET[:RUNS]...]   targets: idx npy element onnx (default: all)
 #   e.g. scripts/fuzz-campaign.sh 1000000 idx:4000000 npy:4000000 element onnx
 #   FUZZ_NICE=19 (default) FUZZ_HEAP=2g (default) FUZZ_KEEP_GOING=50 (distinct findings before a target stops)
+#   FUZZ_MAX_SECONDS=172800 (per target; also overrides the short @FuzzTest(maxDuration) CI uses)
 #
 # The classes are copied to target/fuzz/classes first, so rebuilding the project does not disturb a campaign.
 set -euo pipefail
@@ -50,7 +51,7 @@ for spec in "${targets[@]}"; do
       com.code_intelligence.jazzer.Jazzer --target_class="dev.orbit.fuzz.$c" \
       --instrumentation_includes='dev.orbit.**:ai.onnx.**:com.google.protobuf.**:com.fasterxml.jackson.**' \
       --keep_going="${FUZZ_KEEP_GOING:-50}" --reproducer_path="$dir/findings" \
-      -runs="$n" -timeout=10 -rss_limit_mb=8192 -artifact_prefix="$dir/findings/" -print_final_stats=1 \
+      -runs="$n" -max_total_time="${FUZZ_MAX_SECONDS:-172800}" -timeout=10 -rss_limit_mb=8192 -artifact_prefix="$dir/findings/" -print_final_stats=1 \
       "$dir/corpus" "$seeds" >"$dir/log" 2>&1) || true
   secs=$(( $(date +%s) - start ))
   execs=$(grep -aoE 'stat::number_of_executed_units: *[0-9]+' "$dir/log" | grep -oE '[0-9]+$' | tail -1 || true)
