@@ -248,6 +248,20 @@ class BoundedParsingTest {
     }
 
     @Test
+    void labelsOutsideTheOutputsNeverReachLibtorch() throws IOException {
+        // found while checking what reaches native code: libtorch's loss failed with exit 70 and its stack in the message
+        Path dir = Files.createDirectories(tmp.resolve("labels"));
+        for (String split : new String[] {"train", "t10k"}) {
+            byte[] images = new byte[16 + 4 * 784];
+            System.arraycopy(new byte[] {0, 0, 8, 3, 0, 0, 0, 4, 0, 0, 0, 28, 0, 0, 0, 28}, 0, images, 0, 16);
+            Files.write(dir.resolve(split + "-images-idx3-ubyte"), images);
+            Files.write(dir.resolve(split + "-labels-idx1-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 4, 1, 2, (byte) 200, 3});
+        }
+        refused("label 200 does not fit the 10 outputs", "train", "--arch", "mlp:784-8-10:relu", "--epochs", "1", "--quiet",
+                "--data", dir.toString(), "-o", tmp.resolve("m.onnx").toString());
+    }
+
+    @Test
     void elementFilesThatAreNotJson() throws IOException {
         String mlp = "src/test/resources/fixtures/mlp_relu.onnx";
         Path deep = file("deep.json", ("{\"format\":\"orbit-element/1\",\"scales\":{\"0\":" + "[".repeat(5000) + "]".repeat(5000) + "}}").getBytes());
