@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.orbit.graph.Evaluator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import dev.orbit.eval.Evaluator;
 import dev.orbit.graph.Model;
 import dev.orbit.io.AtomicFiles;
 import dev.orbit.io.idx.MnistData;
@@ -18,8 +21,6 @@ import dev.orbit.tensor.NdArray;
 import dev.orbit.verify.OrtRunner;
 import dev.orbit.verify.Verifier;
 import dev.orbit.verify.VerifyReport;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * The main job on the bundled default: Orbit's MNIST classifier and digits. Imports the model, runs it in
@@ -117,15 +118,6 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     static double accuracy(NdArray logits, long[] labels) {
-        long classes = logits.dim(1);
-        int correct = 0;
-        for (int i = 0; i < labels.length; i++) {
-            int best = 0;
-            for (int j = 1; j < classes; j++) {
-                if (logits.getFloat(i * classes + j) > logits.getFloat(i * classes + best)) best = j;
-            }
-            if (best == labels[i]) correct++;
-        }
-        return (double) correct / labels.length;
+        return dev.orbit.numeric.Classification.accuracy(logits.toDoubleArray(), (int) logits.dim(1), labels);
     }
 }

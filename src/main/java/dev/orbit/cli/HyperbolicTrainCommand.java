@@ -1,10 +1,13 @@
 package dev.orbit.cli;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import dev.orbit.graph.Model;
 import dev.orbit.hyperbolic.HyperbolicNet;
@@ -13,7 +16,7 @@ import dev.orbit.hyperbolic.Precision;
 import dev.orbit.hyperbolic.StandardOnnx;
 import dev.orbit.io.idx.MnistData;
 import dev.orbit.io.onnx.OnnxExporter;
-import dev.orbit.ops.HyperbolicLengthOps;
+import dev.orbit.ops.length.HyperbolicLengthProduct;
 import dev.orbit.report.Charts;
 import dev.orbit.report.HtmlReport;
 import dev.orbit.tensor.DType;
@@ -23,9 +26,6 @@ import dev.orbit.train.EpochStats;
 import dev.orbit.train.Trainer;
 import dev.orbit.verify.OrtRunner;
 import dev.orbit.verify.OutputComparison;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(name = "hyperbolic-train", mixinStandardHelpOptions = true,
         description = {"Train a network whose layers use the hyperbolic-length product (or the Euclidean one) on the bundled",
@@ -82,7 +82,7 @@ final class HyperbolicTrainCommand implements java.util.concurrent.Callable<Inte
             List<Integer> w = experiment.quick ? List.of(784, 8, 10) : HyperbolicNet.parseWidths(widths);
             var geometry = HyperbolicNet.parseSpace(space);
             String emb = embedding.equalsIgnoreCase("identity") ? "horocycle" : embedding;
-            netSpec = new HyperbolicNet.Spec(w, geometry, HyperbolicLengthOps.Embedding.parse(emb));
+            netSpec = new HyperbolicNet.Spec(w, geometry, HyperbolicLengthProduct.Embedding.parse(emb));
             if (netSpec.widths().getFirst() != 784) throw new IllegalArgumentException("the digits have 784 pixels: widths must start with 784");
             if (netSpec.widths().getLast() != 10) throw new IllegalArgumentException("the digits have 10 classes: widths must end with 10");
             config = new HyperbolicTraining.Config(experiment.quick ? 1 : epochs, batch, lr, optimizer.toLowerCase(), seed, false);
@@ -127,7 +127,7 @@ final class HyperbolicTrainCommand implements java.util.concurrent.Callable<Inte
         }
         // exports, each checked in ONNX Runtime against Orbit's float64 evaluation on the test digits
         NdArray x = Precision.convert(testData.images(), DType.FLOAT64);
-        NdArray ref = new dev.orbit.graph.Evaluator(trained).run(Map.of(HyperbolicNet.INPUT, x)).get(HyperbolicNet.OUTPUT);
+        NdArray ref = new dev.orbit.eval.Evaluator(trained).run(Map.of(HyperbolicNet.INPUT, x)).get(HyperbolicNet.OUTPUT);
         Model std64 = StandardOnnx.expand(trained, DType.FLOAT64);
         Model std32 = StandardOnnx.expand(trained, DType.FLOAT32);
         OutputComparison c64 = ort(std64, x, ref);

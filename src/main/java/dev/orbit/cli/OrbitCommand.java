@@ -1,8 +1,9 @@
 package dev.orbit.cli;
 
-import dev.orbit.Version;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
+
+import dev.orbit.graph.OrbitVersion;
 
 /** The {@code orbit} command. */
 @Command(name = "orbit", mixinStandardHelpOptions = true, versionProvider = OrbitCommand.VersionInfo.class,
@@ -63,7 +64,7 @@ public final class OrbitCommand implements Runnable {
     static final class VersionInfo implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"orbit " + Version.VERSION,
+            return new String[] {"orbit " + OrbitVersion.VERSION,
                     "onnxruntime " + ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion()
                             + ", libtorch 2.10.0 (JavaCPP 1.5.13), Java " + Runtime.version()};
         }

@@ -3,15 +3,16 @@ package dev.orbit.cli;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
 import dev.orbit.io.onnx.OnnxImporter;
 import dev.orbit.symmetry.NeuronSpace;
 import dev.orbit.symmetry.ParamTouch;
 import dev.orbit.symmetry.Scaling;
 import dev.orbit.symmetry.SpaceAnalyzer;
 import dev.orbit.symmetry.SymmetryAnalysis;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "symmetries", mixinStandardHelpOptions = true,
         description = {"List a model's neuron spaces and the group acting on each: permutations, scalings",
@@ -87,9 +88,9 @@ final class SymmetriesCommand implements java.util.concurrent.Callable<Integer> 
         StringBuilder b = new StringBuilder();
         for (var layer : dev.orbit.hyperbolic.LengthLayers.of(loaded)) {
             String group = switch (layer.geometry()) {
-                case dev.orbit.hyperbolic.LayerIsometry.Geometry.Line l -> "isometries of the line x ↦ ±x + c";
-                case dev.orbit.hyperbolic.LayerIsometry.Geometry.Plane p -> "PSL(2,R) Möbius maps of H²";
-                case dev.orbit.hyperbolic.LayerIsometry.Geometry.HalfSpace h -> "Isom(H" + h.n() + ") (O⁺(" + h.n() + ",1))";
+                case dev.orbit.geometry.LayerIsometry.Geometry.Line l -> "isometries of the line x ↦ ±x + c";
+                case dev.orbit.geometry.LayerIsometry.Geometry.Plane p -> "PSL(2,R) Möbius maps of H²";
+                case dev.orbit.geometry.LayerIsometry.Geometry.HalfSpace h -> "Isom(H" + h.n() + ") (O⁺(" + h.n() + ",1))";
             };
             b.append(String.format("%nlength-product layer %s (%s)%n  group  %s, on its weight points and input embedding together "
                     + "(orbit hyperbolic-orbit)%n", layer.node().label(), layer.node().opType(), group));

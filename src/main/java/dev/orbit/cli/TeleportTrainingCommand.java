@@ -1,19 +1,20 @@
 package dev.orbit.cli;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.orbit.io.idx.MnistData;
-import dev.orbit.landscape.TeleportTraining;
-import dev.orbit.report.Charts;
-import dev.orbit.report.HtmlReport;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+
+import dev.orbit.io.idx.MnistData;
+import dev.orbit.landscape.TeleportTraining;
+import dev.orbit.numeric.Stats;
+import dev.orbit.report.Charts;
+import dev.orbit.report.HtmlReport;
 
 @Command(name = "teleport-training", mixinStandardHelpOptions = true,
         description = {"Train with and without one teleportation (inter, r = 0.9) at initialisation (or at --at-epoch K),",
@@ -79,27 +80,14 @@ final class TeleportTrainingCommand implements java.util.concurrent.Callable<Int
     static String summary(TeleportTraining.ArmResult a) {
         double[] e = java.util.Arrays.stream(a.epochsToTarget()).filter(Double::isFinite).toArray();
         double[] fin = java.util.Arrays.stream(a.accuracy()).mapToDouble(row -> row[row.length - 1]).toArray();
-        String epochsPart = e.length == 0 ? "not reached" : String.format("%.1f ± %.1f (n=%d)", mean(e), std(e), e.length);
-        return String.format("%s, final %.4f ± %.4f", epochsPart, mean(fin), std(fin));
+        String epochsPart = e.length == 0 ? "not reached" : String.format("%.1f ± %.1f (n=%d)", Stats.mean(e), Stats.std(e), e.length);
+        return String.format("%s, final %.4f ± %.4f", epochsPart, Stats.mean(fin), Stats.std(fin));
     }
 
     private static double finalMean(TeleportTraining.ArmResult a) {
-        return mean(java.util.Arrays.stream(a.accuracy()).mapToDouble(row -> row[row.length - 1]).toArray());
+        return Stats.mean(java.util.Arrays.stream(a.accuracy()).mapToDouble(row -> row[row.length - 1]).toArray());
     }
 
-    static double mean(double[] v) {
-        double s = 0;
-        for (double x : v) s += x;
-        return s / v.length;
-    }
-
-    static double std(double[] v) {
-        if (v.length < 2) return 0;
-        double m = mean(v);
-        double s = 0;
-        for (double x : v) s += (x - m) * (x - m);
-        return Math.sqrt(s / (v.length - 1));
-    }
 
     static HtmlReport report(TeleportTraining.Result r) {
         var c = r.config();

@@ -34,7 +34,7 @@ public record Model(Graph graph, Map<String, Long> opsets, ModelInfo info) {
         }
 
         public static ModelInfo orbit() {
-            return new ModelInfo(8, "orbit", dev.orbit.Version.VERSION, "", 0, "", Map.of(), null);
+            return new ModelInfo(8, "orbit", OrbitVersion.VERSION, "", 0, "", Map.of(), null);
         }
 
         public ModelInfo withMetadata(String key, String value) {

@@ -7,7 +7,7 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 
-import dev.orbit.graph.Evaluator;
+import dev.orbit.eval.Evaluator;
 import dev.orbit.graph.Graph;
 import dev.orbit.graph.Model;
 import dev.orbit.graph.Node;

@@ -6,6 +6,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import dev.orbit.geometry.LayerIsometry;
 import dev.orbit.io.AtomicFiles;
 
 /** Writes the group element of one orbit copy as JSON: per layer its PSL(2,R) matrix, O⁺(n,1) matrix or (sign, shift). */

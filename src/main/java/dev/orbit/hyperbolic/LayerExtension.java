@@ -44,7 +44,7 @@ public final class LayerExtension {
         int big = Math.max(n, m);
         int size = 2 * big;
         SplittableRandom rng = new SplittableRandom(seed);
-        double[][] q = dev.orbit.symmetry.Matrices.haarOrthogonal(size, rng);
+        double[][] q = dev.orbit.numeric.Matrices.haarOrthogonal(size, rng);
         double[] scale = new double[size];
         for (int i = 0; i < size; i++) scale[i] = Math.exp(range == 0 ? 0 : rng.nextDouble(-range, range));
         // first Gemm, weight [2N, m] (transB = 1): G·ι(x) uses the first m columns of G = Q·diag(e^u)

@@ -8,7 +8,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
 
-import dev.orbit.graph.Evaluator;
+import dev.orbit.eval.Evaluator;
+import dev.orbit.geometry.HnIsometry;
+import dev.orbit.geometry.LayerIsometry;
+import dev.orbit.geometry.Psl2R;
 import dev.orbit.graph.Model;
 import dev.orbit.io.onnx.OnnxExporter;
 import dev.orbit.tensor.DType;

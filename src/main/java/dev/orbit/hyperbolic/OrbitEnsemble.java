@@ -6,6 +6,7 @@ import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
 
 import dev.orbit.graph.Model;
+import dev.orbit.numeric.Stats;
 import dev.orbit.train.Batches;
 import dev.orbit.train.Schedule;
 
@@ -39,12 +40,10 @@ public final class OrbitEnsemble {
             double[] mean = new double[epochs];
             double[] std = new double[epochs];
             for (int e = 0; e < epochs; e++) {
-                double s = 0;
-                for (double[] a : acc) s += a[e];
-                mean[e] = s / acc.length;
-                double v = 0;
-                for (double[] a : acc) v += (a[e] - mean[e]) * (a[e] - mean[e]);
-                std[e] = acc.length > 1 ? Math.sqrt(v / (acc.length - 1)) : 0;
+                final int epoch = e;
+                double[] overSeeds = java.util.Arrays.stream(acc).mapToDouble(a -> a[epoch]).toArray();
+                mean[e] = Stats.mean(overSeeds);
+                std[e] = Stats.std(overSeeds);
             }
             return new Arm(name, acc, mean, std, mean[epochs - 1], std[epochs - 1]);
         }

@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
-import dev.orbit.graph.Evaluator;
+import dev.orbit.eval.Evaluator;
 import dev.orbit.graph.Model;
 import dev.orbit.io.idx.MnistData;
+import dev.orbit.numeric.Classification;
 import dev.orbit.symmetry.OrbitAction;
 import dev.orbit.symmetry.Sampling;
 import dev.orbit.symmetry.SpaceAnalyzer;
@@ -59,26 +60,17 @@ public final class LevelCurves {
 
     /** Mean cross-entropy (float64 log-softmax of the float32 logits) and accuracy. */
     static double[] lossAndAccuracy(Model m, Map<String, NdArray> feeds, long[] labels) {
-        NdArray logits = new Evaluator(m).run(feeds).values().iterator().next();
-        int k = (int) logits.dim(1);
+        NdArray out = new Evaluator(m).run(feeds).values().iterator().next();
+        int k = (int) out.dim(1);
+        double[] logits = out.toDoubleArray();
         double loss = 0;
-        int correct = 0;
         for (int i = 0; i < labels.length; i++) {
-            double max = Double.NEGATIVE_INFINITY;
-            int arg = 0;
-            for (int j = 0; j < k; j++) {
-                double v = logits.getFloat((long) i * k + j);
-                if (v > max) {
-                    max = v;
-                    arg = j;
-                }
-            }
+            double max = logits[i * k + Classification.argmax(logits, i, k)];
             double sum = 0;
-            for (int j = 0; j < k; j++) sum += Math.exp(logits.getFloat((long) i * k + j) - max);
-            loss += Math.log(sum) + max - logits.getFloat((long) i * k + (int) labels[i]);
-            if (arg == labels[i]) correct++;
+            for (int j = 0; j < k; j++) sum += Math.exp(logits[i * k + j] - max);
+            loss += Math.log(sum) + max - logits[i * k + (int) labels[i]];
         }
-        return new double[] {loss / labels.length, (double) correct / labels.length};
+        return new double[] {loss / labels.length, Classification.accuracy(logits, k, labels)};
     }
 
     /** A uniform sample of per-weight changes V − W over the trainable floating parameters. */

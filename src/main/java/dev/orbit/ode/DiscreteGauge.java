@@ -4,10 +4,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 import dev.orbit.graph.Model;
+import dev.orbit.ops.Role;
 import dev.orbit.symmetry.GroupElement;
 import dev.orbit.symmetry.NeuronSpace;
 import dev.orbit.symmetry.ParamTouch;
-import dev.orbit.symmetry.Role;
 import dev.orbit.symmetry.Scaling;
 import dev.orbit.symmetry.SymmetryAnalysis;
 

@@ -5,6 +5,8 @@ import java.util.SplittableRandom;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
+import dev.orbit.numeric.Matrices;
+
 /**
  * A spatial gauge G(t) = exp(g(t)) with g(t) = Σ_k C_k·sin(kπt/T), C_k ∈ ℝ^{d×d}: a smooth path in GL⁺(d) with
  * G(0) = G(T) = I. Ġ is exact, not a finite difference: for M = [[g, ġ], [0, g]], exp(M) = [[G, Ġ], [0, G]]
@@ -90,7 +92,7 @@ public final class MatrixGauge {
                 minus[i][j] = -g[i][j];
             }
         }
-        double[][] e = SmallMatrices.exp(block);
+        double[][] e = Matrices.exp(block);
         double[] gv = new double[d * d];
         double[] dv = new double[d * d];
         for (int i = 0; i < d; i++) {
@@ -99,7 +101,7 @@ public final class MatrixGauge {
                 dv[i * d + j] = e[i][d + j];
             }
         }
-        return new Frame(Tensors.of(gv, d, d), Tensors.of(dv, d, d), Tensors.of(SmallMatrices.flatten(SmallMatrices.exp(minus)), d, d));
+        return new Frame(Tensors.of(gv, d, d), Tensors.of(dv, d, d), Tensors.of(Matrices.flatten(Matrices.exp(minus)), d, d));
     }
 
     private double[] values() {

@@ -6,6 +6,7 @@ import org.bytedeco.pytorch.Tensor;
 
 import dev.orbit.graph.Model;
 import dev.orbit.io.onnx.OnnxExporter;
+import dev.orbit.numeric.RelativeError;
 import dev.orbit.tensor.NdArray;
 import dev.orbit.verify.OrtRunner;
 
@@ -20,8 +21,8 @@ public final class OrtCheck {
         }
     }
 
-    /** max |a − b| / max |b|. */
+    /** max |a − b| / max |b| ({@link RelativeError#inMaxNorm}). */
     public static double relativeError(Tensor a, Tensor b) {
-        return Tensors.maxAbs(org.bytedeco.pytorch.global.torch.sub(a, b)) / Tensors.maxAbs(b);
+        return RelativeError.inMaxNorm(Tensors.values(a), Tensors.values(b));
     }
 }

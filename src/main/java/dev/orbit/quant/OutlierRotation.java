@@ -7,8 +7,8 @@ import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
 
 import dev.orbit.graph.Model;
+import dev.orbit.numeric.Matrices;
 import dev.orbit.symmetry.GroupElement;
-import dev.orbit.symmetry.Matrices;
 import dev.orbit.symmetry.MatrixPart;
 import dev.orbit.symmetry.MatrixSampling;
 import dev.orbit.symmetry.NormFolding;

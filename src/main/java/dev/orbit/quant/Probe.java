@@ -6,10 +6,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
-import dev.orbit.graph.Evaluator;
+import dev.orbit.eval.Evaluator;
+import dev.orbit.eval.ShapeInference;
 import dev.orbit.graph.Graph;
 import dev.orbit.graph.Model;
-import dev.orbit.graph.ShapeInference;
 import dev.orbit.graph.ValueInfo;
 import dev.orbit.graph.ValueType;
 import dev.orbit.tensor.NdArray;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.orbit.graph.Model;
+import dev.orbit.numeric.RelativeError;
 import dev.orbit.tensor.NdArray;
 import dev.orbit.verify.OrtRunner;
 
@@ -43,11 +44,11 @@ public record QuantFigures(String label, double maxActivation, double weightInt8
             double[] v = wt.toDoubleArray();
             int rows = Math.toIntExact(wt.dim(0));
             int cols = Math.toIntExact(wt.dim(1));
-            w[0] += Rtn.relativeError(v, Rtn.perChannel(v, rows, cols, l.channelAxis(), 8)) / linears.size();
-            w[1] += Rtn.relativeError(v, Rtn.perChannel(v, rows, cols, l.channelAxis(), 4)) / linears.size();
+            w[0] += RelativeError.inL2Norm(v, Rtn.perChannel(v, rows, cols, l.channelAxis(), 8)) / linears.size();
+            w[1] += RelativeError.inL2Norm(v, Rtn.perChannel(v, rows, cols, l.channelAxis(), 4)) / linears.size();
             double[] x = eval.get(l.input()).toDoubleArray();
-            act[0] += Rtn.relativeError(x, Rtn.perTensor(x, scale8.get(l.input()), 8)) / linears.size();
-            act[1] += Rtn.relativeError(x, Rtn.perTensor(x, scale4.get(l.input()), 4)) / linears.size();
+            act[0] += RelativeError.inL2Norm(x, Rtn.perTensor(x, scale8.get(l.input()), 8)) / linears.size();
+            act[1] += RelativeError.inL2Norm(x, Rtn.perTensor(x, scale4.get(l.input()), 4)) / linears.size();
         }
         return new QuantFigures(label, maxAct, w[0], w[1], act[0], act[1],
                 outputError(FakeQuant.of(m, 8, scale8), evaluation, reference), outputError(FakeQuant.of(m, 4, scale4), evaluation, reference),
@@ -61,6 +62,6 @@ public record QuantFigures(String label, double maxActivation, double weightInt8
     }
 
     private static double outputError(Model quantised, Map<String, NdArray> feeds, NdArray reference) {
-        return Rtn.relativeError(reference.toDoubleArray(), run(quantised, feeds).toDoubleArray());
+        return RelativeError.inL2Norm(reference.toDoubleArray(), run(quantised, feeds).toDoubleArray());
     }
 }

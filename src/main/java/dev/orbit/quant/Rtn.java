@@ -57,15 +57,4 @@ public final class Rtn {
         }
         return y;
     }
-
-    /** ‖x − y‖ / ‖x‖ (0 for x = 0). */
-    public static double relativeError(double[] x, double[] y) {
-        double num = 0;
-        double den = 0;
-        for (int i = 0; i < x.length; i++) {
-            num += (x[i] - y[i]) * (x[i] - y[i]);
-            den += x[i] * x[i];
-        }
-        return den == 0 ? 0 : Math.sqrt(num / den);
-    }
 }

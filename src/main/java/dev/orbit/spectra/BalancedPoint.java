@@ -6,11 +6,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import dev.orbit.graph.Model;
+import dev.orbit.ops.Role;
 import dev.orbit.symmetry.GroupElement;
 import dev.orbit.symmetry.NeuronSpace;
 import dev.orbit.symmetry.OrbitAction;
 import dev.orbit.symmetry.ParamTouch;
-import dev.orbit.symmetry.Role;
 import dev.orbit.symmetry.Scaling;
 import dev.orbit.symmetry.SymmetryAnalysis;
 import dev.orbit.tensor.NdArray;

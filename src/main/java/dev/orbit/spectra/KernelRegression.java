@@ -10,6 +10,9 @@ import java.util.function.IntConsumer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 
+import dev.orbit.numeric.Classification;
+import dev.orbit.ops.Activation;
+import dev.orbit.ops.KernelRule;
 import dev.orbit.tensor.NdArray;
 
 /**
@@ -22,10 +25,9 @@ public final class KernelRegression {
     private KernelRegression() {}
 
     /**
-     * What to run. {@code activation} (may be null for φ without an {@link Activation}, e.g. leaky ReLU) builds the
-     * finite network for the empirical NTK when {@code empiricalWidth} > 0.
+     * What to run. {@code activation} builds the finite network for the empirical NTK when {@code empiricalWidth} > 0.
      */
-    public record Config(ElementwiseKernel nonlinearity, Activation activation, double weightVariance, double biasVariance,
+    public record Config(KernelRule nonlinearity, Activation activation, double weightVariance, double biasVariance,
                          boolean nngp, boolean ntk, double epsilon, double[] flowSteps, int empiricalWidth, int empiricalSamples,
                          long seed) {
         public Config {
@@ -118,10 +120,7 @@ public final class KernelRegression {
     }
 
     public static double accuracy(Tensor scores, long[] labels) {
-        long[] predicted = GpRegression.argmaxRows(scores);
-        int right = 0;
-        for (int i = 0; i < labels.length; i++) if (predicted[i] == labels[i]) right++;
-        return (double) right / labels.length;
+        return Classification.accuracy(GpRegression.argmaxRows(scores), labels);
     }
 
     private static Fit fit(GpRegression.Factor f, Tensor mean, Tensor trainMean, long[] yTest, long[] yTrain, Tensor variance,

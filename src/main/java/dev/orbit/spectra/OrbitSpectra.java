@@ -97,7 +97,7 @@ public record OrbitSpectra(Config config, double meanWeightChange, List<MetricSp
                     bd = maxDelta(values(balanced, l, m), bv);
                     bver = verdict(bd, bv);
                 }
-                spreads.add(new MetricSpread(labels.get(l), m, v, pd, verdict(pd, v), min(t), max(t), std(t), td, verdict(td, v), bv, bd, bver));
+                spreads.add(new MetricSpread(labels.get(l), m, v, pd, verdict(pd, v), min(t), max(t), dev.orbit.numeric.Stats.std(t), td, verdict(td, v), bv, bd, bver));
             }
         }
         return new OrbitSpectra(config, weightChange / config.teleports(), List.copyOf(spreads), first, firstBalanced);
@@ -128,9 +128,5 @@ public record OrbitSpectra(Config config, double meanWeightChange, List<MetricSp
 
     private static double max(double[] v) { return java.util.Arrays.stream(v).max().orElse(Double.NaN); }
 
-    private static double std(double[] v) {
-        double mean = java.util.Arrays.stream(v).average().orElse(0), s = 0;
-        for (double x : v) s += (x - mean) * (x - mean);
-        return v.length > 1 ? Math.sqrt(s / (v.length - 1)) : 0;
-    }
+
 }

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.orbit.numeric.Matrices;
 import dev.orbit.tensor.NdArray;
 
 /**

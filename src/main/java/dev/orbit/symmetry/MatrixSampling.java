@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import dev.orbit.numeric.Matrices;
+
 /**
  * Random matrix parts: per-head GL(d) with a condition-number bound κ (U·diag(σ)·Vᵀ, Haar U and V, log σ uniform
  * with both extremes ±½ log κ, so every A has condition number exactly κ), per-head scalings with factors

@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.orbit.eval.ShapeInference;
 import dev.orbit.graph.Attr;
 import dev.orbit.graph.Attributes;
 import dev.orbit.graph.Graph;
 import dev.orbit.graph.Model;
 import dev.orbit.graph.Node;
-import dev.orbit.graph.ShapeInference;
 import dev.orbit.graph.ValueType;
 import dev.orbit.tensor.NdArray;
 

@@ -1,19 +1,20 @@
 package dev.orbit.symmetry;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.orbit.eval.ShapeInference;
 import dev.orbit.graph.Attributes;
 import dev.orbit.graph.Graph;
 import dev.orbit.graph.Model;
 import dev.orbit.graph.Node;
-import dev.orbit.graph.ShapeInference;
 import dev.orbit.graph.ValueType;
+import dev.orbit.ops.OpRegistry;
+import dev.orbit.ops.standard.StandardOps;
 import dev.orbit.tensor.DType;
 import dev.orbit.tensor.NdArray;
 
@@ -21,13 +22,15 @@ import dev.orbit.tensor.NdArray;
  * The action of a group element on a model: a pure function (model, element) → model. Parameters move as
  * the analysis lists (rows ×τ, columns ÷τ, per-channel constants permuted), computed in float64 and stored in
  * the parameter's own type. Activation regions that do not commute with the factors are rewritten as
- * τ·f(x/τ), exported as plain per-channel {@code Mul} nodes named {@code orbit_tp_in_*} / {@code orbit_tp_out_*};
- * moving such a model again updates those constants instead of stacking new ones, and drops them when they
- * return to 1 — so the inverse element restores the original graph.
+ * τ·f(x/τ), exported as plain per-channel {@code Mul} nodes named {@code orbit_tp_in_*} / {@code orbit_tp_out_*}
+ * and tagged {@link Node#REWRITE_IN} / {@link Node#REWRITE_OUT} in their doc_string (the tag, not the name,
+ * is what later moves recognise); moving such a model again updates those constants instead of stacking new
+ * ones, and drops them when they return to 1 — so the inverse element restores the original graph.
  */
 public final class OrbitAction {
-    public static final String IN_PREFIX = "orbit_tp_in_";
-    public static final String OUT_PREFIX = "orbit_tp_out_";
+    /** Name prefixes of the rewrite Muls and their constants: for readers of the file only, never tested. */
+    private static final String IN_PREFIX = "orbit_tp_in_";
+    private static final String OUT_PREFIX = "orbit_tp_out_";
     /** A rewrite constant this close to 1 everywhere is removed (float32 rounding of τ·(1/τ)). */
     private static final double ONE_TOLERANCE = 1e-6;
 
@@ -37,7 +40,10 @@ public final class OrbitAction {
         return apply(model, SpaceAnalyzer.analyze(model), g);
     }
 
-    public static Model apply(Model model, SymmetryAnalysis a, GroupElement g) {
+    public static Model apply(Model model, SymmetryAnalysis a, GroupElement g) { return apply(model, a, g, StandardOps.registry()); }
+
+    /** The action on a model whose ops (for the shapes of rewrite constants) come from {@code registry}. */
+    public static Model apply(Model model, SymmetryAnalysis a, GroupElement g, OpRegistry registry) {
         g.validate(a);
         Graph graph = model.graph();
         Map<String, NdArray> params = new LinkedHashMap<>(graph.parameters());
@@ -54,8 +60,8 @@ public final class OrbitAction {
         }
         for (var e : moves.entrySet()) params.put(e.getKey(), ParameterMove.apply(graph.parameter(e.getKey()), e.getValue()));
         if (!g.matrices().isEmpty()) params = new LinkedHashMap<>(MatrixAction.apply(params, a, g.matrices()));
-        Graph moved = new RegionRewriter(graph, params, a, g, ShapeInference.infer(model)).rewrite();
-        return model.withGraph(moved).withInfo(model.info().withMetadata("orbit.moved_by", "orbit " + dev.orbit.Version.VERSION));
+        Graph moved = new RegionRewriter(graph, params, a, g, ShapeInference.infer(model, registry)).rewrite();
+        return model.withGraph(moved).withInfo(model.info().withMetadata("orbit.moved_by", "orbit " + dev.orbit.graph.OrbitVersion.VERSION));
     }
 
     /**
@@ -117,7 +123,7 @@ public final class OrbitAction {
             Set<Integer> members = new HashSet<>();
             for (int i = 0; i < nodes.size(); i++) if (labels.contains(nodes.get(i).label())) members.add(i);
             boolean hasMuls = members.stream().map(nodes::get)
-                    .anyMatch(n -> n.name().startsWith(IN_PREFIX) || n.name().startsWith(OUT_PREFIX));
+                    .anyMatch(Node::isRewrite);
             boolean trivial = true;
             boolean positive = true;
             for (double v : tau) {
@@ -149,7 +155,7 @@ public final class OrbitAction {
         private void wrapEntry(ActivationRegion r, Set<Integer> members, String entry, double[] inv) {
             for (int i = 0; i < nodes.size(); i++) {
                 Node n = nodes.get(i);
-                if (members.contains(i) && n.name().startsWith(IN_PREFIX) && n.input(0).equals(entry)) {
+                if (members.contains(i) && n.isRewriteIn() && n.input(0).equals(entry)) {
                     scaleConstant(n.input(1), inv);
                     return;
                 }
@@ -164,13 +170,14 @@ public final class OrbitAction {
                 ins.replaceAll(x -> x.equals(entry) ? scaled : x);
                 nodes.set(i, n.withInputs(ins));
             }
-            nodes.add(new Node(fresh(IN_PREFIX), "Mul", List.of(entry, constant), List.of(scaled), Attributes.NONE));
+            nodes.add(new Node(fresh(IN_PREFIX), "Mul", "", List.of(entry, constant), List.of(scaled), Attributes.NONE,
+                    Node.REWRITE_IN));
         }
 
         private void wrapExit(ActivationRegion r, Set<Integer> members, String exit, double[] tau) {
             for (int i : members) {
                 Node n = nodes.get(i);
-                if (n.name().startsWith(OUT_PREFIX) && n.output(0).equals(exit)) {
+                if (n.isRewriteOut() && n.output(0).equals(exit)) {
                     scaleConstant(n.input(1), tau);
                     return;
                 }
@@ -187,7 +194,8 @@ public final class OrbitAction {
                 outs.replaceAll(x -> x.equals(exit) ? pre : x);
                 nodes.set(i, new Node(n.name(), n.opType(), n.domain(), ins, outs, n.attributes(), n.docString()));
             }
-            nodes.add(new Node(fresh(OUT_PREFIX), "Mul", List.of(pre, constant), List.of(exit), Attributes.NONE));
+            nodes.add(new Node(fresh(OUT_PREFIX), "Mul", "", List.of(pre, constant), List.of(exit), Attributes.NONE,
+                    Node.REWRITE_OUT));
         }
 
         /** Multiplies an existing rewrite constant (already permuted by the parameter move) by new factors. */
@@ -223,8 +231,7 @@ public final class OrbitAction {
                 changed = false;
                 for (int i = 0; i < nodes.size(); i++) {
                     Node n = nodes.get(i);
-                    boolean ours = n.name().startsWith(IN_PREFIX) || n.name().startsWith(OUT_PREFIX);
-                    if (!ours || !isOne(params.get(n.input(1)))) continue;
+                    if (!n.isRewrite() || !isOne(params.get(n.input(1)))) continue;
                     String from = n.output(0);
                     String to = n.input(0);
                     if (outputs.contains(from)) {

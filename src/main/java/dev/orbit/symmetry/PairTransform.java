@@ -1,5 +1,7 @@
 package dev.orbit.symmetry;
 
+import dev.orbit.numeric.Matrices;
+
 /**
  * Per head an invertible matrix A_h on a {@link LinearPair}: left columns → ·A_h, right → ·A_h⁻ᵀ (GL(d_head) per
  * head). {@code blocks[h]} is A_h, d_head × d_head.

@@ -1,5 +1,7 @@
 package dev.orbit.symmetry;
 
+import dev.orbit.ops.Role;
+
 /**
  * One parameter axis a neuron space acts on. Along {@code axis}, entries {@code offset .. offset +
  * size·repeat} belong to the space: entry offset + c·repeat + k is channel c (k < repeat; repeat > 1 after a

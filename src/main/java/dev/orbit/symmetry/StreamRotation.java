@@ -1,5 +1,7 @@
 package dev.orbit.symmetry;
 
+import dev.orbit.numeric.Matrices;
+
 /**
  * An orthogonal matrix Q on a {@link ResidualStream}: writers W → W·Q, readers W → Qᵀ·W. Streams without norms
  * would admit any invertible matrix; Orbit moves them by rotations only, which every stream admits.

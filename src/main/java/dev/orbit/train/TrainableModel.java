@@ -7,32 +7,39 @@ import java.util.Map;
 
 import org.bytedeco.pytorch.Tensor;
 
-import dev.orbit.graph.Evaluator;
+import dev.orbit.eval.Evaluator;
 import dev.orbit.graph.Model;
-import dev.orbit.symmetry.OrbitAction;
+import dev.orbit.ops.OpRegistry;
+import dev.orbit.ops.standard.StandardOps;
 import dev.orbit.tensor.NdArray;
 
 /**
  * A model whose floating parameters live as libtorch leaf tensors with {@code requires_grad}, so the evaluator's
  * forward pass is differentiable by libtorch's autograd. The tensors are owned here (created outside any
- * PointerScope) and released by {@link #close()}. Teleportation rewrite constants ({@code orbit_tp_*}) are
- * part of the activation, not trainable.
+ * PointerScope) and released by {@link #close()}. Teleportation rewrite constants (read by the Muls tagged
+ * {@link dev.orbit.graph.Node#isRewrite()}) are part of the activation, not trainable.
  */
 public final class TrainableModel implements AutoCloseable {
+    private final OpRegistry registry;
     private Model model;
     private Evaluator evaluator;
     private final Map<String, Tensor> trainable = new LinkedHashMap<>();
     private final Map<String, Tensor> fixed = new LinkedHashMap<>();
     private BatchNormStatistics batchNorm;
 
-    public TrainableModel(Model model) {
+    /** A model whose ops are Orbit's standard ones. */
+    public TrainableModel(Model model) { this(model, StandardOps.registry()); }
+
+    /** A model evaluated (and, on a teleport, analysed and moved) with the ops of {@code registry}. */
+    public TrainableModel(Model model, OpRegistry registry) {
+        this.registry = registry;
         load(model);
     }
 
     private void load(Model m) {
         close();
         this.model = m;
-        this.evaluator = new Evaluator(m);
+        this.evaluator = new Evaluator(m, registry);
         this.batchNorm = new BatchNormStatistics(m.graph());
         for (var e : m.graph().parameters().entrySet()) {
             NdArray a = e.getValue();
@@ -48,13 +55,11 @@ public final class TrainableModel implements AutoCloseable {
 
     /**
      * Weights and biases are trainable; constants that belong to an activation are not: teleportation rewrite
-     * constants ({@code orbit_tp_*}) and single values such as GELU's √2 or a Clip bound, unless they are the
+     * constants (read by a rewrite Mul) and single values such as GELU's √2 or a Clip bound, unless they are the
      * weight or bias of a linear op.
      */
     static boolean isTrainable(dev.orbit.graph.Graph g, String name, NdArray a) {
-        if (!a.dtype().isFloating() || name.startsWith(OrbitAction.IN_PREFIX) || name.startsWith(OrbitAction.OUT_PREFIX)) {
-            return false;
-        }
+        if (!a.dtype().isFloating() || g.consumers(name).stream().anyMatch(dev.orbit.graph.Node::isRewrite)) return false;
         if (a.size() > 1) return true;
         for (var n : g.consumers(name)) {
             if (java.util.Set.of("Gemm", "MatMul", "Conv", "ConvTranspose", "BatchNormalization", "PRelu").contains(n.opType())
@@ -103,6 +108,9 @@ public final class TrainableModel implements AutoCloseable {
     public void replace(Model m) { load(m); }
 
     public Model model() { return model; }
+
+    /** The ops this model is evaluated with. */
+    public OpRegistry registry() { return registry; }
 
     @Override
     public void close() {

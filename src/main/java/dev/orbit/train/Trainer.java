@@ -5,19 +5,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 import dev.orbit.graph.Model;
+import dev.orbit.numeric.Classification;
 import dev.orbit.symmetry.GroupElement;
 import dev.orbit.symmetry.OrbitAction;
 import dev.orbit.symmetry.SymmetryAnalysis;
 import dev.orbit.tensor.NdArray;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Mini-batch training of a {@link TrainableModel}. Every step runs inside its own PointerScope, so native
@@ -111,8 +112,8 @@ public final class Trainer {
     }
 
     private static long countCorrect(Tensor logits, Tensor labels) {
-        return torch.eq(torch.argmax(logits.detach(), new org.bytedeco.pytorch.LongOptional(1), false), labels)
-                .sum().item_long();
+        Tensor predicted = torch.argmax(logits.detach(), new org.bytedeco.pytorch.LongOptional(1), false);
+        return Classification.correct(NdArray.fromTorch(predicted).toLongArray(), NdArray.fromTorch(labels).toLongArray());
     }
 
     /**
@@ -121,7 +122,7 @@ public final class Trainer {
      * equivariant under rescaling.
      */
     public static void teleport(TrainableModel model, Optimizer opt, SymmetryAnalysis a, GroupElement g) {
-        Model moved = OrbitAction.apply(model.snapshot(), a, g);
+        Model moved = OrbitAction.apply(model.snapshot(), a, g, model.registry());
         Map<String, Tensor> state = opt.gradientLikeState();
         Map<String, NdArray> buffers = new LinkedHashMap<>();
         for (var e : state.entrySet()) buffers.put(e.getKey(), NdArray.fromTorch(e.getValue()));

@@ -3,11 +3,11 @@ package dev.orbit.verify;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.orbit.eval.ShapeInference;
 import dev.orbit.graph.Dim;
 import dev.orbit.graph.Model;
 import dev.orbit.graph.Shape;
 import dev.orbit.graph.ShapeException;
-import dev.orbit.graph.ShapeInference;
 import dev.orbit.graph.ValueType;
 import dev.orbit.io.LimitExceededException;
 import dev.orbit.io.ReadLimits;

@@ -2,11 +2,12 @@ package dev.orbit.verify;
 
 import java.util.Arrays;
 
+import dev.orbit.numeric.RelativeError;
 import dev.orbit.tensor.NdArray;
 
 /**
  * How far one output of model B is from the same output of model A. Relative error per element is
- * |a − b| / (|a| + |b| + ε), a symmetric measure bounded by 1. By default ε is the output's scale,
+ * {@link RelativeError#of}: |a − b| / (|a| + |b| + ε), a symmetric measure bounded by 1. By default ε is the output's scale,
  * max |a| over the whole output tensor ({@link #SCALE}): float32 rounding (summation order, fused
  * multiply-add) gives absolute errors proportional to the magnitude of the terms, so an element that
  * happens to be near zero would otherwise show a large relative error while being exact to 7 digits of the
@@ -25,29 +26,22 @@ public record OutputComparison(String name, long[] shape, double maxAbsError, do
             return new OutputComparison(name, a.shape(), Double.POSITIVE_INFINITY, 1, 0, 0, 0, false, 0, 0);
         }
         long n = a.size();
-        double eps = epsilonOrScale;
-        if (eps < 0) {
-            eps = 0;
-            for (long i = 0; i < n; i++) {
-                double v = Math.abs(a.getAsDouble(i));
-                if (Double.isFinite(v)) eps = Math.max(eps, v);
-            }
-            eps = Math.max(eps, Double.MIN_NORMAL);
-        }
+        double[] va = a.toDoubleArray();
+        double[] vb = b.toDoubleArray();
+        double eps = epsilonOrScale < 0 ? RelativeError.scale(va) : epsilonOrScale;
         double maxAbs = 0;
         double maxRel = 0;
         long nanA = 0;
         long nanB = 0;
-        for (long i = 0; i < n; i++) {
-            double x = a.getAsDouble(i);
-            double y = b.getAsDouble(i);
+        for (int i = 0; i < va.length; i++) {
+            double x = va[i];
+            double y = vb[i];
             if (!Double.isFinite(x)) nanA++;
             if (!Double.isFinite(y)) nanB++;
             if (x == y) continue; // covers equal infinities
             double abs = Math.abs(x - y);
-            if (Double.isNaN(abs)) abs = Double.POSITIVE_INFINITY;
-            maxAbs = Math.max(maxAbs, abs);
-            maxRel = Math.max(maxRel, Double.isInfinite(abs) ? 1 : abs / (Math.abs(x) + Math.abs(y) + eps));
+            maxAbs = Math.max(maxAbs, Double.isNaN(abs) ? Double.POSITIVE_INFINITY : abs);
+            maxRel = Math.max(maxRel, RelativeError.of(x, y, eps));
         }
         long width = a.rank() == 0 ? 1 : a.dim(-1);
         long rows = width == 0 ? 0 : n / width;

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import dev.orbit.eval.Evaluator;
 import dev.orbit.graph.Attributes;
 import dev.orbit.graph.Dim;
-import dev.orbit.graph.Evaluator;
 import dev.orbit.graph.Graph;
 import dev.orbit.graph.Model;
 import dev.orbit.graph.Node;

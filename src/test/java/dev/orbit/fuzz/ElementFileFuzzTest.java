@@ -7,7 +7,7 @@ import java.util.Map;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import dev.orbit.cli.TypedErrors;
-import dev.orbit.graph.Evaluator;
+import dev.orbit.eval.Evaluator;
 import dev.orbit.graph.Model;
 import dev.orbit.io.onnx.OnnxImporter;
 import dev.orbit.symmetry.ElementFile;

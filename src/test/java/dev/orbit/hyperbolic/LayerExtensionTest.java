@@ -8,7 +8,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.orbit.graph.Evaluator;
+import dev.orbit.eval.Evaluator;
 import dev.orbit.graph.Model;
 import dev.orbit.graph.build.ArchSpec;
 import dev.orbit.graph.build.NetworkBuilder;

@@ -8,15 +8,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
+import dev.orbit.eval.Evaluator;
+import dev.orbit.eval.ShapeInference;
 import dev.orbit.graph.Dim;
-import dev.orbit.graph.Evaluator;
 import dev.orbit.graph.Model;
 import dev.orbit.graph.Shape;
-import dev.orbit.graph.ShapeInference;
 import dev.orbit.io.onnx.OnnxExporter;
 import dev.orbit.io.onnx.OnnxImporter;
 import dev.orbit.tensor.DType;
@@ -97,11 +97,5 @@ class LengthProductOpsTest {
         assertTrue(e.getMessage().contains("frame"), e.getMessage());
     }
 
-    static double relError(double[] a, double[] b) {
-        double scale = 0;
-        for (double v : a) scale = Math.max(scale, Math.abs(v));
-        double worst = 0;
-        for (int i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / (Math.abs(a[i]) + Math.abs(b[i]) + scale));
-        return worst;
-    }
+    static double relError(double[] a, double[] b) { return dev.orbit.numeric.RelativeError.max(a, b); }
 }

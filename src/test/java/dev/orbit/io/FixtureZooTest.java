@@ -8,16 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 
+import ai.onnx.proto.OnnxMl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import ai.onnx.proto.OnnxMl;
-import dev.orbit.Fixtures;
 import dev.orbit.Fixtures.Fixture;
-import dev.orbit.graph.Evaluator;
+import dev.orbit.Fixtures;
+import dev.orbit.eval.Evaluator;
+import dev.orbit.eval.ShapeInference;
 import dev.orbit.graph.Model;
-import dev.orbit.graph.ShapeInference;
 import dev.orbit.io.onnx.OnnxExporter;
 import dev.orbit.io.onnx.OnnxImporter;
 import dev.orbit.ops.UnsupportedOpException;

@@ -10,10 +10,10 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.orbit.eval.ShapeInference;
 import dev.orbit.graph.Dim;
 import dev.orbit.graph.Shape;
 import dev.orbit.graph.ShapeException;
-import dev.orbit.graph.ShapeInference;
 import dev.orbit.tensor.NdArray;
 
 class IndexingOpsTest {

@@ -10,15 +10,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import dev.orbit.eval.Evaluator;
+import dev.orbit.eval.ShapeInference;
 import dev.orbit.graph.Attr;
 import dev.orbit.graph.Attributes;
 import dev.orbit.graph.Dim;
-import dev.orbit.graph.Evaluator;
 import dev.orbit.graph.Graph;
 import dev.orbit.graph.Model;
 import dev.orbit.graph.Node;
 import dev.orbit.graph.Shape;
-import dev.orbit.graph.ShapeInference;
 import dev.orbit.graph.ValueInfo;
 import dev.orbit.graph.ValueType;
 import dev.orbit.tensor.DType;

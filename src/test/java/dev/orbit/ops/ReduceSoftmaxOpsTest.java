@@ -7,9 +7,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.orbit.eval.ShapeInference;
 import dev.orbit.graph.Dim;
 import dev.orbit.graph.Shape;
-import dev.orbit.graph.ShapeInference;
 import dev.orbit.tensor.NdArray;
 
 class ReduceSoftmaxOpsTest {

@@ -9,15 +9,15 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.orbit.eval.Evaluator;
+import dev.orbit.eval.ShapeInference;
 import dev.orbit.graph.Attr;
 import dev.orbit.graph.Attributes;
 import dev.orbit.graph.Dim;
-import dev.orbit.graph.Evaluator;
 import dev.orbit.graph.Graph;
 import dev.orbit.graph.Node;
 import dev.orbit.graph.Shape;
 import dev.orbit.graph.ShapeException;
-import dev.orbit.graph.ShapeInference;
 import dev.orbit.graph.ValueInfo;
 import dev.orbit.graph.ValueType;
 import dev.orbit.tensor.DType;

@@ -27,10 +27,4 @@ class RtnTest {
         double[] r = Rtn.perChannel(w, 2, 2, 0, 4);
         assertArrayEquals(new double[] {0, 100, 0, -50}, r, 1e-12);
     }
-
-    @Test
-    void relativeError() {
-        assertEquals(0.5, Rtn.relativeError(new double[] {3, 4}, new double[] {3, 6.5}), 1e-15);
-        assertEquals(0, Rtn.relativeError(new double[] {0, 0}, new double[] {1, 1}));
-    }
 }

@@ -14,9 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.orbit.Fixtures;
 import dev.orbit.Fixtures.Fixture;
+import dev.orbit.Fixtures;
 import dev.orbit.graph.Model;
+import dev.orbit.numeric.Matrices;
 
 /**
  * Attention and residual-stream symmetries on the transformer fixtures, checked in ONNX Runtime (fixture input
@@ -74,7 +75,7 @@ class AttentionSymmetryTest {
                 new Expect("transformer_encoder", 4, 0, 0), new Expect("decoder_rmsnorm", 0, 5, 0),
                 new Expect("layernorm_decomposed", 1, 0, 0))) {
             Model m = Fixtures.get(e.fixture()).load();
-            List<Norm> norms = NormFinder.find(m.graph(), dev.orbit.graph.ShapeInference.infer(m));
+            List<Norm> norms = NormFinder.find(m.graph(), dev.orbit.eval.ShapeInference.infer(m));
             assertEquals(e.layerNorms(), norms.stream().filter(n -> n.kind() == Norm.Kind.LAYER_NORM).count(), e.fixture());
             assertEquals(e.rms(), norms.stream().filter(n -> n.kind() == Norm.Kind.RMS_NORM).count(), e.fixture());
             assertEquals(e.single(), norms.stream().filter(Norm::singleOp).count(), e.fixture());

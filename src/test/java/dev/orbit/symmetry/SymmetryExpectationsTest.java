@@ -11,6 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.orbit.Fixtures;
+import dev.orbit.ops.Role;
 
 /** The spaces a person would expect for every fixture, written down. */
 class SymmetryExpectationsTest {

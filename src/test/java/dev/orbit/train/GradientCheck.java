@@ -18,7 +18,7 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
-import dev.orbit.graph.Evaluator;
+import dev.orbit.eval.Evaluator;
 import dev.orbit.graph.Model;
 import dev.orbit.graph.Node;
 import dev.orbit.tensor.DType;

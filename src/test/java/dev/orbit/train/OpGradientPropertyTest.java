@@ -11,16 +11,17 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 
-import dev.orbit.graph.Attr;
-import dev.orbit.graph.Attributes;
-import dev.orbit.graph.Node;
-import dev.orbit.ops.OpCheck;
-import dev.orbit.tensor.NdArray;
 import net.jqwik.api.Disabled;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.lifecycle.AfterContainer;
+
+import dev.orbit.graph.Attr;
+import dev.orbit.graph.Attributes;
+import dev.orbit.graph.Node;
+import dev.orbit.ops.OpCheck;
+import dev.orbit.tensor.NdArray;
 
 /**
  * Gradient checks of every differentiable op mapping: libtorch autograd through Orbit's evaluator against
@@ -557,9 +558,9 @@ class OpGradientPropertyTest {
         double[] tau = taus(r, (int) c);
         long[] ts = spatial ? dims(c, 1) : dims(c);
         Net net = Net.graph(
-                new Node("orbit_tp_in_0", "Mul", List.of("x", "tin"), List.of("s"), Attributes.NONE),
+                new Node("orbit_tp_in_0", "Mul", "", List.of("x", "tin"), List.of("s"), Attributes.NONE, Node.REWRITE_IN),
                 new Node("act", "Tanh", List.of("s"), List.of("t"), Attributes.NONE),
-                new Node("orbit_tp_out_0", "Mul", List.of("t", "tout"), List.of("y"), Attributes.NONE))
+                new Node("orbit_tp_out_0", "Mul", "", List.of("t", "tout"), List.of("y"), Attributes.NONE, Node.REWRITE_OUT))
                 .output("y").feed("x", randn(r, 2, x))
                 .constant("tin", NdArray.ofDoubles(Arrays.stream(tau).map(t -> 1 / t).toArray(), ts))
                 .constant("tout", NdArray.ofDoubles(tau, ts));

@@ -20,12 +20,9 @@ class InitializerTest {
     private static final long[] SQUARE = {512, 512};
 
     private static double std(float[] v) {
-        double mean = 0;
-        for (float x : v) mean += x;
-        mean /= v.length;
-        double s = 0;
-        for (float x : v) s += (x - mean) * (x - mean);
-        return Math.sqrt(s / (v.length - 1));
+        double[] d = new double[v.length];
+        for (int i = 0; i < v.length; i++) d[i] = v[i];
+        return dev.orbit.numeric.Stats.std(d);
     }
 
     private static void assertStd(double want, NdArray w) {

@@ -14,12 +14,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.orbit.eval.Evaluator;
+import dev.orbit.eval.ShapeInference;
 import dev.orbit.graph.Dim;
-import dev.orbit.graph.Evaluator;
 import dev.orbit.graph.Model;
 import dev.orbit.graph.Node;
 import dev.orbit.graph.Shape;
-import dev.orbit.graph.ShapeInference;
 import dev.orbit.tensor.NdArray;
 import dev.orbit.train.Initializer;
 import dev.orbit.verify.OrtRunner;

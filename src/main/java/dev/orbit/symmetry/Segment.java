@@ -1,6 +1,0 @@
-package dev.orbit.symmetry;
-
-/** A run of {@code size·repeat} entries of a channel axis that belongs to one neuron space. */
-public record Segment(int space, long size, long repeat) {
-    public long length() { return size * repeat; }
-}
