@@ -115,6 +115,9 @@ final class TrainCommand implements java.util.concurrent.Callable<Integer> {
             if (trainSamples <= 0) throw new UserError(ExitCodes.USAGE, "--train-samples must be positive");
             trainData = trainData.head(trainSamples);
         }
+        // validated before libtorch's loss sees them: a label outside the outputs is a native error otherwise
+        checkLabels(trainData, archSpec.outputs());
+        checkLabels(testData, archSpec.outputs());
         Model initial = NetworkBuilder.build(archSpec, initializer, seed);
         long[] inputShape = inputShape(initial, trainData);
         var out = spec.commandLine().getOut();
@@ -155,6 +158,14 @@ final class TrainCommand implements java.util.concurrent.Callable<Integer> {
         }
         out.flush();
         return check.passed() ? ExitCodes.OK : ExitCodes.VERIFY_FAILED;
+    }
+
+    private static void checkLabels(MnistData d, int classes) {
+        for (long label : d.labels()) {
+            if (label < 0 || label >= classes) {
+                throw new UserError(ExitCodes.BAD_INPUT, "label " + label + " does not fit the " + classes + " outputs of the architecture");
+            }
+        }
     }
 
     /** The model's input shape with the batch left at -1; the digits must fill it. */

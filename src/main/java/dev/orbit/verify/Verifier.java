@@ -31,6 +31,9 @@ public final class Verifier {
     /** Both models in ONNX Runtime (what a user deploys). */
     public static VerifyReport compareInOrt(Model reference, String refLabel, Model candidate, String candLabel,
                                             Map<String, NdArray> feeds, String inputs, double tolerance) {
+        // validated before ONNX Runtime runs: no value with a known shape exceeds --max-bytes
+        EvaluationBudget.check(reference, feeds);
+        EvaluationBudget.check(candidate, feeds);
         Map<String, NdArray> a;
         Map<String, NdArray> b;
         try (OrtRunner r = new OrtRunner(reference)) {
@@ -45,6 +48,7 @@ public final class Verifier {
     /** One model: ONNX Runtime as the reference, Orbit's evaluator as the candidate. */
     public static VerifyReport evaluatorVsOrt(Model model, String label, Map<String, NdArray> feeds, String inputs,
                                               double tolerance) {
+        EvaluationBudget.check(model, feeds); // before ONNX Runtime and libtorch allocate anything
         Map<String, NdArray> a;
         try (OrtRunner r = new OrtRunner(model)) {
             a = r.run(feeds);
