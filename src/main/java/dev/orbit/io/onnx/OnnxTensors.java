@@ -41,28 +41,42 @@ public final class OnnxTensors {
             }
             return NdArray.ofBytes(dtype, shape, t.getRawData().toByteArray());
         }
-        NdArray a = NdArray.zeros(dtype, shape);
+        return fromFields(t, dtype, shape, count);
+    }
+
+    /**
+     * The typed fields ONNX stores values in when raw_data is absent: float_data, double_data, int64_data,
+     * uint64_data (uint32, uint64) and int32_data (int32 and every narrower type, float16 and bfloat16 as their
+     * 16-bit patterns, bool as 0/1).
+     */
+    private static NdArray fromFields(OnnxMl.TensorProto t, DType dtype, long[] shape, long count) {
         int have = switch (dtype) {
             case FLOAT32 -> t.getFloatDataCount();
             case FLOAT64 -> t.getDoubleDataCount();
             case INT64 -> t.getInt64DataCount();
+            case UINT32, UINT64 -> t.getUint64DataCount();
             default -> t.getInt32DataCount();
         };
         if (have != count) {
             throw new ModelFormatException("tensor '" + t.getName() + "' holds " + have + " values, its shape needs " + count);
         }
-        var seg = a.segment();
+        NdArray a = NdArray.zeros(dtype, shape);
         for (int i = 0; i < count; i++) {
             switch (dtype) {
                 case FLOAT32 -> a.setFloat(i, t.getFloatData(i));
                 case FLOAT64 -> a.setDouble(i, t.getDoubleData(i));
                 case INT64 -> a.setLong(i, t.getInt64Data(i));
-                case INT32 -> seg.setAtIndex(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, i, t.getInt32Data(i));
-                default -> seg.set(java.lang.foreign.ValueLayout.JAVA_BYTE, i, (byte) t.getInt32Data(i));
+                case UINT32, UINT64 -> a.setAsLong(i, t.getUint64Data(i));
+                // the bit pattern, not the value: setAsLong wraps to the type's width without rounding
+                case FLOAT16, BFLOAT16 -> a.segment().setAtIndex(HALF_BITS, i, (short) t.getInt32Data(i));
+                default -> a.setAsLong(i, t.getInt32Data(i));
             }
         }
         return a;
     }
+
+    private static final java.lang.foreign.ValueLayout.OfShort HALF_BITS =
+            java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
 
     /** Maps the tensor's bytes straight from the external file: multi-GB weights are never copied. */
     private static NdArray readExternal(OnnxMl.TensorProto t, DType dtype, long[] shape, long count, Path baseDir) {
