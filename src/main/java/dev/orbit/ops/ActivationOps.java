@@ -31,6 +31,7 @@ public final class ActivationOps implements OpFamily {
         ValueType x = ctx.require(node, 0);
         if (node.opType().equals("PRelu")) {
             ValueType slope = ctx.require(node, 1);
+            if (opset6ChannelSlope(slope.rank(), x.rank(), ctx.opset())) return OpSupport.one(new ValueType(x.dtype(), x.shape()));
             return OpSupport.one(new ValueType(x.dtype(), OpSupport.broadcast(node, x.shape(), slope.shape())));
         }
         return OpSupport.one(new ValueType(x.dtype(), x.shape()));
@@ -44,7 +45,7 @@ public final class ActivationOps implements OpFamily {
             case "Relu" -> relu(x);
             case "LeakyRelu" -> leaky_relu(x, OpSupport.scalar(at.getFloat("alpha", 0.01f)));
             case "PRelu" -> {
-                Tensor slope = ctx.require(node, 1);
+                Tensor slope = preluSlope(ctx.require(node, 1), x.dim(), ctx.opset());
                 yield where(gt(x, OpSupport.scalar(0)), x, mul(x, slope));
             }
             case "Elu" -> {
@@ -75,13 +76,36 @@ public final class ActivationOps implements OpFamily {
         return clamp(lin, new ScalarOptional(OpSupport.scalar(0)), new ScalarOptional(OpSupport.scalar(1)));
     }
 
+    /**
+     * Opset 6 applies a [C] slope (C > 1) along axis 1, as channels; opset 7 on broadcasts it numpy's way, along
+     * the last axis. Returns the slope reshaped to [C, 1, ..., 1] for the former.
+     */
+    private static Tensor preluSlope(Tensor slope, long xRank, long opset) {
+        if (!opset6ChannelSlope((int) slope.dim(), (int) xRank, opset) || slope.size(0) == 1) return slope;
+        long[] shape = new long[(int) xRank - 1];
+        java.util.Arrays.fill(shape, 1);
+        shape[0] = slope.size(0);
+        return slope.reshape(shape);
+    }
+
+    private static boolean opset6ChannelSlope(int slopeRank, int xRank, long opset) {
+        return opset < 7 && slopeRank == 1 && xRank >= 2;
+    }
+
     private static Tensor clip(Node node, Tensor x, EvalContext ctx) {
         ScalarOptional lo;
         ScalarOptional hi;
+        // integer inputs take integer bounds: a double Scalar would promote the result to float
+        boolean integral = ArithmeticOps.isIntegral(x);
         if (ctx.opset() < 11 || node.attributes().has("min") || node.attributes().has("max")) {
             var at = node.attributes();
             lo = at.has("min") ? new ScalarOptional(OpSupport.scalar(at.getFloat("min", 0))) : new ScalarOptional();
             hi = at.has("max") ? new ScalarOptional(OpSupport.scalar(at.getFloat("max", 0))) : new ScalarOptional();
+        } else if (integral) {
+            Tensor min = ctx.input(1);
+            Tensor max = ctx.input(2);
+            lo = min == null ? new ScalarOptional() : new ScalarOptional(new org.bytedeco.pytorch.Scalar(min.item_long()));
+            hi = max == null ? new ScalarOptional() : new ScalarOptional(new org.bytedeco.pytorch.Scalar(max.item_long()));
         } else {
             Tensor min = ctx.input(1);
             Tensor max = ctx.input(2);
@@ -93,6 +117,7 @@ public final class ActivationOps implements OpFamily {
             lo = min == null ? new ScalarOptional() : new ScalarOptional(OpSupport.scalar(min.item_double()));
             hi = max == null ? new ScalarOptional() : new ScalarOptional(OpSupport.scalar(max.item_double()));
         }
+        if (!lo.has_value() && !hi.has_value()) return new Tensor(x); // no bounds: the identity (libtorch's clamp refuses it)
         return clamp(x, lo, hi);
     }
 
@@ -102,7 +127,17 @@ public final class ActivationOps implements OpFamily {
     @Override
     public void spaceRule(Node node, SpaceRules rules) {
         switch (node.opType()) {
-            case "Relu", "LeakyRelu", "PRelu" -> rules.region(node, true);
+            case "PRelu" -> {
+                // an opset-6 [C] slope acts along axis 1, which the broadcast alignment of region() does not see
+                String slope = node.input(1);
+                if (rules.opset() < 7 && rules.isParam(slope) && rules.parameter(slope).rank() == 1
+                        && rules.parameter(slope).size() > 1 && rules.rank(node.input(0)) > 2) {
+                    rules.freezeInputs(node, SpaceRules.label(node) + ": opset-6 per-channel slope (not analysed yet)");
+                } else {
+                    rules.region(node, true);
+                }
+            }
+            case "Relu", "LeakyRelu" -> rules.region(node, true);
             case "Elu", "Selu", "Sigmoid", "Tanh", "Erf", "Gelu", "Softplus", "Softsign", "HardSigmoid", "HardSwish",
                  "Clip", "Sin", "Cos" -> rules.region(node, false);
             default -> rules.freezeUnknown(node);
