@@ -7,6 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
 import dev.orbit.graph.Model;
 import dev.orbit.hyperbolic.HyperbolicNet;
 import dev.orbit.hyperbolic.HyperbolicTraining;
@@ -15,16 +20,12 @@ import dev.orbit.hyperbolic.OrbitEnsemble;
 import dev.orbit.hyperbolic.Precision;
 import dev.orbit.io.idx.MnistData;
 import dev.orbit.io.onnx.OnnxImporter;
-import dev.orbit.ops.HyperbolicLengthOps;
+import dev.orbit.ops.length.HyperbolicLengthProduct;
 import dev.orbit.report.Charts;
 import dev.orbit.report.HtmlReport;
 import dev.orbit.tensor.DType;
 import dev.orbit.train.Batches;
 import dev.orbit.train.Trainer;
-import me.tongfei.progressbar.ProgressBar;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(name = "hyperbolic-ensemble", mixinStandardHelpOptions = true,
         description = {"Orbit ensemble: from a trained length-product model, train N' orbit copies on a fresh split each epoch,",
@@ -78,7 +79,7 @@ final class HyperbolicEnsembleCommand implements java.util.concurrent.Callable<I
                     : new OrbitEnsemble.Config(seeds, copies, epochs, spread, lr, 64, optimizer.toLowerCase());
             new HyperbolicTraining.Config(1, 64, lr, optimizer.toLowerCase(), 0, true);
             netSpec = new HyperbolicNet.Spec(experiment.quick ? List.of(784, 4, 10) : HyperbolicNet.parseWidths(widths),
-                    HyperbolicNet.parseSpace(space), HyperbolicLengthOps.Embedding.HOROCYCLE);
+                    HyperbolicNet.parseSpace(space), HyperbolicLengthProduct.Embedding.HOROCYCLE);
             if (baseEpochs <= 0) throw new IllegalArgumentException("--base-epochs must be positive");
         } catch (IllegalArgumentException e) {
             throw new UserError(ExitCodes.USAGE, e.getMessage());

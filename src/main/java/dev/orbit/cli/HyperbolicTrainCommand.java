@@ -16,7 +16,7 @@ import dev.orbit.hyperbolic.Precision;
 import dev.orbit.hyperbolic.StandardOnnx;
 import dev.orbit.io.idx.MnistData;
 import dev.orbit.io.onnx.OnnxExporter;
-import dev.orbit.ops.HyperbolicLengthOps;
+import dev.orbit.ops.length.HyperbolicLengthProduct;
 import dev.orbit.report.Charts;
 import dev.orbit.report.HtmlReport;
 import dev.orbit.tensor.DType;
@@ -82,7 +82,7 @@ final class HyperbolicTrainCommand implements java.util.concurrent.Callable<Inte
             List<Integer> w = experiment.quick ? List.of(784, 8, 10) : HyperbolicNet.parseWidths(widths);
             var geometry = HyperbolicNet.parseSpace(space);
             String emb = embedding.equalsIgnoreCase("identity") ? "horocycle" : embedding;
-            netSpec = new HyperbolicNet.Spec(w, geometry, HyperbolicLengthOps.Embedding.parse(emb));
+            netSpec = new HyperbolicNet.Spec(w, geometry, HyperbolicLengthProduct.Embedding.parse(emb));
             if (netSpec.widths().getFirst() != 784) throw new IllegalArgumentException("the digits have 784 pixels: widths must start with 784");
             if (netSpec.widths().getLast() != 10) throw new IllegalArgumentException("the digits have 10 classes: widths must end with 10");
             config = new HyperbolicTraining.Config(experiment.quick ? 1 : epochs, batch, lr, optimizer.toLowerCase(), seed, false);

@@ -10,22 +10,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import dev.orbit.graph.Model;
 import dev.orbit.graph.build.ArchSpec;
 import dev.orbit.graph.build.NetworkBuilder;
 import dev.orbit.io.idx.MnistData;
 import dev.orbit.io.onnx.OnnxImporter;
+import dev.orbit.ops.Activation;
+import dev.orbit.ops.standard.StandardOps;
 import dev.orbit.report.Charts;
 import dev.orbit.report.HtmlReport;
-import dev.orbit.spectra.Activation;
 import dev.orbit.spectra.JacobianExperiment;
 import dev.orbit.spectra.MeanField;
 import dev.orbit.spectra.TrainedJacobian;
 import dev.orbit.spectra.WeightLaw;
 import dev.orbit.train.Initializer;
-import me.tongfei.progressbar.ProgressBar;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 @Command(name = "jacobian", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Singular values of the input-output Jacobian J of a random MLP at initialisation (spectrum of",
@@ -145,7 +147,7 @@ final class JacobianCommand implements Callable<Integer> {
             }
             l = mlp.widths().size() - 1;
             n = mlp.inputs();
-            act = activation(mlp.activation().toString());
+            act = mlp.activation();
         } else {
             if (depth == null || width == null) throw new UserError(ExitCodes.USAGE, "give --depth and --width (or --arch, or --model)");
             l = depth;
@@ -179,7 +181,7 @@ final class JacobianCommand implements Callable<Integer> {
 
     private static Activation activation(String name) {
         try {
-            return Activation.parse(name);
+            return StandardOps.registry().activation(name);
         } catch (IllegalArgumentException e) {
             throw new UserError(ExitCodes.USAGE, e.getMessage());
         }
@@ -191,7 +193,7 @@ final class JacobianCommand implements Callable<Integer> {
                 c.seeds() == 1 ? "" : "s");
     }
 
-    private static String name(Activation a) { return a.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'); }
+    private static String name(Activation a) { return a.label(); }
 
     static String table(JacobianExperiment.Result r) {
         var t = r.theory();
@@ -322,7 +324,7 @@ final class JacobianCommand implements Callable<Integer> {
             }
         }
         Double predicted = null;
-        if (spec0.isPresent() && spec0.get().activation().kind() == ArchSpec.Activation.Kind.RELU) {
+        if (spec0.isPresent() && spec0.get().activation().op() instanceof dev.orbit.ops.activation.Relu) {
             int layers = spec0.get().widths().size() - 1; // m₁ = Π σ_w²·p: σ_w² = 2 per layer, p = 1/2 after each hidden layer
             predicted = Math.pow(2, layers) * Math.pow(0.5, layers - 1);
         }

@@ -1,15 +1,33 @@
 package dev.orbit.cli;
 
+import java.io.IOException;
+import java.util.Locale;
+
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 
-/** JSON output with stable snake_case field names (records map field by field). */
+import dev.orbit.ops.Activation;
+
+/**
+ * JSON output with stable snake_case field names (records map field by field). An activation is written as the
+ * constant name its results have always carried ("RELU", "HARD_TANH"): its label in upper case.
+ */
 public final class Json {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(SerializationFeature.INDENT_OUTPUT);
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .registerModule(new SimpleModule().addSerializer(Activation.class, new StdSerializer<>(Activation.class) {
+                @Override
+                public void serialize(Activation a, JsonGenerator gen, SerializerProvider provider) throws IOException {
+                    gen.writeString(a.label().toUpperCase(Locale.ROOT).replace('-', '_'));
+                }
+            }));
 
     private Json() {}
 

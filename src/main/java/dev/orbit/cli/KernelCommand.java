@@ -6,20 +6,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import me.tongfei.progressbar.ProgressBar;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
-
-import dev.orbit.graph.build.ArchSpec;
-import dev.orbit.io.idx.MnistData;
-import dev.orbit.spectra.Activation;
-import dev.orbit.spectra.ElementwiseKernel;
-import dev.orbit.spectra.GpRegression;
-import dev.orbit.spectra.KernelRegression;
-import dev.orbit.spectra.ReluFamilyKernel;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+
+import dev.orbit.graph.build.ArchSpec;
+import dev.orbit.io.idx.MnistData;
+import dev.orbit.ops.Activation;
+import dev.orbit.ops.KernelRule;
+import dev.orbit.ops.standard.StandardOps;
+import dev.orbit.spectra.GpRegression;
+import dev.orbit.spectra.KernelRegression;
 
 @Command(name = "kernel", mixinStandardHelpOptions = true,
         description = "Infinite-width NNGP and NTK regression of an MLP architecture on MNIST-format digits (the bundled "
@@ -102,9 +102,7 @@ final class KernelCommand implements java.util.concurrent.Callable<Integer> {
         List<Integer> runDepths = depths == null ? List.of(mlp.widths().size() - 2) : List.copyOf(depths);
         validate(runDepths);
         boolean doNtk = which == null || which.ntk, doNngp = which == null || which.nngp;
-        if (empiricalWidth > 0 && (choice.activation() == null || !doNtk)) {
-            throw new UserError(ExitCodes.USAGE, "--empirical-width needs the NTK and one of relu, linear, erf, tanh, hard-tanh");
-        }
+        if (empiricalWidth > 0 && !doNtk) throw new UserError(ExitCodes.USAGE, "--empirical-width needs the NTK");
         checkMemory(doNtk);
         MnistData trainData = data == null ? MnistData.bundled(MnistData.Split.TRAIN) : MnistData.fromDirectory(data, MnistData.Split.TRAIN);
         MnistData testData = data == null ? MnistData.bundled(MnistData.Split.TEST) : MnistData.fromDirectory(data, MnistData.Split.TEST);
@@ -170,30 +168,22 @@ final class KernelCommand implements java.util.concurrent.Callable<Integer> {
         return mlp;
     }
 
-    /** The kernel rule, the activation the finite network uses (null if none) and the default σ_w². */
-    record KernelChoice(ElementwiseKernel kernel, Activation activation, double defaultWeightVariance) {}
+    /** The kernel rule, the activation the finite network uses and the default σ_w². */
+    record KernelChoice(KernelRule kernel, Activation activation, double defaultWeightVariance) {}
 
+    /**
+     * The activation's own kernel rule (closed form or quadrature); σ_w² defaults to 1/E[φ'²] for positively
+     * homogeneous φ (2 for ReLU, 2/(1 + a²) for leaky ReLU), else 1.
+     */
     private KernelChoice kernelChoice(ArchSpec.Mlp mlp) {
         if (quadrature < 2 || quadrature > 200) throw new UserError(ExitCodes.USAGE, "--quadrature must be in 2..200");
-        if (activation != null) {
-            Activation a;
-            try {
-                a = Activation.parse(activation);
-            } catch (IllegalArgumentException e) {
-                throw new UserError(ExitCodes.USAGE, e.getMessage());
-            }
-            return new KernelChoice(ElementwiseKernel.of(a, quadrature), a, a == Activation.RELU ? 2 : 1);
+        Activation a;
+        try {
+            a = activation != null ? StandardOps.registry().activation(activation) : mlp.activation();
+        } catch (IllegalArgumentException e) {
+            throw new UserError(ExitCodes.USAGE, e.getMessage());
         }
-        var act = mlp.activation();
-        return switch (act.kind()) {
-            case RELU -> new KernelChoice(ReluFamilyKernel.RELU, Activation.RELU, 2);
-            case LEAKYRELU -> new KernelChoice(new ReluFamilyKernel(act.slope(), 1), null, 2 / (1 + act.slope() * act.slope()));
-            case LINEAR -> new KernelChoice(ReluFamilyKernel.IDENTITY, Activation.LINEAR, 1);
-            case TANH -> new KernelChoice(ElementwiseKernel.of(Activation.TANH, quadrature), Activation.TANH, 1);
-            case HARDTANH -> new KernelChoice(ElementwiseKernel.of(Activation.HARD_TANH, quadrature), Activation.HARD_TANH, 1);
-            default -> throw new UserError(ExitCodes.USAGE, "no kernel rule for " + act + " yet; use relu, leakyrelu, linear, tanh, "
-                    + "hardtanh, or --activation erf");
-        };
+        return new KernelChoice(a.kernelRule(quadrature), a, a.positivelyHomogeneous() ? 1 / a.meanSlopeSquared(1) : 1);
     }
 
     private void validate(List<Integer> runDepths) {

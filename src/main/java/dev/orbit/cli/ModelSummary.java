@@ -8,7 +8,7 @@ import java.util.TreeMap;
 import dev.orbit.graph.Model;
 import dev.orbit.graph.Node;
 import dev.orbit.graph.ValueInfo;
-import dev.orbit.ops.OpRegistry;
+import dev.orbit.ops.standard.StandardOps;
 
 /** What {@code orbit inspect} reports about a model; also its JSON form. */
 public record ModelSummary(String file, String producer, long irVersion, long opset, Map<String, Long> opsets,
@@ -24,7 +24,7 @@ public record ModelSummary(String file, String producer, long irVersion, long op
         for (Node n : g.nodes()) {
             String key = n.isStandardDomain() ? n.opType() : n.domain() + "::" + n.opType();
             ops.merge(key, 1, Integer::sum);
-            if (OpRegistry.find(n).isEmpty() && !unsupported.contains(key)) unsupported.add(key);
+            if (StandardOps.registry().find(n, m.opset()).isEmpty() && !unsupported.contains(key)) unsupported.add(key);
         }
         List<Parameter> params = new ArrayList<>();
         for (var e : g.parameters().entrySet()) {

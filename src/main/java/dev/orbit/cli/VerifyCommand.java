@@ -2,14 +2,15 @@ package dev.orbit.cli;
 
 import java.nio.file.Path;
 
-import dev.orbit.io.onnx.OnnxImporter;
-import dev.orbit.verify.InputFactory;
-import dev.orbit.verify.Verifier;
-import dev.orbit.verify.VerifyReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+
+import dev.orbit.io.onnx.OnnxImporter;
+import dev.orbit.verify.InputFactory;
+import dev.orbit.verify.Verifier;
+import dev.orbit.verify.VerifyReport;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Run two models on the same inputs in ONNX Runtime and compare every output.",
@@ -40,7 +41,7 @@ final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
         if (!(tolerance >= 0)) throw new UserError(ExitCodes.USAGE, "--tolerance must be a non-negative number");
         var spec0 = inputs.spec();
         var modelA = OnnxImporter.read(a);
-        if (b == null) modelA.graph().nodes().forEach(dev.orbit.ops.OpRegistry::require);
+        if (b == null) modelA.graph().nodes().forEach(n -> dev.orbit.ops.standard.StandardOps.registry().require(n, modelA.opset()));
         var feeds = InputFactory.make(modelA, spec0, inputs.shapeMap());
         VerifyReport report = b == null
                 ? Verifier.evaluatorVsOrt(modelA, a.toString(), feeds, spec0.describe(), tolerance)

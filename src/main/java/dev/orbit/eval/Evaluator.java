@@ -24,9 +24,10 @@ import dev.orbit.graph.Shape;
 import dev.orbit.graph.ShapeException;
 import dev.orbit.graph.ValueInfo;
 import dev.orbit.ops.EvalContext;
-import dev.orbit.ops.OpFamily;
+import dev.orbit.ops.Op;
 import dev.orbit.ops.OpRegistry;
 import dev.orbit.ops.UnsupportedOpException;
+import dev.orbit.ops.standard.StandardOps;
 import dev.orbit.tensor.DType;
 import dev.orbit.tensor.NdArray;
 
@@ -43,16 +44,22 @@ import dev.orbit.tensor.NdArray;
 public final class Evaluator {
     private final Model model;
     private final Graph graph;
+    private final OpRegistry registry;
     private final Map<String, Integer> lastUse;
     private final Map<String, NdArray> nativeParams = new HashMap<>();
     /** Each value's element type by static inference (empty where inference fails): the dtype policies' guide. */
     private final Map<String, DType> staticTypes;
 
-    public Evaluator(Model model) {
+    /** An evaluator with Orbit's standard ops. */
+    public Evaluator(Model model) { this(model, StandardOps.registry()); }
+
+    /** An evaluator whose ops come from {@code registry} (e.g. the standard ops plus a custom domain's). */
+    public Evaluator(Model model, OpRegistry registry) {
         this.model = model;
         this.graph = model.graph();
+        this.registry = registry;
         this.lastUse = graph.lastUse();
-        this.staticTypes = staticTypes(model);
+        this.staticTypes = staticTypes(model, registry);
         // heap-backed parameters (e.g. fresh from a move) are copied to native memory once, not per run
         for (var e : graph.parameters().entrySet()) nativeParams.put(e.getKey(), e.getValue().toNative());
     }
@@ -118,7 +125,8 @@ public final class Evaluator {
     }
 
     private List<Tensor> evaluateNode(Node node, Map<String, Tensor> env, boolean training) {
-        OpFamily family = OpRegistry.require(node);
+        long opset = model.opset();
+        Op op = registry.require(node, opset);
         List<Tensor> ins = new ArrayList<>(node.inputs().size());
         ScalarType half = null;
         for (String in : node.inputs()) {
@@ -135,7 +143,7 @@ public final class Evaluator {
             }
             ins.add(t);
         }
-        List<Tensor> outs = evaluateFamily(node, family, ins, training);
+        List<Tensor> outs = evaluateOp(node, op, opset, ins, training);
         return half == null ? outs : roundToHalf(node, outs, half);
     }
 
@@ -166,18 +174,17 @@ public final class Evaluator {
         return staticTypes.getOrDefault(name, DType.FLOAT32);
     }
 
-    private static Map<String, DType> staticTypes(Model model) {
+    private static Map<String, DType> staticTypes(Model model, OpRegistry registry) {
         Map<String, DType> types = new HashMap<>();
         try {
-            for (var e : ShapeInference.infer(model).entrySet()) types.put(e.getKey(), e.getValue().dtype());
+            for (var e : ShapeInference.infer(model, registry).entrySet()) types.put(e.getKey(), e.getValue().dtype());
         } catch (RuntimeException e) {
             // a model whose shapes do not infer still evaluates; the policies then go by the tensors' types
         }
         return types;
     }
 
-    private List<Tensor> evaluateFamily(Node node, OpFamily family, List<Tensor> ins, boolean training) {
-        long opset = model.opset();
+    private List<Tensor> evaluateOp(Node node, Op op, long opset, List<Tensor> ins, boolean training) {
         EvalContext ctx = new EvalContext() {
             @Override public Tensor input(int i) { return i < ins.size() ? ins.get(i) : null; }
             @Override public int inputCount() { return ins.size(); }
@@ -185,7 +192,7 @@ public final class Evaluator {
             @Override public boolean training() { return training; }
         };
         try {
-            return family.evaluate(node, ctx);
+            return op.evaluate(node, ctx);
         } catch (UnsupportedOpException | ModelFormatException | ShapeException e) {
             throw e;
         } catch (RuntimeException e) {

@@ -12,8 +12,8 @@ import dev.orbit.graph.ShapeException;
 import dev.orbit.graph.ValueInfo;
 import dev.orbit.graph.ValueType;
 import dev.orbit.ops.InferContext;
-import dev.orbit.ops.OpFamily;
 import dev.orbit.ops.OpRegistry;
+import dev.orbit.ops.standard.StandardOps;
 import dev.orbit.tensor.NdArray;
 
 /**
@@ -24,10 +24,18 @@ import dev.orbit.tensor.NdArray;
 public final class ShapeInference {
     private ShapeInference() {}
 
+    /** Every value's type, with Orbit's standard ops. */
     public static Map<String, ValueType> infer(Model model) { return infer(model, Map.of()); }
 
     /** Infers every value's type; {@code inputShapes} overrides declared input shapes (e.g. a concrete batch). */
     public static Map<String, ValueType> infer(Model model, Map<String, Shape> inputShapes) {
+        return infer(model, inputShapes, StandardOps.registry());
+    }
+
+    public static Map<String, ValueType> infer(Model model, OpRegistry registry) { return infer(model, Map.of(), registry); }
+
+    /** Like {@link #infer(Model, Map)} with the ops of {@code registry}. */
+    public static Map<String, ValueType> infer(Model model, Map<String, Shape> inputShapes, OpRegistry registry) {
         Graph g = model.graph();
         Map<String, ValueType> types = new LinkedHashMap<>();
         for (ValueInfo in : g.inputs()) {
@@ -36,7 +44,7 @@ public final class ShapeInference {
         }
         for (var e : g.parameters().entrySet()) types.put(e.getKey(), ValueType.of(e.getValue()));
         for (Node node : g.nodes()) {
-            List<ValueType> outs = inferNode(model, node, types);
+            List<ValueType> outs = inferNode(model, node, types, registry);
             for (int k = 0; k < node.outputs().size(); k++) {
                 String name = node.outputs().get(k);
                 if (name.isEmpty()) continue;
@@ -47,9 +55,9 @@ public final class ShapeInference {
         return types;
     }
 
-    private static List<ValueType> inferNode(Model model, Node node, Map<String, ValueType> types) {
-        var family = OpRegistry.find(node);
-        if (family.isEmpty()) return List.of();
+    private static List<ValueType> inferNode(Model model, Node node, Map<String, ValueType> types, OpRegistry registry) {
+        var found = registry.find(node, model.opset());
+        if (found.isEmpty()) return List.of();
         Graph g = model.graph();
         InferContext ctx = new InferContext() {
             @Override public ValueType input(int i) {
@@ -63,9 +71,8 @@ public final class ShapeInference {
             }
             @Override public long opset() { return model.opset(); }
         };
-        OpFamily f = family.get();
         try {
-            return f.infer(node, ctx);
+            return found.get().infer(node, ctx);
         } catch (InferContext.UnknownShapeSignal unknown) {
             return List.of();
         } catch (ShapeException e) {

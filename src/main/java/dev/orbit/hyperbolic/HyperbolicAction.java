@@ -10,8 +10,8 @@ import dev.orbit.geometry.LayerIsometry;
 import dev.orbit.graph.Graph;
 import dev.orbit.graph.Model;
 import dev.orbit.graph.Node;
-import dev.orbit.ops.EuclideanLengthOps;
-import dev.orbit.ops.HyperbolicLengthOps;
+import dev.orbit.ops.length.EuclideanLengthProduct;
+import dev.orbit.ops.length.HyperbolicLengthProduct;
 import dev.orbit.tensor.NdArray;
 
 /**
@@ -38,8 +38,8 @@ public final class HyperbolicAction {
             if (g.consumers(n.input(1)).size() != 1) {
                 throw new IllegalArgumentException("the weights of " + n.label() + " are shared with another node; moving them would change it too");
             }
-            HyperbolicLengthOps.Moved moved = n.opType().equals(EuclideanLengthOps.OP) ? EuclideanLengthOps.act(n, w, iso)
-                    : HyperbolicLengthOps.act(n, w, iso);
+            HyperbolicLengthProduct.Moved moved = n.opType().equals(EuclideanLengthProduct.OP) ? EuclideanLengthProduct.act(n, w, iso)
+                    : HyperbolicLengthProduct.act(n, w, iso);
             nodes.add(moved.node());
             params.put(n.input(1), moved.weights());
         }

@@ -17,8 +17,8 @@ import dev.orbit.graph.Node;
 import dev.orbit.graph.Shape;
 import dev.orbit.graph.ValueInfo;
 import dev.orbit.graph.ValueType;
-import dev.orbit.ops.EuclideanLengthOps;
-import dev.orbit.ops.HyperbolicLengthOps;
+import dev.orbit.ops.length.EuclideanLengthProduct;
+import dev.orbit.ops.length.HyperbolicLengthProduct;
 import dev.orbit.tensor.DType;
 import dev.orbit.tensor.NdArray;
 
@@ -40,12 +40,12 @@ public final class HyperbolicNet {
     private HyperbolicNet() {}
 
     /** Widths w₀ (inputs) … w_L (classes), the space of the points and how inputs are embedded. */
-    public record Spec(List<Integer> widths, LayerIsometry.Geometry geometry, HyperbolicLengthOps.Embedding embedding) {
+    public record Spec(List<Integer> widths, LayerIsometry.Geometry geometry, HyperbolicLengthProduct.Embedding embedding) {
         public Spec {
             widths = List.copyOf(widths);
             if (widths.size() < 2) throw new IllegalArgumentException("a network needs at least an input and an output width");
             for (int w : widths) if (w <= 0) throw new IllegalArgumentException("widths must be positive, got " + widths);
-            if (geometry instanceof LayerIsometry.Geometry.Line && embedding == HyperbolicLengthOps.Embedding.GEODESIC) {
+            if (geometry instanceof LayerIsometry.Geometry.Line && embedding == HyperbolicLengthProduct.Embedding.GEODESIC) {
                 throw new IllegalArgumentException("the Euclidean length product takes the identity or the affine embedding");
             }
         }
@@ -101,12 +101,12 @@ public final class HyperbolicNet {
         var out = new ValueInfo(OUTPUT, new ValueType(DType.FLOAT64, Shape.of(Dim.symbol("batch"), Dim.of(w.getLast()))));
         Graph g = new Graph("length_product_net", List.of(in), List.of(out), nodes, params, Map.of(), "");
         Model.ModelInfo info = Model.ModelInfo.orbit().withMetadata("orbit.arch", spec.toString()).withMetadata("orbit.seed", Long.toString(seed));
-        return new Model(g, Map.of("", OPSET, HyperbolicLengthOps.DOMAIN, 1L), info);
+        return new Model(g, Map.of("", OPSET, HyperbolicLengthProduct.DOMAIN, 1L), info);
     }
 
     private static String lengthProduct(Spec spec, String name, String x, int m, int k, boolean first, SplittableRandom rng,
                                         List<Node> nodes, Map<String, NdArray> params) {
-        boolean affine = spec.embedding() == HyperbolicLengthOps.Embedding.AFFINE;
+        boolean affine = spec.embedding() == HyperbolicLengthProduct.Embedding.AFFINE;
         List<String> inputs = new ArrayList<>(List.of(x, name + ".points"));
         Attributes at = Attributes.NONE.with("embedding", new Attr.Str(spec.embedding().attribute()));
         String op;
@@ -116,7 +116,7 @@ public final class HyperbolicNet {
             params.put(name + ".points", NdArray.ofDoubles(p, k, m));
             if (affine) params.put(name + ".embedding", NdArray.ofDoubles(repeat(new double[] {1, 0}, m), m, 2));
             at = Attributes.NONE.with("embedding", new Attr.Str(affine ? "affine" : "identity"));
-            op = EuclideanLengthOps.OP;
+            op = EuclideanLengthProduct.OP;
         } else {
             int n = spec.geometry() instanceof LayerIsometry.Geometry.HalfSpace(int d) ? d : 2;
             double[] p = new double[k * m * n];
@@ -129,10 +129,10 @@ public final class HyperbolicNet {
             if (affine) params.put(name + ".embedding", NdArray.ofDoubles(repeat(new double[] {1, 0, 0}, m), m, 3));
             double[][] frame = spec.geometry() instanceof LayerIsometry.Geometry.HalfSpace ? identity(n + 1) : identity(2);
             at = at.with("frame", new Attr.TensorValue(flat(frame)));
-            op = HyperbolicLengthOps.OP;
+            op = HyperbolicLengthProduct.OP;
         }
         if (affine) inputs.add(name + ".embedding");
-        nodes.add(new Node(name, op, HyperbolicLengthOps.DOMAIN, inputs, List.of(name), at, ""));
+        nodes.add(new Node(name, op, HyperbolicLengthProduct.DOMAIN, inputs, List.of(name), at, ""));
         return name;
     }
 

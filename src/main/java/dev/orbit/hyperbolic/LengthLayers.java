@@ -10,8 +10,8 @@ import dev.orbit.geometry.LayerIsometry;
 import dev.orbit.graph.Graph;
 import dev.orbit.graph.Model;
 import dev.orbit.graph.Node;
-import dev.orbit.ops.EuclideanLengthOps;
-import dev.orbit.ops.HyperbolicLengthOps;
+import dev.orbit.ops.length.EuclideanLengthProduct;
+import dev.orbit.ops.length.HyperbolicLengthProduct;
 import dev.orbit.tensor.NdArray;
 
 /** Finds the length-product layers of a model and says which group acts on each. */
@@ -24,8 +24,8 @@ public final class LengthLayers {
     }
 
     public static boolean isLengthProduct(Node n) {
-        return HyperbolicLengthOps.DOMAIN.equals(n.domain())
-                && (n.opType().equals(HyperbolicLengthOps.OP) || n.opType().equals(EuclideanLengthOps.OP));
+        return HyperbolicLengthProduct.DOMAIN.equals(n.domain())
+                && (n.opType().equals(HyperbolicLengthProduct.OP) || n.opType().equals(EuclideanLengthProduct.OP));
     }
 
     /** Every length-product node, in graph order; their weights must be parameters. */
@@ -38,10 +38,10 @@ public final class LengthLayers {
             NdArray w = g.parameter(n.input(1));
             if (w == null) throw new IllegalArgumentException("the weights of " + n.label() + " are not a parameter");
             LayerIsometry.Geometry geo;
-            if (n.opType().equals(EuclideanLengthOps.OP)) geo = new LayerIsometry.Geometry.Line();
+            if (n.opType().equals(EuclideanLengthProduct.OP)) geo = new LayerIsometry.Geometry.Line();
             else {
                 int dim = (int) w.dim(2);
-                geo = HyperbolicLengthOps.frame(n, dim).length == 2 ? new LayerIsometry.Geometry.Plane()
+                geo = HyperbolicLengthProduct.frame(n, dim).length == 2 ? new LayerIsometry.Geometry.Plane()
                         : new LayerIsometry.Geometry.HalfSpace(dim);
             }
             out.add(new Layer(n, geo));

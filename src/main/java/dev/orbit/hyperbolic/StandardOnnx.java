@@ -10,8 +10,8 @@ import java.util.Set;
 import dev.orbit.graph.Graph;
 import dev.orbit.graph.Model;
 import dev.orbit.graph.Node;
-import dev.orbit.ops.EuclideanLengthOps;
-import dev.orbit.ops.HyperbolicLengthOps;
+import dev.orbit.ops.length.EuclideanLengthProduct;
+import dev.orbit.ops.length.HyperbolicLengthProduct;
 import dev.orbit.tensor.DType;
 import dev.orbit.tensor.NdArray;
 
@@ -33,8 +33,8 @@ public final class StandardOnnx {
                 nodes.add(n);
                 continue;
             }
-            var e = n.opType().equals(EuclideanLengthOps.OP) ? EuclideanLengthOps.expand(n, g.parameters(), dtype)
-                    : HyperbolicLengthOps.expand(n, g.parameters(), dtype);
+            var e = n.opType().equals(EuclideanLengthProduct.OP) ? EuclideanLengthProduct.expand(n, g.parameters(), dtype)
+                    : HyperbolicLengthProduct.expand(n, g.parameters(), dtype);
             nodes.addAll(e.nodes());
             params.putAll(e.parameters());
         }
@@ -42,7 +42,7 @@ public final class StandardOnnx {
         for (Node n : nodes) used.addAll(n.inputs());
         params.keySet().retainAll(used);
         Map<String, Long> opsets = new LinkedHashMap<>(m.opsets());
-        opsets.remove(HyperbolicLengthOps.DOMAIN);
+        opsets.remove(HyperbolicLengthProduct.DOMAIN);
         opsets.put("", Math.max(13, m.opset()));
         return new Model(g.withNodes(nodes, params), opsets, m.info().withMetadata("orbit.form", "standard ONNX (" + dtype.name().toLowerCase() + ")"));
     }

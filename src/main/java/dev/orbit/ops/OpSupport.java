@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
 
 import dev.orbit.graph.Dim;
 import dev.orbit.graph.Node;
@@ -12,7 +13,7 @@ import dev.orbit.graph.Shape;
 import dev.orbit.graph.ShapeException;
 import dev.orbit.graph.ValueType;
 
-/** Small rules many rooms share: broadcasting, axes, scalars. */
+/** Small rules many rooms share: broadcasting, axes, scalars, sizes, messages. */
 public final class OpSupport {
     private OpSupport() {}
 
@@ -71,4 +72,26 @@ public final class OpSupport {
     public static List<ValueType> one(ValueType t) { return List.of(t); }
 
     public static List<Tensor> one(Tensor t) { return List.of(t); }
+
+    /** A shape error that names the node. */
+    public static ShapeException shapeError(Node node, String message) {
+        return new ShapeException(node.opType() + " node '" + node.label() + "': " + message);
+    }
+
+    /** in·mul + add, keeping a symbol only when the map is the identity. */
+    public static Dim affine(Dim in, long mul, long add) {
+        if (in instanceof Dim.Known(long s)) return Dim.of(s * mul + add);
+        return mul == 1 && add == 0 ? in : Dim.unknown();
+    }
+
+    public static long[] sizes(Tensor t) { return t.sizes().vec().get(); }
+
+    public static TensorOptional optional(Tensor t) { return t == null ? new TensorOptional() : new TensorOptional(t); }
+
+    public static boolean isIntegral(Tensor t) {
+        return switch (t.scalar_type().intern().name()) {
+            case "Long", "Int", "Char", "Byte", "Short" -> true;
+            default -> false;
+        };
+    }
 }

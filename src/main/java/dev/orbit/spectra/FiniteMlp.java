@@ -9,6 +9,7 @@ import java.util.Random;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
+import dev.orbit.ops.Activation;
 import dev.orbit.tensor.NdArray;
 
 /**
@@ -57,7 +58,7 @@ public record FiniteMlp(List<Tensor> weights, List<Tensor> biases, Activation ac
     public Tensor forward(Tensor x) {
         Tensor h = x;
         for (int l = 0; l < weights.size(); l++) {
-            Tensor in = l == 0 ? h : ActivationTensors.apply(activation, h);
+            Tensor in = l == 0 ? h : activation.apply(h);
             h = affine(l, in);
         }
         return h;
@@ -94,7 +95,7 @@ public record FiniteMlp(List<Tensor> weights, List<Tensor> biases, Activation ac
                 inputs.add(in);
                 Tensor h = affine(l, in);
                 preActivations.add(h);
-                in = ActivationTensors.apply(activation, h);
+                in = activation.apply(h);
             }
         }
 
@@ -109,7 +110,7 @@ public record FiniteMlp(List<Tensor> weights, List<Tensor> biases, Activation ac
             for (int l = layers - 2; l >= 0; l--) {
                 Tensor next = weights.get(l + 1);
                 Tensor back = mm(d[l + 1], next).mul_(new Scalar(sigmaW / Math.sqrt(next.size(1))));
-                d[l] = back.mul_(ActivationTensors.derivative(activation, preActivations.get(l)));
+                d[l] = back.mul_(activation.derivative(preActivations.get(l)));
             }
             return d;
         }

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
 
+import dev.orbit.ops.Activation;
+
 /**
  * Monte Carlo Jacobian spectra of random MLPs over several seeds, set against the free-probability prediction:
  * m₁, var/m₁² (overall and for every depth l ≤ L), λ_max, the fraction of structural zeros, and the L1 distance

@@ -7,6 +7,7 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
+import dev.orbit.ops.Activation;
 import dev.orbit.tensor.NdArray;
 
 /**
@@ -60,7 +61,7 @@ public final class JacobianMonteCarlo {
         double[] lengths = new double[l];
         double[] ratios = byDepth ? new double[l] : null;
         int minActive = n;
-        boolean zeroOne = c.activation().derivativeIsZeroOne();
+        boolean zeroOne = c.activation().kinked();
         Tensor[] weights = ntk ? new Tensor[l] : null;
         double[][] slopes = ntk ? new double[l][] : null;
         double[] layerScale = ntk ? new double[l] : null;
@@ -89,7 +90,7 @@ public final class JacobianMonteCarlo {
                         slopes[layer] = d;
                         layerScale[layer] = c.sigmaW() * c.sigmaW() * xsq / n + c.sigmaB() * c.sigmaB();
                     }
-                    for (int i = 0; i < n; i++) x[i] = c.activation().apply(h[i]);
+                    for (int i = 0; i < n; i++) x[i] = c.activation().phi(h[i]);
                     Tensor dt = tensor(d, n, 1);
                     Tensor next = jac == null ? torch.mul(dt, w) : torch.mul(dt, torch.mm(w, jac));
                     next.retainReference();

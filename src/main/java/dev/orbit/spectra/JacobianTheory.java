@@ -1,5 +1,6 @@
 package dev.orbit.spectra;
 
+
 /**
  * Free-probability prediction for the spectrum of JJᵀ, J = D_L W_L ⋯ D_1 W_1 the input–output Jacobian of a deep
  * random MLP of square layers at its mean-field fixed point (Pennington, Schoenholz, Ganguli 2017). The factors

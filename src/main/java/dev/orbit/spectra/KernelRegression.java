@@ -11,6 +11,8 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 
 import dev.orbit.numeric.Classification;
+import dev.orbit.ops.Activation;
+import dev.orbit.ops.KernelRule;
 import dev.orbit.tensor.NdArray;
 
 /**
@@ -23,10 +25,9 @@ public final class KernelRegression {
     private KernelRegression() {}
 
     /**
-     * What to run. {@code activation} (may be null for φ without an {@link Activation}, e.g. leaky ReLU) builds the
-     * finite network for the empirical NTK when {@code empiricalWidth} > 0.
+     * What to run. {@code activation} builds the finite network for the empirical NTK when {@code empiricalWidth} > 0.
      */
-    public record Config(ElementwiseKernel nonlinearity, Activation activation, double weightVariance, double biasVariance,
+    public record Config(KernelRule nonlinearity, Activation activation, double weightVariance, double biasVariance,
                          boolean nngp, boolean ntk, double epsilon, double[] flowSteps, int empiricalWidth, int empiricalSamples,
                          long seed) {
         public Config {

@@ -7,9 +7,12 @@ import java.util.List;
 import java.util.function.IntConsumer;
 
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
+
+import dev.orbit.ops.KernelBlock;
+import dev.orbit.ops.KernelRule;
 
 /**
  * The infinite-width NNGP and NTK of a fully connected network in the NTK parameterisation: {@code depth} hidden
@@ -21,7 +24,7 @@ import org.bytedeco.pytorch.Tensor;
  * layers in place while they sit in cache. Memory: the output matrices (8 bytes per entry, one for the NNGP and
  * one for the NTK) plus a few block-sized temporaries.
  */
-public record MlpKernel(List<KernelLayer> layers, int depth, ElementwiseKernel nonlinearity, double weightVariance,
+public record MlpKernel(List<KernelRule> layers, int depth, KernelRule nonlinearity, double weightVariance,
                         double biasVariance) {
     /** Entries per row block: 2 MB of float64, so a block and its temporaries stay in L2/L3. */
     static final long BLOCK_ENTRIES = 1 << 18;
@@ -32,10 +35,10 @@ public record MlpKernel(List<KernelLayer> layers, int depth, ElementwiseKernel n
         layers = List.copyOf(layers);
     }
 
-    public static MlpKernel of(int depth, ElementwiseKernel nonlinearity, double weightVariance, double biasVariance) {
+    public static MlpKernel of(int depth, KernelRule nonlinearity, double weightVariance, double biasVariance) {
         if (depth < 0) throw new IllegalArgumentException("depth must be non-negative, got " + depth);
         DenseKernel dense = new DenseKernel(weightVariance, biasVariance);
-        List<KernelLayer> layers = new ArrayList<>();
+        List<KernelRule> layers = new ArrayList<>();
         for (int l = 0; l < depth; l++) {
             layers.add(dense);
             layers.add(nonlinearity);
@@ -68,7 +71,7 @@ public record MlpKernel(List<KernelLayer> layers, int depth, ElementwiseKernel n
             try (PointerScope scope = new PointerScope()) {
                 KernelBlock block = new KernelBlock(nngp.narrow(0, start, len), withNtk ? ntk.narrow(0, start, len) : null,
                         rowVar.narrow(0, start, len), colVar);
-                for (KernelLayer layer : layers) block = layer.apply(block);
+                for (KernelRule layer : layers) block = layer.apply(block);
             }
             if (progress != null) progress.accept((int) (start + len));
         }
@@ -104,7 +107,7 @@ public record MlpKernel(List<KernelLayer> layers, int depth, ElementwiseKernel n
                     try (PointerScope inner = new PointerScope()) {
                         KernelBlock block = new KernelBlock(panel.narrow(0, r, len), withNtk ? ntkPanel.narrow(0, r, len) : null,
                                 var.narrow(0, start + r, len), colVar);
-                        for (KernelLayer layer : layers) block = layer.apply(block);
+                        for (KernelRule layer : layers) block = layer.apply(block);
                     }
                 }
                 if (width > rows) {
@@ -127,7 +130,7 @@ public record MlpKernel(List<KernelLayer> layers, int depth, ElementwiseKernel n
         long d = x.size(1);
         Tensor q = squaredNorms(x, d);
         KernelBlock block = new KernelBlock(q.clone(), withNtk ? zeros_like(q) : null, q.clone(), q.clone());
-        for (KernelLayer layer : layers) block = layer.apply(block);
+        for (KernelRule layer : layers) block = layer.apply(block);
         return new Kernels(block.nngp().reshape(-1), withNtk ? block.ntk().reshape(-1) : null);
     }
 

@@ -1,5 +1,8 @@
 package dev.orbit.spectra;
 
+import dev.orbit.numeric.NormalTrapezoid;
+import dev.orbit.ops.Activation;
+
 /**
  * The law of one diagonal entry of D² = diag φ'(h)², h ~ N(0, q*): the factor the activations contribute to the
  * Jacobian spectrum. ReLU and hard-tanh give a Bernoulli law (φ' ∈ {0, 1}); smooth φ a discrete law on
@@ -38,7 +41,7 @@ public sealed interface SlopeLaw {
 
     /** The law of φ'(h)², h ~ N(0, q*): Bernoulli for kinked φ, else trapezoid nodes (φ'² is even: folded to u ≥ 0). */
     static SlopeLaw of(Activation a, double qStar) {
-        if (a.derivativeIsZeroOne()) return new Bernoulli(MeanField.meanSlopeSquared(a, qStar));
+        if (a.kinked()) return new Bernoulli(MeanField.meanSlopeSquared(a, qStar));
         NormalTrapezoid rule = NormalTrapezoid.forScale(qStar);
         int centre = rule.nodes().length / 2; // node 0 sits at the centre; ±u give the same φ'²
         double[] v = new double[centre + 1], w = new double[centre + 1];

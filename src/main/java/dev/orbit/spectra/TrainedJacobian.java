@@ -16,6 +16,11 @@ import dev.orbit.eval.Evaluator;
 import dev.orbit.graph.Model;
 import dev.orbit.graph.Node;
 import dev.orbit.graph.build.ArchSpec;
+import dev.orbit.ops.Activation;
+import dev.orbit.ops.ElementwiseOp;
+import dev.orbit.ops.Op;
+import dev.orbit.ops.OpRegistry;
+import dev.orbit.ops.standard.StandardOps;
 import dev.orbit.tensor.NdArray;
 import dev.orbit.train.Gradients;
 
@@ -99,30 +104,33 @@ public final class TrainedJacobian {
 
     /**
      * The MLP spec of a chain of Gemm layers (weights [out, in], transB = 1, as Orbit and PyTorch export) with one
-     * elementwise activation between them, for rebuilding the same architecture at initialisation; empty otherwise.
+     * elementwise activation between them (an op of the standard registry whose node is exactly the activation:
+     * one input, no attributes), for rebuilding the same architecture at initialisation; empty otherwise.
      */
     public static Optional<ArchSpec.Mlp> mlpSpec(Model model) {
+        OpRegistry registry = StandardOps.registry();
         List<Integer> widths = new ArrayList<>();
-        String activation = null;
+        Activation activation = null;
         for (Node n : model.graph().nodes()) {
-            switch (n.opType()) {
-                case "Gemm" -> {
-                    NdArray w = model.graph().parameter(n.input(1));
-                    if (w == null || w.rank() != 2 || n.attributes().getInt("transB", 0) != 1) return Optional.empty();
-                    if (widths.isEmpty()) widths.add((int) w.dim(1));
-                    else if (widths.getLast() != w.dim(1)) return Optional.empty();
-                    widths.add((int) w.dim(0));
-                }
-                case "Relu", "Tanh", "Sigmoid", "Elu", "Gelu", "Selu", "Softplus" -> {
-                    String a = n.opType().toLowerCase(java.util.Locale.ROOT);
-                    if (activation != null && !activation.equals(a)) return Optional.empty();
-                    activation = a;
-                }
-                case "Flatten", "Identity" -> { }
-                default -> { return Optional.empty(); }
+            Op op = registry.find(n, model.opset()).orElse(null);
+            if (n.opType().equals("Gemm")) {
+                NdArray w = model.graph().parameter(n.input(1));
+                if (w == null || w.rank() != 2 || n.attributes().getInt("transB", 0) != 1) return Optional.empty();
+                if (widths.isEmpty()) widths.add((int) w.dim(1));
+                else if (widths.getLast() != w.dim(1)) return Optional.empty();
+                widths.add((int) w.dim(0));
+            } else if (n.opType().equals("Flatten") || n.opType().equals("Identity")) {
+                continue;
+            } else if (op instanceof ElementwiseOp e && !e.names().isEmpty() && !e.takesParameter() && n.inputs().size() == 1
+                    && n.attributes().map().isEmpty()) {
+                Activation a = registry.activation(e.names().getFirst());
+                if (activation != null && !activation.equals(a)) return Optional.empty();
+                activation = a;
+            } else {
+                return Optional.empty();
             }
         }
         if (widths.size() < 2) return Optional.empty();
-        return Optional.of(new ArchSpec.Mlp(widths, ArchSpec.Activation.parse(activation == null ? "linear" : activation)));
+        return Optional.of(new ArchSpec.Mlp(widths, activation == null ? registry.activation("linear") : activation));
     }
 }

@@ -14,6 +14,7 @@ import dev.orbit.graph.Node;
 import dev.orbit.graph.Shape;
 import dev.orbit.graph.ValueInfo;
 import dev.orbit.graph.ValueType;
+import dev.orbit.ops.OpRegistry;
 import dev.orbit.tensor.NdArray;
 
 /**
@@ -71,23 +72,23 @@ final class AttentionAnalyzer {
     private final Map<Integer, Integer> outputPairOf = new HashMap<>();
     private final List<String> notes = new ArrayList<>();
 
-    private AttentionAnalyzer(Model model) {
+    private AttentionAnalyzer(Model model, OpRegistry registry) {
         this.graph = model.graph();
-        this.types = concreteTypes(model);
+        this.types = concreteTypes(model, registry);
     }
 
     record Result(List<LinearPair> pairs, List<AttentionBlock> attentions, List<String> notes) {}
 
-    static Result analyze(Model model) { return new AttentionAnalyzer(model).run(); }
+    static Result analyze(Model model, OpRegistry registry) { return new AttentionAnalyzer(model, registry).run(); }
 
-    private static Map<String, ValueType> concreteTypes(Model model) {
+    private static Map<String, ValueType> concreteTypes(Model model, OpRegistry registry) {
         Map<String, Shape> shapes = new LinkedHashMap<>();
         for (ValueInfo in : model.graph().inputs()) {
             Shape s = in.type().shape();
             if (s == null || s.rank() == 0 || s.dim(0).isKnown()) continue;
             shapes.put(in.name(), s.with(0, Dim.of(PROBE_BATCH)));
         }
-        return ShapeInference.infer(model, shapes);
+        return ShapeInference.infer(model, shapes, registry);
     }
 
     private Result run() {

@@ -13,6 +13,8 @@ import dev.orbit.graph.Graph;
 import dev.orbit.graph.Model;
 import dev.orbit.graph.Node;
 import dev.orbit.graph.ValueType;
+import dev.orbit.ops.OpRegistry;
+import dev.orbit.ops.standard.StandardOps;
 import dev.orbit.tensor.DType;
 import dev.orbit.tensor.NdArray;
 
@@ -38,7 +40,10 @@ public final class OrbitAction {
         return apply(model, SpaceAnalyzer.analyze(model), g);
     }
 
-    public static Model apply(Model model, SymmetryAnalysis a, GroupElement g) {
+    public static Model apply(Model model, SymmetryAnalysis a, GroupElement g) { return apply(model, a, g, StandardOps.registry()); }
+
+    /** The action on a model whose ops (for the shapes of rewrite constants) come from {@code registry}. */
+    public static Model apply(Model model, SymmetryAnalysis a, GroupElement g, OpRegistry registry) {
         g.validate(a);
         Graph graph = model.graph();
         Map<String, NdArray> params = new LinkedHashMap<>(graph.parameters());
@@ -55,7 +60,7 @@ public final class OrbitAction {
         }
         for (var e : moves.entrySet()) params.put(e.getKey(), ParameterMove.apply(graph.parameter(e.getKey()), e.getValue()));
         if (!g.matrices().isEmpty()) params = new LinkedHashMap<>(MatrixAction.apply(params, a, g.matrices()));
-        Graph moved = new RegionRewriter(graph, params, a, g, ShapeInference.infer(model)).rewrite();
+        Graph moved = new RegionRewriter(graph, params, a, g, ShapeInference.infer(model, registry)).rewrite();
         return model.withGraph(moved).withInfo(model.info().withMetadata("orbit.moved_by", "orbit " + dev.orbit.graph.OrbitVersion.VERSION));
     }
 

@@ -17,11 +17,12 @@ import dev.orbit.graph.Node;
 import dev.orbit.graph.ValueInfo;
 import dev.orbit.graph.ValueType;
 import dev.orbit.ops.Layout;
-import dev.orbit.ops.OpFamily;
+import dev.orbit.ops.Op;
 import dev.orbit.ops.OpRegistry;
 import dev.orbit.ops.Role;
 import dev.orbit.ops.Segment;
 import dev.orbit.ops.SpaceRules;
+import dev.orbit.ops.standard.StandardOps;
 import dev.orbit.tensor.NdArray;
 
 /**
@@ -29,12 +30,13 @@ import dev.orbit.tensor.NdArray;
  * spaces that must move together (union-find), links spaces that must share a permutation, lists the
  * parameter axes each space touches and the activation regions teleportation must rewrite, and restricts
  * or freezes spaces wherever a move could change the function. When unsure it freezes, and says why.
- * The per-op rules live in each op's room ({@link OpFamily#spaceRule}); this class keeps the union-find
+ * The per-op rules live in each op's room ({@link Op#spaceRule}, found in an {@link OpRegistry}); this class keeps the union-find
  * bookkeeping behind the {@link SpaceRules} primitives they call, and resolves the result.
  */
 public final class SpaceAnalyzer implements SpaceRules {
     private final Model model;
     private final Graph graph;
+    private final OpRegistry registry;
     private final Map<String, ValueType> types;
 
     private final UnionFind merged = new UnionFind();
@@ -53,14 +55,19 @@ public final class SpaceAnalyzer implements SpaceRules {
 
     private record Touch(int space, ParamTouch touch) {}
 
-    private SpaceAnalyzer(Model model) {
+    private SpaceAnalyzer(Model model, OpRegistry registry) {
         this.model = model;
         this.graph = model.graph();
-        this.types = ShapeInference.infer(model);
+        this.registry = registry;
+        this.types = ShapeInference.infer(model, registry);
     }
 
-    public static SymmetryAnalysis analyze(Model model) {
-        return new SpaceAnalyzer(model).run();
+    /** The analysis with Orbit's standard ops. */
+    public static SymmetryAnalysis analyze(Model model) { return analyze(model, StandardOps.registry()); }
+
+    /** The analysis with the symmetry rules of {@code registry}'s ops (ops it lacks freeze their inputs). */
+    public static SymmetryAnalysis analyze(Model model, OpRegistry registry) {
+        return new SpaceAnalyzer(model, registry).run();
     }
 
     private SymmetryAnalysis run() {
@@ -70,10 +77,10 @@ public final class SpaceAnalyzer implements SpaceRules {
         return resolve();
     }
 
-    /** Each op's rule lives in its room ({@link OpFamily#spaceRule}); ops Orbit has no room for are frozen. */
+    /** Each op's rule lives in its room ({@link Op#spaceRule}); ops the registry lacks are frozen. */
     private void visit(int index, Node n) {
         visiting = index;
-        OpRegistry.findSpaceRule(n).ifPresentOrElse(room -> room.spaceRule(n, this), () -> freezeUnknown(n));
+        registry.find(n, model.opset()).ifPresentOrElse(op -> op.spaceRule(n, this), () -> freezeUnknown(n));
     }
 
     // ---- the primitives the rules use (SpaceRules) ----
@@ -305,10 +312,10 @@ public final class SpaceAnalyzer implements SpaceRules {
                     block == null ? "" : block, scaling, scaleReason, homogeneous.getOrDefault(id, true),
                     List.copyOf(touchesOf.getOrDefault(id, Set.of())), regionsOf.getOrDefault(id, List.of())));
         }
-        AttentionAnalyzer.Result attention = AttentionAnalyzer.analyze(model);
+        AttentionAnalyzer.Result attention = AttentionAnalyzer.analyze(model, registry);
         List<String> allNotes = new ArrayList<>(notes);
         allNotes.addAll(attention.notes());
-        List<ResidualStream> streams = StreamAnalyzer.streams(model);
+        List<ResidualStream> streams = StreamAnalyzer.streams(model, registry);
         for (ResidualStream st : streams) {
             if (!st.rotatable()) allNotes.add("residual stream " + st.id() + " (width " + st.size() + ") cannot be rotated: " + st.reason());
         }

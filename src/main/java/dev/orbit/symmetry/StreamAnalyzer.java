@@ -15,6 +15,8 @@ import dev.orbit.graph.Model;
 import dev.orbit.graph.Node;
 import dev.orbit.graph.ValueInfo;
 import dev.orbit.graph.ValueType;
+import dev.orbit.ops.OpRegistry;
+import dev.orbit.ops.standard.StandardOps;
 import dev.orbit.tensor.NdArray;
 
 /**
@@ -43,17 +45,17 @@ final class StreamAnalyzer {
     private final Set<Node> connectors = new HashSet<>();
     private final Map<Node, String> constantTouch = new HashMap<>();
 
-    private StreamAnalyzer(Model model, boolean normsJoin) {
+    private StreamAnalyzer(Model model, boolean normsJoin, OpRegistry registry) {
         this.graph = model.graph();
-        this.types = ShapeInference.infer(model);
+        this.types = ShapeInference.infer(model, registry);
         this.norms = NormFinder.find(graph, types);
         this.normsJoin = normsJoin;
     }
 
     /** Streams for rotations: gain-free RMSNorms join the stream. */
-    static List<ResidualStream> streams(Model model) {
+    static List<ResidualStream> streams(Model model, OpRegistry registry) {
         List<ResidualStream> out = new ArrayList<>();
-        for (Component c : new StreamAnalyzer(model, true).components()) {
+        for (Component c : new StreamAnalyzer(model, true, registry).components()) {
             // a stream is something linear maps write into: residual joins of scores (masks) are not streams
             if (c.writers().isEmpty() || !c.residual() && c.joinedNorms().isEmpty()) continue;
             boolean ok = c.blockers().isEmpty() && !c.writers().isEmpty() && !c.readers().isEmpty();
@@ -66,7 +68,9 @@ final class StreamAnalyzer {
     }
 
     /** Components with every norm as a terminal reader (for folding: which writers feed which norms). */
-    static List<Component> beforeNorms(Model model) { return new StreamAnalyzer(model, false).components(); }
+    static List<Component> beforeNorms(Model model) {
+        return new StreamAnalyzer(model, false, StandardOps.registry()).components();
+    }
 
     private int id(String v) { return ids.computeIfAbsent(v, k -> uf.add()); }
 

@@ -166,7 +166,7 @@ public sealed interface Initializer {
     /**
      * Reads {@code kaiming[:GAIN]}, {@code xavier[:GAIN]}, {@code gaussian:SIGMA}, {@code default} (PyTorch's) or
      * {@code orthogonal[:GAIN]} (also he, glorot, normal, torch). A bare {@code kaiming} takes {@code kaimingGain}
-     * (the activation's gain, {@code ArchSpec.Activation.gain()}); the other gains default to 1. Malformed text throws {@link IllegalArgumentException} with a message for the user.
+     * (the activation's gain, {@code dev.orbit.ops.Activation.gain()}, declared by its op); the other gains default to 1. Malformed text throws {@link IllegalArgumentException} with a message for the user.
      */
     static Initializer parse(String text, double kaimingGain) {
         if (text == null || text.isBlank()) throw new IllegalArgumentException("empty initializer" + usage());

@@ -9,6 +9,8 @@ import org.bytedeco.pytorch.Tensor;
 
 import dev.orbit.eval.Evaluator;
 import dev.orbit.graph.Model;
+import dev.orbit.ops.OpRegistry;
+import dev.orbit.ops.standard.StandardOps;
 import dev.orbit.tensor.NdArray;
 
 /**
@@ -18,20 +20,26 @@ import dev.orbit.tensor.NdArray;
  * {@link dev.orbit.graph.Node#isRewrite()}) are part of the activation, not trainable.
  */
 public final class TrainableModel implements AutoCloseable {
+    private final OpRegistry registry;
     private Model model;
     private Evaluator evaluator;
     private final Map<String, Tensor> trainable = new LinkedHashMap<>();
     private final Map<String, Tensor> fixed = new LinkedHashMap<>();
     private BatchNormStatistics batchNorm;
 
-    public TrainableModel(Model model) {
+    /** A model whose ops are Orbit's standard ones. */
+    public TrainableModel(Model model) { this(model, StandardOps.registry()); }
+
+    /** A model evaluated (and, on a teleport, analysed and moved) with the ops of {@code registry}. */
+    public TrainableModel(Model model, OpRegistry registry) {
+        this.registry = registry;
         load(model);
     }
 
     private void load(Model m) {
         close();
         this.model = m;
-        this.evaluator = new Evaluator(m);
+        this.evaluator = new Evaluator(m, registry);
         this.batchNorm = new BatchNormStatistics(m.graph());
         for (var e : m.graph().parameters().entrySet()) {
             NdArray a = e.getValue();
@@ -100,6 +108,9 @@ public final class TrainableModel implements AutoCloseable {
     public void replace(Model m) { load(m); }
 
     public Model model() { return model; }
+
+    /** The ops this model is evaluated with. */
+    public OpRegistry registry() { return registry; }
 
     @Override
     public void close() {

@@ -122,7 +122,7 @@ public final class Trainer {
      * equivariant under rescaling.
      */
     public static void teleport(TrainableModel model, Optimizer opt, SymmetryAnalysis a, GroupElement g) {
-        Model moved = OrbitAction.apply(model.snapshot(), a, g);
+        Model moved = OrbitAction.apply(model.snapshot(), a, g, model.registry());
         Map<String, Tensor> state = opt.gradientLikeState();
         Map<String, NdArray> buffers = new LinkedHashMap<>();
         for (var e : state.entrySet()) buffers.put(e.getKey(), NdArray.fromTorch(e.getValue()));

@@ -1,6 +1,7 @@
 package dev.orbit.bench;
 
-import dev.orbit.spectra.Activation;
+import dev.orbit.ops.Activation;
+import dev.orbit.ops.standard.StandardOps;
 import dev.orbit.spectra.JacobianExperiment;
 import dev.orbit.spectra.MeanField;
 import dev.orbit.spectra.WeightLaw;
@@ -19,9 +20,9 @@ public final class JacobianTable {
         int width = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int seedsDeep = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         int seedsDensity = args.length > 2 ? Integer.parseInt(args[2]) : 4;
-        Case[] cases = {new Case("ReLU, Gaussian", Activation.RELU, WeightLaw.GAUSSIAN, 1),
-                new Case("ReLU, orthogonal", Activation.RELU, WeightLaw.ORTHOGONAL, 1),
-                new Case("hard-tanh q* = 1/4, orthogonal", Activation.HARD_TANH, WeightLaw.ORTHOGONAL, 0.25)};
+        Case[] cases = {new Case("ReLU, Gaussian", StandardOps.registry().activation("relu"), WeightLaw.GAUSSIAN, 1),
+                new Case("ReLU, orthogonal", StandardOps.registry().activation("relu"), WeightLaw.ORTHOGONAL, 1),
+                new Case("hard-tanh q* = 1/4, orthogonal", StandardOps.registry().activation("hard-tanh"), WeightLaw.ORTHOGONAL, 0.25)};
         int[] depths = {4, 16, 64};
         System.out.printf("Jacobian spectra, width %d, critical initialisation (χ₁ = 1); var/m₁² averaged over %d seeds "
                 + "(± sd of one seed); %d seeds for the L = 8 density%n%n", width, seedsDeep, seedsDensity);
@@ -48,7 +49,7 @@ public final class JacobianTable {
         System.out.printf("%n| one-sample NTK, hard-tanh q* = 1/64, L = 16 | mean eigenvalue | L·q* | max/mean | min/mean | η < 2/λ_max |%n");
         System.out.println("|---|---|---|---|---|---|");
         for (WeightLaw w : WeightLaw.values()) {
-            var r = run(new Case("", Activation.HARD_TANH, w, 1.0 / 64), 16, width, 1, true);
+            var r = run(new Case("", StandardOps.registry().activation("hard-tanh"), w, 1.0 / 64), 16, width, 1, true);
             var n = r.ntk();
             System.out.printf("| %s weights | %.4f | %.4f | %.3f | %.3f | %.4g |%n", w, n.mean(), n.depthTimesQStar(), n.maxOverMean(),
                     n.minOverMean(), n.learningRateBound());

@@ -10,9 +10,9 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 
 import dev.orbit.io.idx.MnistData;
+import dev.orbit.ops.activation.ReluFamilyKernel;
 import dev.orbit.spectra.KernelRegression;
 import dev.orbit.spectra.MlpKernel;
-import dev.orbit.spectra.ReluFamilyKernel;
 import dev.orbit.tensor.NdArray;
 
 /**

@@ -71,11 +71,22 @@ class KernelCommandTest {
         assertFalse(d.get("ntk").isNull());
     }
 
+    /** Every elementwise op of the registry has a kernel rule: sigmoid by quadrature, with its empirical NTK. */
+    @Test
+    void anyActivationOfTheRegistryHasAKernel() throws Exception {
+        var r = CliRun.of("kernel", "--arch", "mlp:784-10-10:sigmoid", "--train", "20", "--test", "10", "--quadrature", "6",
+                "--empirical-width", "64", "--json");
+        assertEquals(0, r.exitCode(), r.err());
+        var d = Json.mapper().readTree(r.out()).get("depths").get(0);
+        assertTrue(d.get("kernel").asText().contains("sigmoid (Gauss–Hermite quadrature, order 6)"), d.get("kernel").asText());
+        assertTrue(d.get("empirical").get("relative_frobenius_error").asDouble() < 1, r.out());
+    }
+
     @Test
     void badInputsGiveOneLineAndTheDocumentedCode() {
         String[][] usage = {
                 {"kernel", "--arch", "cnn:1x28x28-c8-10"},
-                {"kernel", "--arch", "mlp:784-10-10:sigmoid"},
+                {"kernel", "--arch", "mlp:784-10-10:swish"},
                 {"kernel", "--arch", "mlp:784-10-10", "--activation", "swish"},
                 {"kernel", "--arch", "mlp:784-10-10", "--train", "0"},
                 {"kernel", "--arch", "mlp:784-10-10", "--train", "9000"},
@@ -84,7 +95,7 @@ class KernelCommandTest {
                 {"kernel", "--arch", "mlp:784-10-10", "--sigma-w2", "0"},
                 {"kernel", "--arch", "mlp:784-10-10", "--ntk", "--nngp"},
                 {"kernel", "--arch", "mlp:784-10-10", "--quadrature", "1"},
-                {"kernel", "--arch", "mlp:784-10-10:leakyrelu", "--empirical-width", "64", "--train", "10", "--test", "10"},
+                {"kernel", "--arch", "mlp:784-10-10:leakyrelu", "--empirical-width", "64", "--nngp", "--train", "10", "--test", "10"},
         };
         for (String[] args : usage) {
             var r = CliRun.of(args);

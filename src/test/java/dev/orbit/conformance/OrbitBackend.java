@@ -10,7 +10,7 @@ import dev.orbit.graph.Model;
 import dev.orbit.graph.Node;
 import dev.orbit.io.onnx.OnnxImporter;
 import dev.orbit.io.onnx.OnnxTensors;
-import dev.orbit.ops.OpRegistry;
+import dev.orbit.ops.standard.StandardOps;
 import dev.orbit.tensor.DType;
 import dev.orbit.tensor.NdArray;
 
@@ -44,7 +44,7 @@ final class OrbitBackend implements Backend {
         }
         TreeSet<String> missing = new TreeSet<>();
         for (Node n : model.graph().nodes()) {
-            if (OpRegistry.find(n).isEmpty()) missing.add(n.isStandardDomain() ? n.opType() : n.domain() + "::" + n.opType());
+            if (StandardOps.registry().find(n, model.opset()).isEmpty()) missing.add(n.isStandardDomain() ? n.opType() : n.domain() + "::" + n.opType());
         }
         if (!missing.isEmpty()) return Outcome.notYet("missing op: " + String.join(", ", missing));
         Evaluator evaluator = new Evaluator(model);

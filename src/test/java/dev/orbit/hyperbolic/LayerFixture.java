@@ -21,8 +21,8 @@ import dev.orbit.graph.Node;
 import dev.orbit.graph.Shape;
 import dev.orbit.graph.ValueInfo;
 import dev.orbit.graph.ValueType;
-import dev.orbit.ops.EuclideanLengthOps;
-import dev.orbit.ops.HyperbolicLengthOps;
+import dev.orbit.ops.length.EuclideanLengthProduct;
+import dev.orbit.ops.length.HyperbolicLengthProduct;
 import dev.orbit.tensor.DType;
 import dev.orbit.tensor.NdArray;
 
@@ -56,12 +56,12 @@ record LayerFixture(Model model, String space, String embedding, double[][] fram
         double[] flat = java.util.Arrays.stream(frame).flatMapToDouble(java.util.Arrays::stream).toArray();
         NdArray frameArray = euclid ? NdArray.ofDoubles(flat, 2) : NdArray.ofDoubles(flat, frame.length, frame.length);
         Attributes at = Attributes.NONE.with("embedding", new Attr.Str(embedding)).with("frame", new Attr.TensorValue(frameArray));
-        String op = euclid ? EuclideanLengthOps.OP : HyperbolicLengthOps.OP;
-        Node node = new Node("lp", op, HyperbolicLengthOps.DOMAIN, inputs, List.of("y"), at, "");
+        String op = euclid ? EuclideanLengthProduct.OP : HyperbolicLengthProduct.OP;
+        Node node = new Node("lp", op, HyperbolicLengthProduct.DOMAIN, inputs, List.of("y"), at, "");
         var in = new ValueInfo(X, new ValueType(DType.FLOAT64, Shape.of(Dim.symbol("batch"), Dim.of(m))));
         var out = new ValueInfo("y", new ValueType(DType.FLOAT64, Shape.of(Dim.symbol("batch"), Dim.of(k))));
         Graph g = new Graph("layer", List.of(in), List.of(out), List.of(node), params, Map.of(), "");
-        return new LayerFixture(new Model(g, Map.of("", 17L, HyperbolicLengthOps.DOMAIN, 1L), Model.ModelInfo.orbit()),
+        return new LayerFixture(new Model(g, Map.of("", 17L, HyperbolicLengthProduct.DOMAIN, 1L), Model.ModelInfo.orbit()),
                 space, embedding, frame, m, k, n);
     }
 
@@ -80,8 +80,8 @@ record LayerFixture(Model model, String space, String embedding, double[][] fram
         double[] w = g.parameter("w").toDoubleArray();
         double[] e = g.isParameter("e") ? g.parameter("e").toDoubleArray() : null;
         Node node = g.nodes().getFirst();
-        double[][] f = space.equals("euclid") ? null : HyperbolicLengthOps.frame(node, n);
-        double[] fr = space.equals("euclid") ? EuclideanLengthOps.frame(node) : null;
+        double[][] f = space.equals("euclid") ? null : HyperbolicLengthProduct.frame(node, n);
+        double[] fr = space.equals("euclid") ? EuclideanLengthProduct.frame(node) : null;
         int batch = (int) xs.dim(0);
         double[] y = new double[batch * k];
         for (int b = 0; b < batch; b++) {

@@ -22,7 +22,7 @@ import dev.orbit.graph.Node;
 import dev.orbit.graph.Shape;
 import dev.orbit.graph.ValueInfo;
 import dev.orbit.graph.ValueType;
-import dev.orbit.ops.HyperbolicLengthOps;
+import dev.orbit.ops.length.HyperbolicLengthProduct;
 import dev.orbit.tensor.DType;
 import dev.orbit.tensor.NdArray;
 import dev.orbit.train.GradientCheck;
@@ -86,11 +86,11 @@ class LengthProductGradientTest {
                 new Node("den", "Add", List.of("cy", "dd"), List.of("den"), Attributes.NONE),
                 new Node("s", "Div", List.of("num", "den"), List.of("s"), Attributes.NONE),
                 new Node("logs", "Log", List.of("s"), List.of("logs"), Attributes.NONE),
-                new Node("lp", HyperbolicLengthOps.OP, HyperbolicLengthOps.DOMAIN, List.of("logs", "w"), List.of("d"),
+                new Node("lp", HyperbolicLengthProduct.OP, HyperbolicLengthProduct.DOMAIN, List.of("logs", "w"), List.of("d"),
                         Attributes.NONE.with("embedding", new Attr.Str("geodesic")), ""));
         var in = new ValueInfo("y", new ValueType(DType.FLOAT64, Shape.of(Dim.of(1), Dim.of(1))));
         var out = new ValueInfo("d", new ValueType(DType.FLOAT64, Shape.of(Dim.of(1), Dim.of(1))));
         return new Model(new Graph("seed", List.of(in), List.of(out), nodes, p, Map.of(), ""),
-                Map.of("", 17L, HyperbolicLengthOps.DOMAIN, 1L), Model.ModelInfo.orbit());
+                Map.of("", 17L, HyperbolicLengthProduct.DOMAIN, 1L), Model.ModelInfo.orbit());
     }
 }

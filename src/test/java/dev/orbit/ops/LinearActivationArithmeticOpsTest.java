@@ -31,7 +31,7 @@ class LinearActivationArithmeticOpsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Relu", "Sigmoid", "Tanh", "Softplus", "HardSwish", "Elu", "Selu", "Abs", "Neg", "Exp"})
+    @ValueSource(strings = {"Relu", "Sigmoid", "Tanh", "Softplus", "Softsign", "HardSwish", "Elu", "Selu", "Sin", "Cos", "Abs", "Neg", "Exp"})
     void unaryActivations(String op) {
         node(op).input("x", randn(3, 4, 7)).symbolicBatch().check();
     }

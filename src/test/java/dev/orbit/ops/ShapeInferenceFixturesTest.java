@@ -18,6 +18,7 @@ import dev.orbit.graph.Node;
 import dev.orbit.graph.Shape;
 import dev.orbit.graph.ValueType;
 import dev.orbit.io.onnx.OnnxImporter;
+import dev.orbit.ops.standard.StandardOps;
 
 /** Shape inference over real exporter output: every value of the fixture gets a shape. */
 class ShapeInferenceFixturesTest {
@@ -31,7 +32,7 @@ class ShapeInferenceFixturesTest {
         Model m = OnnxImporter.read(fixture("transformer_encoder.onnx"));
         Map<String, ValueType> types = ShapeInference.infer(m);
         for (Node node : m.graph().nodes()) {
-            assertTrue(OpRegistry.find(node).isPresent(), "no op family for " + node.opType());
+            assertTrue(StandardOps.registry().find(node, m.opset()).isPresent(), "no op for " + node.opType());
             for (String out : node.outputs()) {
                 ValueType t = types.get(out);
                 assertTrue(t != null && t.hasShape(), node.opType() + " output '" + out + "' has no shape: " + t);

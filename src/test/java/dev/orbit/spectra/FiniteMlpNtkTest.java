@@ -13,13 +13,15 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.junit.jupiter.api.Test;
 
+import dev.orbit.ops.Activation;
+import dev.orbit.ops.activation.ReluFamilyKernel;
 import dev.orbit.train.Gradients;
 
 class FiniteMlpNtkTest {
     /** Layerwise contraction against per-sample parameter gradients from libtorch autograd, Θ = J·Jᵀ. */
     @Test
     void layerwiseContractionEqualsTheAutogradJacobianProduct() {
-        for (Activation a : new Activation[] {Activation.RELU, Activation.TANH}) {
+        for (Activation a : new Activation[] {Activations.RELU, Activations.TANH}) {
             try (PointerScope s = new PointerScope()) {
                 FiniteMlp net = FiniteMlp.random(4, 7, 2, 3, a, 1.3, 0.4, 5);
                 Tensor x = gaussian(6, 5, 4);
@@ -59,7 +61,7 @@ class FiniteMlpNtkTest {
             double[] error = new double[widths.length];
             for (int w = 0; w < widths.length; w++) {
                 for (int seed = 0; seed < 2; seed++) {
-                    FiniteMlp net = FiniteMlp.random(16, widths[w], 2, 1, Activation.RELU, Math.sqrt(2), Math.sqrt(0.1), 100 + seed);
+                    FiniteMlp net = FiniteMlp.random(16, widths[w], 2, 1, Activations.RELU, Math.sqrt(2), Math.sqrt(0.1), 100 + seed);
                     error[w] += relativeFrobenius(net.ntk(x, x), limit) / 2;
                 }
             }

@@ -11,6 +11,8 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
 
+import dev.orbit.ops.activation.ReluFamilyKernel;
+
 /** GP posterior, NTK ensemble and gradient flow against explicit inverses and explicit gradient descent. */
 class GpRegressionTest {
     /** A train+test kernel from a real ReLU MLP kernel, split into its blocks. */

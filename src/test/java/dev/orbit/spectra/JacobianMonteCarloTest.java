@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
+import dev.orbit.ops.Activation;
+
 class JacobianMonteCarloTest {
     static JacobianMonteCarlo.Config critical(Activation a, WeightLaw w, int depth, int width, double qStar, long seed) {
         MeanField.Init init = MeanField.criticalInit(a, qStar);
@@ -13,7 +15,7 @@ class JacobianMonteCarloTest {
 
     @Test
     void linearOrthogonalNetworkIsExactlyIsometric() {
-        var c = new JacobianMonteCarlo.Config(Activation.LINEAR, WeightLaw.ORTHOGONAL, 5, 64, 1.1, 0, 0.3, 7);
+        var c = new JacobianMonteCarlo.Config(Activations.LINEAR, WeightLaw.ORTHOGONAL, 5, 64, 1.1, 0, 0.3, 7);
         var s = JacobianMonteCarlo.sample(c, true);
         double expected = Math.pow(1.1, 10);
         for (double e : s.eigenvalues()) assertEquals(expected, e, 1e-12 * expected);
@@ -25,7 +27,7 @@ class JacobianMonteCarloTest {
 
     @Test
     void reluZerosAreTheRankDeficitOfTheSmallestMask() {
-        var s = JacobianMonteCarlo.sample(critical(Activation.RELU, WeightLaw.GAUSSIAN, 3, 120, 1, 3), false);
+        var s = JacobianMonteCarlo.sample(critical(Activations.RELU, WeightLaw.GAUSSIAN, 3, 120, 1, 3), false);
         double max = s.max();
         long tiny = java.util.Arrays.stream(s.eigenvalues()).filter(e -> e < 1e-20 * max).count();
         assertEquals(s.structuralZeros(), tiny);
@@ -36,8 +38,8 @@ class JacobianMonteCarloTest {
     void smallNetworksFollowFreeProbabilityMoments() {
         // width 200, depth 4, 6 seeds. m₁ is a product of L per-layer factors that each fluctuate by O(1/√N) and
         // is held only to 25%; var/m₁² is normalised and much steadier (the reference validates with it): 12%.
-        Object[][] cases = {{Activation.RELU, WeightLaw.GAUSSIAN, 1.0}, {Activation.RELU, WeightLaw.ORTHOGONAL, 1.0},
-                {Activation.HARD_TANH, WeightLaw.ORTHOGONAL, 0.25}, {Activation.TANH, WeightLaw.ORTHOGONAL, 0.5}};
+        Object[][] cases = {{Activations.RELU, WeightLaw.GAUSSIAN, 1.0}, {Activations.RELU, WeightLaw.ORTHOGONAL, 1.0},
+                {Activations.HARD_TANH, WeightLaw.ORTHOGONAL, 0.25}, {Activations.TANH, WeightLaw.ORTHOGONAL, 0.5}};
         for (Object[] k : cases) {
             Activation a = (Activation) k[0];
             WeightLaw w = (WeightLaw) k[1];
@@ -49,7 +51,7 @@ class JacobianMonteCarloTest {
                 m1 += s.mean() / seeds;
                 var += s.varianceRatio() / seeds;
                 // ReLU at (√2, 0) is marginal: the length random-walks, harmlessly (the slopes depend only on signs)
-                if (a != Activation.RELU) for (double len : s.lengths()) assertEquals(q, len, 0.2 * q, "length stays near q*");
+                if (a != Activations.RELU) for (double len : s.lengths()) assertEquals(q, len, 0.2 * q, "length stays near q*");
             }
             JacobianTheory t = JacobianTheory.of(w, 4, MeanField.criticalInit(a, q), q);
             assertEquals(t.meanEigenvalue(), m1, 0.25 * t.meanEigenvalue(), a + " " + w + " m₁");

@@ -7,11 +7,11 @@ import org.junit.jupiter.api.Test;
 
 class JacobianTheoryTest {
     static JacobianTheory relu(WeightLaw w, int depth) {
-        return JacobianTheory.of(w, depth, MeanField.criticalInit(Activation.RELU, 1), 1);
+        return JacobianTheory.of(w, depth, MeanField.criticalInit(Activations.RELU, 1), 1);
     }
 
     static JacobianTheory hardTanh(WeightLaw w, int depth, double qStar) {
-        return JacobianTheory.of(w, depth, MeanField.criticalInit(Activation.HARD_TANH, qStar), qStar);
+        return JacobianTheory.of(w, depth, MeanField.criticalInit(Activations.HARD_TANH, qStar), qStar);
     }
 
     @Test
@@ -19,8 +19,8 @@ class JacobianTheoryTest {
         // S(0) = 1/m₁ and −S'(0)/S(0) = var/m₁², checked by central differences of the S-transform product,
         // which goes through the numerical inverse of ψ (independent of the moment formulas)
         JacobianTheory[] cases = {relu(WeightLaw.GAUSSIAN, 5), relu(WeightLaw.ORTHOGONAL, 5), hardTanh(WeightLaw.ORTHOGONAL, 7, 0.5),
-                JacobianTheory.of(WeightLaw.ORTHOGONAL, 6, MeanField.criticalInit(Activation.TANH, 0.3), 0.3),
-                JacobianTheory.of(WeightLaw.GAUSSIAN, 3, new MeanField.Init(Activation.ERF, 1.3, 0.2), 0.4)};
+                JacobianTheory.of(WeightLaw.ORTHOGONAL, 6, MeanField.criticalInit(Activations.TANH, 0.3), 0.3),
+                JacobianTheory.of(WeightLaw.GAUSSIAN, 3, new MeanField.Init(Activations.ERF, 1.3, 0.2), 0.4)};
         for (JacobianTheory t : cases) {
             double h = 1e-5;
             double s0 = t.sTransform(0), ds = (t.sTransform(h) - t.sTransform(-h)) / (2 * h);
@@ -79,8 +79,8 @@ class JacobianTheoryTest {
     void densityIntegratesToOneMinusAtomWithMeanM1() {
         JacobianTheory[] cases = {relu(WeightLaw.GAUSSIAN, 4), relu(WeightLaw.ORTHOGONAL, 4), hardTanh(WeightLaw.ORTHOGONAL, 4, 0.25),
                 new JacobianTheory(WeightLaw.GAUSSIAN, 2, 1, new SlopeLaw.Bernoulli(1)),
-                JacobianTheory.of(WeightLaw.ORTHOGONAL, 8, MeanField.criticalInit(Activation.TANH, 0.5), 0.5),
-                JacobianTheory.of(WeightLaw.GAUSSIAN, 4, MeanField.criticalInit(Activation.ERF, 0.5), 0.5)};
+                JacobianTheory.of(WeightLaw.ORTHOGONAL, 8, MeanField.criticalInit(Activations.TANH, 0.5), 0.5),
+                JacobianTheory.of(WeightLaw.GAUSSIAN, 4, MeanField.criticalInit(Activations.ERF, 0.5), 0.5)};
         for (JacobianTheory t : cases) {
             SpectralDensity d = t.density(3000);
             double atomMean = d.atoms().stream().mapToDouble(a -> a.location() * a.mass()).sum();

@@ -7,6 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.bytedeco.javacpp.PointerScope;
 import org.junit.jupiter.api.Test;
 
+import dev.orbit.numeric.GaussHermite;
+import dev.orbit.numeric.SpecialFunctions;
+import dev.orbit.ops.Activation;
+import dev.orbit.ops.KernelBlock;
+import dev.orbit.ops.QuadratureKernel;
+import dev.orbit.ops.activation.ErfKernel;
+import dev.orbit.ops.activation.ReluFamilyKernel;
+
 /** Each kernel rule against an independent reference: 2-D Gauss–Hermite of the scalar φ, or the other rule. */
 class KernelRulesTest {
     /** (q11, q12, q22) triples: positive, negative, near-perfect and zero correlation, unequal variances. */
@@ -96,13 +104,13 @@ class KernelRulesTest {
 
     @Test
     void tensorQuadratureAgreesWithTheScalarRuleAndWithTheErfClosedForm() {
-        for (Activation a : new Activation[] {Activation.TANH, Activation.ERF, Activation.HARD_TANH}) {
+        for (Activation a : new Activation[] {Activations.TANH, Activations.ERF, Activations.HARD_TANH}) {
             int order = 24;
             GaussHermite gh = GaussHermite.of(order);
             for (double[] q : PAIRS) {
                 try (PointerScope s = new PointerScope()) {
                     KernelBlock out = new QuadratureKernel(a, order).apply(pair(q[0], q[1], q[2], 2.0));
-                    double sigma = gh.expect2(q[0], q[1], q[2], (u, v) -> a.apply(u) * a.apply(v));
+                    double sigma = gh.expect2(q[0], q[1], q[2], (u, v) -> a.phi(u) * a.phi(v));
                     double dot = gh.expect2(q[0], q[1], q[2], (u, v) -> a.derivative(u) * a.derivative(v));
                     assertEquals(sigma, out.nngp().item_double(), 1e-13, a + " Σ' vs scalar rule");
                     assertEquals(2 * dot, out.ntk().item_double(), 1e-12, a + " Θ' = Σ̇·Θ vs scalar rule");
@@ -115,7 +123,7 @@ class KernelRulesTest {
     void tensorQuadratureOfErfConvergesToTheClosedForm() {
         for (double[] q : PAIRS) {
             try (PointerScope s = new PointerScope()) {
-                KernelBlock quad = new QuadratureKernel(Activation.ERF, 60).apply(pair(q[0], q[1], q[2], 2.0));
+                KernelBlock quad = new QuadratureKernel(Activations.ERF, 60).apply(pair(q[0], q[1], q[2], 2.0));
                 KernelBlock closed = ErfKernel.ERF.apply(pair(q[0], q[1], q[2], 2.0));
                 // order 60 for erf at these variances: quadrature error ≤ 1e-10 (checked with numpy's hermegauss)
                 assertEquals(closed.nngp().item_double(), quad.nngp().item_double(), 1e-10, "Σ' " + java.util.Arrays.toString(q));
@@ -130,7 +138,7 @@ class KernelRulesTest {
     void tensorQuadratureOfReluRoughlyMatchesTheArcCosine() {
         for (double[] q : PAIRS) {
             try (PointerScope s = new PointerScope()) {
-                KernelBlock quad = new QuadratureKernel(Activation.RELU, 60).apply(pair(q[0], q[1], q[2], 1.0));
+                KernelBlock quad = new QuadratureKernel(Activations.RELU, 60).apply(pair(q[0], q[1], q[2], 1.0));
                 KernelBlock closed = ReluFamilyKernel.RELU.apply(pair(q[0], q[1], q[2], 1.0));
                 double scale = Math.sqrt(q[0] * q[2]);
                 assertEquals(closed.nngp().item_double(), quad.nngp().item_double(), 5e-3 * scale, java.util.Arrays.toString(q));
@@ -145,7 +153,7 @@ class KernelRulesTest {
             KernelBlock out = ReluFamilyKernel.IDENTITY.apply(pair(1.2, -0.5, 0.7, 3.0));
             assertEquals(-0.5, out.nngp().item_double(), 1e-15);
             assertEquals(3.0, out.ntk().item_double(), 1e-15);
-            assertTrue(ElementwiseKernel.of(Activation.LINEAR, 10) == ReluFamilyKernel.IDENTITY);
+            assertEquals(ReluFamilyKernel.IDENTITY, Activations.LINEAR.kernelRule(10));
         }
     }
 

@@ -4,6 +4,7 @@ import java.util.Random;
 
 import org.bytedeco.pytorch.Tensor;
 
+import dev.orbit.ops.KernelBlock;
 import dev.orbit.tensor.NdArray;
 
 /** Small float64 tensors for the kernel tests. */

@@ -8,6 +8,12 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
 
+import dev.orbit.numeric.GaussHermite;
+import dev.orbit.ops.KernelRule;
+import dev.orbit.ops.QuadratureKernel;
+import dev.orbit.ops.activation.ErfKernel;
+import dev.orbit.ops.activation.ReluFamilyKernel;
+
 /** Whole kernel matrices against a scalar, pair-by-pair recursion written independently here. */
 class MlpKernelTest {
     @Test
@@ -32,7 +38,7 @@ class MlpKernelTest {
     void tanhMatrixMatchesTheScalarQuadratureRecursionAndTheDiagonal() {
         try (PointerScope s = new PointerScope()) {
             Tensor x = gaussian(3, 6, 4);
-            MlpKernel k = MlpKernel.of(2, new QuadratureKernel(Activation.TANH, 16), 1.5, 0.1);
+            MlpKernel k = MlpKernel.of(2, new QuadratureKernel(Activations.TANH, 16), 1.5, 0.1);
             MlpKernel.Kernels m = k.matrix(x, x, true, null);
             MlpKernel.Kernels d = k.diagonal(x, true);
             double[] v = values(x);
@@ -45,7 +51,7 @@ class MlpKernelTest {
                         q11 = 1.5 * q11 + 0.1; q12 = 1.5 * q12 + 0.1; q22 = 1.5 * q22 + 0.1;
                         theta = q12 + 1.5 * theta;
                         double s12 = gh.expect2(q11, q12, q22, (u, w) -> Math.tanh(u) * Math.tanh(w));
-                        double dot = gh.expect2(q11, q12, q22, (u, w) -> Activation.TANH.derivative(u) * Activation.TANH.derivative(w));
+                        double dot = gh.expect2(q11, q12, q22, (u, w) -> Activations.TANH.derivative(u) * Activations.TANH.derivative(w));
                         double s11 = gh.expect2(q11, q11, q11, (u, w) -> Math.tanh(u) * Math.tanh(w));
                         double s22 = gh.expect2(q22, q22, q22, (u, w) -> Math.tanh(u) * Math.tanh(w));
                         q12 = s12; q11 = s11; q22 = s22; theta *= dot;
@@ -65,7 +71,7 @@ class MlpKernelTest {
     void symmetricPathEqualsTheFullMatrixAndIsExactlySymmetricOffTheDiagonalBlocks() {
         try (PointerScope s = new PointerScope()) {
             Tensor x = gaussian(8, 23, 6);
-            for (ElementwiseKernel phi : new ElementwiseKernel[] {ReluFamilyKernel.RELU, new QuadratureKernel(Activation.TANH, 6)}) {
+            for (KernelRule phi : new KernelRule[] {ReluFamilyKernel.RELU, new QuadratureKernel(Activations.TANH, 6)}) {
                 MlpKernel k = MlpKernel.of(2, phi, 1.9, 0.03);
                 MlpKernel.Kernels full = k.matrix(x, x, true, null);
                 MlpKernel.Kernels sym = k.symmetric(x, true, null, 40, 5); // panels of 5 rows, blocks of 1..5 rows
@@ -105,7 +111,7 @@ class MlpKernelTest {
     void kernelMatricesAreSymmetricPositiveSemidefinite() {
         try (PointerScope s = new PointerScope()) {
             Tensor x = gaussian(5, 40, 10);
-            for (ElementwiseKernel phi : new ElementwiseKernel[] {ReluFamilyKernel.RELU, ErfKernel.ERF}) {
+            for (KernelRule phi : new KernelRule[] {ReluFamilyKernel.RELU, ErfKernel.ERF}) {
                 MlpKernel.Kernels m = MlpKernel.of(3, phi, 1.8, 0.02).matrix(x, x, true, null, 64);
                 for (Tensor k : new Tensor[] {m.nngp(), m.ntk()}) {
                     assertEquals(0, maxAbsDiff(k, k.t()), 1e-13 * k.abs().max().item_double(), phi.describe());

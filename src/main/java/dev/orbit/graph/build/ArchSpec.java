@@ -5,6 +5,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
+import dev.orbit.ops.Activation;
+import dev.orbit.ops.OpRegistry;
+import dev.orbit.ops.standard.StandardOps;
+
 /**
  * A network architecture written as one compact string, as typed on the command line.
  *
@@ -24,9 +28,10 @@ import java.util.stream.Collectors;
  *                                                          B basic blocks of width K, global average pool, linear to N
  *                e.g. resnet:1x28x28-16x2-32x2-10:relu
  *
- * activation  := relu | leakyrelu[SLOPE] | tanh | sigmoid | elu | gelu | hardtanh | linear | selu | softplus
- *                leakyrelu alone has slope 0.01; leakyrelu0.1 has slope 0.1; hardtanh is clip to [−1, 1];
- *                linear is the identity (no node)
+ * activation  := the name of an elementwise op in the op registry: relu | leakyrelu[SLOPE] | tanh | sigmoid |
+ *                elu | selu | gelu | softplus | softsign | hardsigmoid | hardswish | hardtanh | erf | sin | cos |
+ *                linear | ... ({@code OpRegistry.activationNames()}); leakyrelu alone has slope 0.01, leakyrelu0.1
+ *                has slope 0.1; hardtanh is Clip to [−1, 1]; linear is the identity (no node)
  * </pre>
  *
  * A basic block is conv3×3-BN-act-conv3×3-BN, plus the skip, then act after the add. The first block of a stage
@@ -116,59 +121,13 @@ public sealed interface ArchSpec {
         @Override public String toString() { return width + "x" + blocks; }
     }
 
-    /** The elementwise nonlinearity after every hidden layer; {@code slope} only matters for LeakyReLU. */
-    record Activation(Kind kind, double slope) {
-        public enum Kind { RELU, LEAKYRELU, TANH, SIGMOID, ELU, GELU, HARDTANH, LINEAR, SELU, SOFTPLUS }
-
-        public static final Activation RELU = new Activation(Kind.RELU, 0);
-        public static final double DEFAULT_SLOPE = 0.01;
-
-        public static Activation parse(String text) {
-            String t = text.trim().toLowerCase(Locale.ROOT);
-            if (t.startsWith("leakyrelu")) {
-                String s = t.substring("leakyrelu".length());
-                if (s.isEmpty()) return new Activation(Kind.LEAKYRELU, DEFAULT_SLOPE);
-                double slope;
-                try {
-                    slope = Double.parseDouble(s);
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("leakyrelu slope '" + s + "' is not a number (e.g. leakyrelu0.1)");
-                }
-                if (!Double.isFinite(slope)) throw new IllegalArgumentException("leakyrelu slope must be finite");
-                return new Activation(Kind.LEAKYRELU, slope);
-            }
-            for (Kind k : Kind.values()) {
-                if (k != Kind.LEAKYRELU && k.name().toLowerCase(Locale.ROOT).equals(t)) return new Activation(k, 0);
-            }
-            throw new IllegalArgumentException("unknown activation '" + text + "' (one of relu, leakyrelu[SLOPE], tanh, "
-                    + "sigmoid, elu, gelu, hardtanh, linear, selu, softplus)");
-        }
-
-        /**
-         * The gain that keeps activations' variance through a layer: PyTorch's {@code calculate_gain} where it
-         * has one; ReLU-like curves without one (ELU, GELU, softplus) take ReLU's √2, hardtanh takes 1.
-         */
-        public double gain() {
-            return switch (kind) {
-                case RELU, ELU, GELU, SOFTPLUS -> Math.sqrt(2);
-                case LEAKYRELU -> Math.sqrt(2 / (1 + slope * slope));
-                case TANH -> 5.0 / 3;
-                case SELU -> 0.75;
-                case SIGMOID, LINEAR, HARDTANH -> 1;
-            };
-        }
-
-        @Override
-        public String toString() {
-            String name = kind.name().toLowerCase(Locale.ROOT);
-            return kind == Kind.LEAKYRELU && slope != DEFAULT_SLOPE ? name + slope : name;
-        }
-    }
-
     // ---- parsing ----
 
-    /** Parses a spec; malformed specs throw {@link IllegalArgumentException} with a message for the user. */
-    static ArchSpec parse(String spec) {
+    /** Parses a spec with the standard ops' activations; malformed specs throw {@link IllegalArgumentException}. */
+    static ArchSpec parse(String spec) { return parse(spec, StandardOps.registry()); }
+
+    /** Parses a spec whose activation names an elementwise op of {@code registry}. */
+    static ArchSpec parse(String spec, OpRegistry registry) {
         if (spec == null || spec.isBlank()) throw new IllegalArgumentException("empty architecture spec" + examples());
         String[] parts = spec.trim().split(":", -1);
         if (parts.length < 2 || parts.length > 3) {
@@ -177,7 +136,7 @@ public sealed interface ArchSpec {
         }
         String family = parts[0].trim().toLowerCase(Locale.ROOT);
         try {
-            Activation act = parts.length == 3 ? Activation.parse(parts[2]) : Activation.RELU;
+            Activation act = registry.activation(parts.length == 3 ? parts[2] : "relu");
             List<String> items = items(parts[1]);
             return switch (family) {
                 case "mlp" -> parseMlp(items, act);

@@ -15,8 +15,9 @@ import dev.orbit.graph.Node;
 import dev.orbit.graph.Shape;
 import dev.orbit.graph.ValueInfo;
 import dev.orbit.graph.ValueType;
-import dev.orbit.graph.build.ArchSpec.Activation;
 import dev.orbit.graph.build.ArchSpec.Layer;
+import dev.orbit.ops.Activation;
+import dev.orbit.ops.NodeWriter;
 import dev.orbit.tensor.DType;
 import dev.orbit.tensor.NdArray;
 import dev.orbit.train.Initializer;
@@ -28,10 +29,10 @@ import dev.orbit.train.Initializer;
  * var 1, ε 1e-5, ONNX momentum 0.9 = PyTorch's 0.1). Convolutions followed by BatchNorm have no bias.
  * Names read like PyTorch module paths: {@code fc1.weight}, {@code conv2.bn.mean}, {@code block2.conv1.weight}.
  *
- * <p>Activations map to single ONNX ops, except two that opset 17 lacks: GELU is written as
- * x·½·(1 + erf(x/√2)) (what PyTorch exports at opset 17) and hardtanh as Clip with scalar min/max inputs. Their
- * scalar constants are parameters named {@code gelu.*}/{@code hardtanh.*}; they are part of the activation,
- * not weights. The model's metadata records the spec and the initializer ({@code orbit.arch},
+ * <p>Each activation's op writes itself ({@link dev.orbit.ops.ElementwiseOp#write}): most as their single ONNX
+ * op; GELU, which opset 17 lacks, as x·½·(1 + erf(x/√2)) (what PyTorch exports at opset 17) and hardtanh as Clip
+ * with scalar min/max inputs. Their scalar constants are parameters named {@code gelu.*}/{@code hardtanh.*}; they
+ * are part of the activation, not weights. The model's metadata records the spec and the initializer ({@code orbit.arch},
  * {@code orbit.init}, {@code orbit.seed}).
  */
 public final class NetworkBuilder {
@@ -216,26 +217,17 @@ public final class NetworkBuilder {
         return node("flatten", "Flatten", Attributes.NONE.with("axis", new Attr.Int(1)), x);
     }
 
-    /** The spec's activation after a hidden layer; linear adds nothing. */
+    /** The spec's activation after a hidden layer, as its op writes itself; linear adds nothing. */
     private String activation(String name, String x) {
-        return switch (act.kind()) {
-            case LINEAR -> x;
-            case RELU -> node(name, "Relu", Attributes.NONE, x);
-            case LEAKYRELU -> node(name, "LeakyRelu", Attributes.NONE.with("alpha", new Attr.Float((float) act.slope())), x);
-            case TANH -> node(name, "Tanh", Attributes.NONE, x);
-            case SIGMOID -> node(name, "Sigmoid", Attributes.NONE, x);
-            case ELU -> node(name, "Elu", Attributes.NONE, x);
-            case SELU -> node(name, "Selu", Attributes.NONE, x);
-            case SOFTPLUS -> node(name, "Softplus", Attributes.NONE, x);
-            case HARDTANH -> node(name, "Clip", Attributes.NONE, x, scalar("hardtanh.min", -1), scalar("hardtanh.max", 1));
-            case GELU -> {
-                String u = node(name + ".div", "Div", Attributes.NONE, x, scalar("gelu.sqrt2", Math.sqrt(2)));
-                String e = node(name + ".erf", "Erf", Attributes.NONE, u);
-                String p = node(name + ".add", "Add", Attributes.NONE, e, scalar("gelu.one", 1));
-                String m = node(name + ".mul", "Mul", Attributes.NONE, x, p);
-                yield node(name, "Mul", Attributes.NONE, m, scalar("gelu.half", 0.5));
+        return act.write(new NodeWriter() {
+            @Override public long opset() { return OPSET; }
+
+            @Override public String node(String n, String opType, Attributes attributes, String... inputs) {
+                return NetworkBuilder.this.node(n, opType, attributes, inputs);
             }
-        };
+
+            @Override public String scalar(String n, double value) { return NetworkBuilder.this.scalar(n, value); }
+        }, name, x);
     }
 
     /** A shared rank-0 float constant, created on first use. */

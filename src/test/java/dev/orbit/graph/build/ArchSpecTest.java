@@ -11,11 +11,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import dev.orbit.graph.build.ArchSpec.Activation;
-import dev.orbit.graph.build.ArchSpec.Activation.Kind;
 import dev.orbit.graph.build.ArchSpec.Layer;
+import dev.orbit.ops.Activation;
+import dev.orbit.ops.activation.Gelu;
+import dev.orbit.ops.activation.LeakyRelu;
+import dev.orbit.ops.standard.StandardOps;
 
 class ArchSpecTest {
+    private static final Activation RELU = activation("relu");
+
+    private static Activation activation(String name) { return StandardOps.registry().activation(name); }
+
     @Test
     void mlpExpandsRepeats() {
         var m = (ArchSpec.Mlp) ArchSpec.parse("mlp:784-500x5-10:relu");
@@ -23,30 +29,40 @@ class ArchSpecTest {
         assertEquals(10, m.outputs());
         assertEquals(List.of(500, 500, 500, 500, 500), m.widths().subList(1, 6));
         assertEquals(7, m.widths().size());
-        assertEquals(Activation.RELU, m.activation());
+        assertEquals(RELU, m.activation());
         assertEquals("mlp:784-256-128-10:tanh", ArchSpec.parse("mlp:784-256-128-10:tanh").toString());
     }
 
     @Test
     void activationDefaultsToReluAndIsCaseInsensitive() {
-        assertEquals(Activation.RELU, ArchSpec.parse("mlp:4-2").activation());
-        assertEquals(Kind.GELU, ArchSpec.parse("MLP:4-2:GELU").activation().kind());
+        assertEquals(RELU, ArchSpec.parse("mlp:4-2").activation());
+        assertTrue(ArchSpec.parse("MLP:4-2:GELU").activation().op() instanceof Gelu);
         var logistic = (ArchSpec.Mlp) ArchSpec.parse("mlp:784-10");
         assertEquals(List.of(784, 10), logistic.widths());
     }
 
     @Test
     void leakyReluSlope() {
-        assertEquals(new Activation(Kind.LEAKYRELU, 0.01), Activation.parse("leakyrelu"));
-        assertEquals(new Activation(Kind.LEAKYRELU, 0.1), Activation.parse("leakyrelu0.1"));
-        assertEquals("leakyrelu", Activation.parse("leakyrelu").toString());
-        assertEquals("leakyrelu0.1", Activation.parse("leakyrelu0.1").toString());
-        assertEquals(Math.sqrt(2 / 1.01), Activation.parse("leakyrelu0.1").gain(), 1e-12);
-        for (Kind k : Kind.values()) {
-            Activation a = Activation.parse(k == Kind.LEAKYRELU ? "leakyrelu" : k.name().toLowerCase());
-            assertEquals(k, a.kind());
-            assertEquals(a, Activation.parse(a.toString()), "round trip of " + a);
+        assertTrue(activation("leakyrelu").op() instanceof LeakyRelu);
+        assertEquals(0.01, activation("leakyrelu").parameter());
+        assertEquals(0.1, activation("leakyrelu0.1").parameter());
+        assertEquals("leakyrelu", activation("leakyrelu").toString());
+        assertEquals("leakyrelu0.1", activation("leakyrelu0.1").toString());
+        assertEquals(Math.sqrt(2 / 1.01), activation("leakyrelu0.1").gain(), 1e-12);
+        for (String name : StandardOps.registry().activationNames()) {
+            Activation a = activation(name.replace("[SLOPE]", ""));
+            assertEquals(a, activation(a.toString()), "round trip of " + a);
+            assertEquals(a, ArchSpec.parse("mlp:4-2:" + a).activation(), "spec with " + a);
         }
+    }
+
+    /** The vocabulary the spec accepted before it came from the op registry, with the same gains. */
+    @ParameterizedTest
+    @CsvSource({"relu,1.4142135623730951", "tanh,1.6666666666666667", "sigmoid,1", "elu,1.4142135623730951",
+            "gelu,1.4142135623730951", "hardtanh,1", "linear,1", "selu,0.75", "softplus,1.4142135623730951"})
+    void legacyNamesKeepTheirGains(String name, double gain) {
+        assertEquals(name, activation(name).toString());
+        assertEquals(gain, activation(name).gain());
     }
 
     @Test

@@ -1,0 +1,162 @@
+package dev.orbit.checkpoint;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.orbit.io.AtomicFolders;
+import dev.orbit.io.safetensors.ElementType;
+import dev.orbit.io.safetensors.FolderFiles;
+import dev.orbit.io.safetensors.Header;
+import dev.orbit.io.safetensors.SafetensorsFile;
+import dev.orbit.io.safetensors.SafetensorsWriter;
+import dev.orbit.io.safetensors.ShardIndex;
+import dev.orbit.io.safetensors.StoredTensor;
+import dev.orbit.io.safetensors.TensorEntry;
+import dev.orbit.io.safetensors.TensorSpec;
+
+/**
+ * Writes a moved checkpoint folder in the input's layout: the same shards (same file names, same tensors in the
+ * same order), the same index and config, other files (tokenizer, generation config) copied. Tensors stream one at
+ * a time: a tensor no move touches is copied from the mapped shard; a moved one is computed in float64 when the
+ * writer reaches it (moves compose lazily, {@link Moves#lazy}) and stored in its own element type, or in
+ * {@code outType} when one is given (then every floating tensor is converted). When nothing changes the layout —
+ * no tensor added, types kept — every shard header, the index and the config keep their exact bytes. The folder
+ * appears at {@code out} only when complete ({@link AtomicFolders}).
+ */
+public final class CheckpointWriter {
+    private CheckpointWriter() {}
+
+    public static void write(Checkpoint in, List<CheckpointMove> moves, ElementType outType, Path out) {
+        if (outType != null && !outType.isFloating()) throw new IllegalArgumentException("the output type must be floating, not " + outType);
+        Architecture arch = in.architecture();
+        Weights weights = Weights.of(in, ScalarType.Double);
+        Set<String> touched = new HashSet<>();
+        for (CheckpointMove m : moves) {
+            String why = m.obstacle(arch);
+            if (why != null) throw new IllegalArgumentException(m.getClass().getSimpleName() + " is not exact here: " + why);
+            touched.addAll(m.touched(arch));
+            weights = Moves.lazy(m, arch, weights);
+            arch = m.after(arch);
+        }
+        final Weights moved = weights;
+        final Architecture result = arch;
+        var tensors = in.tensors();
+        List<String> shards = tensors.shardNames();
+        List<String> added = touched.stream().filter(n -> !tensors.contains(n)).sorted().toList();
+        String lastShard = shards.getLast();
+
+        Map<String, Header> headers = new LinkedHashMap<>();
+        boolean layoutKept = added.isEmpty() && (outType == null || allOfType(in, outType));
+        for (String shard : shards) {
+            Header original = tensors.shard(shard).header();
+            if (layoutKept) {
+                headers.put(shard, original);
+                continue;
+            }
+            List<TensorSpec> specs = new ArrayList<>();
+            for (TensorEntry e : original.entries()) specs.add(new TensorSpec(e.name(), typeOf(e.type(), outType), e.shape()));
+            if (shard.equals(lastShard)) {
+                for (String n : added) {
+                    StoredTensor t = moved.stored(n);
+                    specs.add(new TensorSpec(n, outType != null ? outType : headType(in, result), t.shape()));
+                }
+            }
+            headers.put(shard, Header.layout(specs, original.metadata()));
+        }
+
+        AtomicFolders.write(out, dir -> {
+            for (var kv : headers.entrySet()) {
+                SafetensorsFile shard = tensors.shard(kv.getKey());
+                try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(dir.resolve(kv.getKey())), 1 << 20)) {
+                    SafetensorsWriter.writeTo(os, kv.getValue(), e -> {
+                        boolean present = shard.contains(e.name());
+                        if (present && !touched.contains(e.name()) && shard.header().entry(e.name()).type() == e.type()) return shard.bytes(shard.header().entry(e.name()));
+                        try (PointerScope scope = new PointerScope()) {
+                            StoredTensor value = touched.contains(e.name()) ? moved.stored(e.name()) : shard.tensor(e.name());
+                            return Moves.store(e.name(), value.torchView(), e.type()).bytes();
+                        }
+                    });
+                }
+            }
+            Path folder = in.folder();
+            if (tensors.index().isPresent()) {
+                byte[] index = layoutKept ? tensors.index().get().encoded() : newIndex(headers);
+                Files.write(dir.resolve(dev.orbit.io.safetensors.SafetensorsFolder.INDEX), index);
+            }
+            Files.write(dir.resolve(Checkpoint.CONFIG), config(in, result, outType));
+            Set<String> written = new HashSet<>(headers.keySet());
+            written.add(Checkpoint.CONFIG);
+            written.add(dev.orbit.io.safetensors.SafetensorsFolder.INDEX);
+            try (Stream<Path> files = Files.list(folder)) {
+                for (Path p : files.sorted().toList()) {
+                    String name = p.getFileName().toString();
+                    if (written.contains(name) || Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) continue;
+                    Files.copy(FolderFiles.resolve(folder, name, "file"), dir.resolve(name));
+                }
+            }
+        });
+    }
+
+    private static boolean allOfType(Checkpoint in, ElementType type) {
+        for (String n : in.tensors().names()) {
+            ElementType t = in.tensors().entry(n).type();
+            if (t.isFloating() && t != type) return false;
+        }
+        return true;
+    }
+
+    private static ElementType typeOf(ElementType stored, ElementType outType) {
+        return outType != null && stored.isFloating() ? outType : stored;
+    }
+
+    /** An added head takes the embedding's type. */
+    private static ElementType headType(Checkpoint in, Architecture a) {
+        String embedding = a.plan().required().keySet().iterator().next();
+        return in.tensors().entry(embedding).type();
+    }
+
+    private static byte[] newIndex(Map<String, Header> headers) {
+        Map<String, String> weightMap = new LinkedHashMap<>();
+        long total = 0;
+        for (var kv : headers.entrySet()) {
+            for (TensorEntry e : kv.getValue().entries()) weightMap.put(e.name(), kv.getKey());
+            total += kv.getValue().dataLength();
+        }
+        return ShardIndex.create(weightMap, total).encoded();
+    }
+
+    /** The input's config.json bytes, or a rewrite when the head was untied or the type changed. */
+    private static byte[] config(Checkpoint in, Architecture result, ElementType outType) throws IOException {
+        boolean untied = in.architecture() instanceof DecoderArchitecture d && d.tied() && result instanceof DecoderArchitecture r && !r.tied();
+        if (!untied && outType == null) return Files.readAllBytes(FolderFiles.resolve(in.folder(), Checkpoint.CONFIG, "config"));
+        ObjectNode c = in.config().root().deepCopy();
+        if (untied) c.put("tie_word_embeddings", false);
+        if (outType != null) c.put("torch_dtype", switch (outType) {
+            case F64 -> "float64";
+            case F32 -> "float32";
+            case F16 -> "float16";
+            case BF16 -> "bfloat16";
+            default -> throw new IllegalArgumentException(outType.name());
+        });
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+        return (json.writeValueAsString(json.treeToValue(c, java.util.TreeMap.class)) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.orbit.ops.arithmetic;
+
+import static dev.orbit.ops.SpaceRules.label;
+
+import dev.orbit.graph.Node;
+import dev.orbit.ops.Layout;
+import dev.orbit.ops.Role;
+import dev.orbit.ops.SpaceRules;
+import dev.orbit.tensor.NdArray;
+
+/** The symmetry rule Add and Sub share: sums merge spaces; a per-channel constant moves with them. */
+final class AddSubRule {
+    private AddSubRule() {}
+
+    static void apply(SpaceRules rules, Node n) {
+        String a = n.input(0);
+        String b = n.input(1);
+        Layout la = rules.layout(a);
+        Layout lb = rules.layout(b);
+        if (la != null && lb != null) {
+            if (!rules.mergeLayouts(la, lb)) {
+                rules.freezeInputs(n, label(n) + ": adds tensors whose channels do not line up");
+                return;
+            }
+            rules.setLayout(n.output(0), la);
+            return;
+        }
+        Layout l = la != null ? la : lb;
+        String other = la != null ? b : a;
+        if (l == null) return;
+        if (!rules.isParam(other)) {
+            rules.forbidScaling(l, label(n) + ": adds a fixed tensor");
+            rules.setLayout(n.output(0), l);
+            return;
+        }
+        NdArray k = rules.parameter(other);
+        int r = Math.max(rules.rank(la != null ? a : b), k.rank());
+        int aligned = l.axis() - (r - k.rank());
+        if (aligned >= 0 && k.dim(aligned) == l.length()) {
+            rules.touchLayout(l, other, aligned, Role.COVARIANT); // x + c → τx + τc
+            rules.setLayout(n.output(0), l);
+        } else {
+            rules.region(n, false); // x + shared constant: affine, rewritten like an activation
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.orbit.ops.indexing;
+
+import static dev.orbit.ops.SpaceRules.label;
+import static org.bytedeco.pytorch.global.torch.flip;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.bytedeco.pytorch.LongOptional;
+import org.bytedeco.pytorch.Tensor;
+
+import dev.orbit.graph.Dim;
+import dev.orbit.graph.ModelFormatException;
+import dev.orbit.graph.Node;
+import dev.orbit.graph.Shape;
+import dev.orbit.graph.ShapeException;
+import dev.orbit.graph.ValueType;
+import dev.orbit.ops.EvalContext;
+import dev.orbit.ops.InferContext;
+import dev.orbit.ops.Op;
+import dev.orbit.ops.OpArgs;
+import dev.orbit.ops.OpSupport;
+
+/** Slice: attributes before opset 10, inputs from 10, with steps and ONNX's clamping. Its input freezes. */
+public final class Slice implements Op {
+    @Override
+    public String opType() { return "Slice"; }
+
+    @Override
+    public List<ValueType> infer(Node node, InferContext ctx) {
+        return OpSupport.one(inferOne(node, ctx));
+    }
+
+    private static ValueType inferOne(Node node, InferContext ctx) {
+        ValueType x = ctx.require(node, 0);
+        int r = x.rank();
+        OpArgs.IntArg starts = OpArgs.intArg(node, ctx, "starts", 1);
+        OpArgs.IntArg ends = OpArgs.intArg(node, ctx, "ends", 2);
+        OpArgs.IntArg axesArg = OpArgs.intArg(node, ctx, "axes", 3);
+        OpArgs.IntArg stepsArg = ctx.opset() >= 10 ? OpArgs.intArg(node, ctx, "steps", 4) : OpArgs.IntArg.ABSENT;
+        if (starts.values() == null || ends.values() == null) {
+            if (!starts.present() || !ends.present()) {
+                throw new ModelFormatException("Slice node '" + node.label() + "' needs starts and ends");
+            }
+            return new ValueType(x.dtype(), slicedUnknown(node, x, axesArg));
+        }
+        int k = starts.values().size();
+        if (ends.values().size() != k) {
+            throw new ShapeException("Slice node '" + node.label() + "': " + k + " starts but " + ends.values().size() + " ends");
+        }
+        long[] axes = axesArg.present() ? axesArg.knownValues() : range(k);
+        if (axes == null || stepsArg.present() && stepsArg.values() == null) {
+            return new ValueType(x.dtype(), slicedUnknown(node, x, axesArg));
+        }
+        if (axes.length != k || stepsArg.present() && stepsArg.values().size() != k) {
+            throw new ShapeException("Slice node '" + node.label() + "': starts, ends, axes and steps differ in length");
+        }
+        OpArgs.axisMask(node, axes, r); // rejects repeated axes
+        List<Dim> out = new ArrayList<>(x.shape().dims());
+        List<Dim> values = x.intValues();
+        for (int i = 0; i < k; i++) {
+            int a = OpSupport.axis(node, axes[i], r);
+            Dim step = stepsArg.present() ? stepsArg.values().get(i) : Dim.of(1);
+            Dim dim = x.shape().dim(a);
+            Dim start = starts.values().get(i);
+            Dim end = ends.values().get(i);
+            if (step instanceof Dim.Known(long st) && st == 0) {
+                throw new ShapeException("Slice node '" + node.label() + "': step 0 on axis " + a);
+            }
+            if (dim.isKnown() && start.isKnown() && end.isKnown() && step.isKnown()) {
+                Span s = Span.of(start.size(), end.size(), step.size(), dim.size());
+                out.set(a, Dim.of(s.length()));
+                if (values != null && r == 1) values = s.pick(values);
+            } else {
+                out.set(a, wholeAxis(dim, start, end, step) ? dim : Dim.unknown());
+                values = null;
+            }
+        }
+        return new ValueType(x.dtype(), new Shape(out), r == 1 ? values : null);
+    }
+
+    /** True when the slice keeps a whole axis of unknown size: [0, ∞) forwards or [-1, -∞) backwards. */
+    private static boolean wholeAxis(Dim dim, Dim start, Dim end, Dim step) {
+        if (!(step instanceof Dim.Known(long st)) || Math.abs(st) != 1) return false;
+        if (st == 1) return start.equals(Dim.of(0)) && (end.equals(dim) || end instanceof Dim.Known(long e) && e >= Integer.MAX_VALUE);
+        return start.equals(Dim.of(-1)) && end instanceof Dim.Known(long e) && e <= Integer.MIN_VALUE;
+    }
+
+    private static Shape slicedUnknown(Node node, ValueType x, OpArgs.IntArg axesArg) {
+        long[] axes = axesArg.present() ? axesArg.knownValues() : null;
+        int r = x.rank();
+        boolean[] touched = axes == null ? null : OpArgs.axisMask(node, axes, r);
+        Shape s = x.shape();
+        for (int a = 0; a < r; a++) if (touched == null || touched[a]) s = s.with(a, Dim.unknown());
+        return s;
+    }
+
+    private static long[] range(int k) {
+        long[] r = new long[k];
+        for (int i = 0; i < k; i++) r[i] = i;
+        return r;
+    }
+
+    @Override
+    public List<Tensor> evaluate(Node node, EvalContext ctx) { return OpSupport.one(slice(node, ctx, ctx.require(node, 0))); }
+
+    private static Tensor slice(Node node, EvalContext ctx, Tensor x) {
+        long[] starts = OpArgs.longsArg(node, ctx, "starts", 1);
+        long[] ends = OpArgs.longsArg(node, ctx, "ends", 2);
+        if (starts == null || ends == null) throw new ModelFormatException("Slice node '" + node.label() + "' needs starts and ends");
+        long[] axes = OpArgs.longsArg(node, ctx, "axes", 3);
+        long[] steps = ctx.opset() >= 10 ? ctx.longs(4) : null;
+        int k = starts.length;
+        if (axes == null) axes = range(k);
+        if (ends.length != k || axes.length != k || steps != null && steps.length != k) {
+            throw new ShapeException("Slice node '" + node.label() + "': starts, ends, axes and steps differ in length");
+        }
+        int r = (int) x.dim();
+        OpArgs.axisMask(node, axes, r);
+        Tensor y = x;
+        for (int i = 0; i < k; i++) {
+            int a = OpSupport.axis(node, axes[i], r);
+            long step = steps == null ? 1 : steps[i];
+            if (step == 0) throw new ShapeException("Slice node '" + node.label() + "': step 0 on axis " + a);
+            long dim = y.size(a);
+            Span s = Span.of(starts[i], ends[i], step, dim);
+            long from = s.start();
+            long by = step;
+            if (step < 0) {
+                // libtorch slices only forwards: walk the flipped axis instead
+                y = flip(y, a);
+                from = dim - 1 - from;
+                by = -step;
+            }
+            long to = s.length() == 0 ? from : from + (s.length() - 1) * by + 1;
+            y = y.slice(a, new LongOptional(from), new LongOptional(to), by);
+        }
+        return y == x ? new Tensor(x) : y;
+    }
+}

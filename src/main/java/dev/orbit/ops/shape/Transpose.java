@@ -1,0 +1,63 @@
+package dev.orbit.ops.shape;
+
+import static dev.orbit.ops.SpaceRules.label;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.bytedeco.pytorch.Tensor;
+
+import dev.orbit.graph.Dim;
+import dev.orbit.graph.Node;
+import dev.orbit.graph.Shape;
+import dev.orbit.graph.ShapeException;
+import dev.orbit.graph.ValueType;
+import dev.orbit.ops.EvalContext;
+import dev.orbit.ops.InferContext;
+import dev.orbit.ops.Op;
+import dev.orbit.ops.OpSupport;
+
+/** Transpose (perm defaults to reversing the axes). Its inputs freeze: it moves the channel axis. */
+public final class Transpose implements Op {
+    @Override
+    public String opType() { return "Transpose"; }
+
+    @Override
+    public List<ValueType> infer(Node node, InferContext ctx) {
+        ValueType x = ctx.require(node, 0);
+        int[] perm = perm(node, x.rank());
+        List<Dim> out = new ArrayList<>(perm.length);
+        for (int p : perm) out.add(x.shape().dim(p));
+        // tracked values stay in order only when there is at most one axis to move
+        return OpSupport.one(new ValueType(x.dtype(), new Shape(out), x.rank() <= 1 ? x.intValues() : null));
+    }
+
+    private static int[] perm(Node node, int rank) {
+        long[] p = node.attributes().getInts("perm", null);
+        int[] perm = new int[rank];
+        if (p == null) {
+            for (int i = 0; i < rank; i++) perm[i] = rank - 1 - i;
+            return perm;
+        }
+        if (p.length != rank) {
+            throw new ShapeException("Transpose node '" + node.label() + "': perm " + Arrays.toString(p)
+                    + " does not match rank " + rank);
+        }
+        boolean[] seen = new boolean[rank];
+        for (int i = 0; i < rank; i++) {
+            int a = OpSupport.axis(node, p[i], rank);
+            if (seen[a]) throw new ShapeException("Transpose node '" + node.label() + "': perm " + Arrays.toString(p) + " repeats an axis");
+            seen[a] = true;
+            perm[i] = a;
+        }
+        return perm;
+    }
+
+    @Override
+    public List<Tensor> evaluate(Node node, EvalContext ctx) {
+        Tensor x = ctx.require(node, 0);
+        int[] p = perm(node, (int) x.dim());
+        return OpSupport.one(x.permute(Arrays.stream(p).asLongStream().toArray()));
+    }
+}
