@@ -6,6 +6,10 @@ import java.util.TreeSet;
 
 import ai.onnx.proto.OnnxMl;
 import dev.orbit.eval.Evaluator;
+import dev.orbit.eval.ShapeInference;
+import dev.orbit.graph.Dim;
+import dev.orbit.graph.Shape;
+import dev.orbit.graph.ValueType;
 import dev.orbit.graph.Model;
 import dev.orbit.graph.Node;
 import dev.orbit.io.onnx.OnnxImporter;
@@ -64,8 +68,39 @@ final class OrbitBackend implements Backend {
                 String bad = BackendRule.mismatch(name, expected, RefTensor.fromOrbit(got));
                 if (bad != null) return Outcome.notYet(bad);
             }
+            String inferred = checkInference(model, feeds, outs);
+            if (inferred != null) return Outcome.notYet(inferred);
         }
         return Outcome.PASS;
+    }
+
+    /**
+     * Shape inference must agree with what evaluation produced: with the fed shapes, every output's element type,
+     * and every dimension inference claims to know. Null when it does.
+     */
+    private static String checkInference(Model model, Map<String, NdArray> feeds, Map<String, NdArray> outs) {
+        Map<String, Shape> concrete = new HashMap<>();
+        feeds.forEach((k, v) -> concrete.put(k, Shape.of(v.shape())));
+        Map<String, ValueType> types = ShapeInference.infer(model, concrete);
+        for (var e : outs.entrySet()) {
+            ValueType t = types.get(e.getKey());
+            NdArray got = e.getValue();
+            if (t == null) continue;
+            if (t.dtype() != got.dtype()) {
+                return "shape inference: output '" + e.getKey() + "' inferred " + t.dtype().onnxName() + ", evaluated "
+                        + got.dtype().onnxName();
+            }
+            if (t.shape() == null) continue;
+            boolean agrees = t.shape().rank() == got.rank();
+            for (int i = 0; agrees && i < got.rank(); i++) {
+                if (t.shape().dim(i) instanceof Dim.Known(long d) && d != got.dim(i)) agrees = false;
+            }
+            if (!agrees) {
+                return "shape inference: output '" + e.getKey() + "' inferred " + t.shape() + ", evaluated "
+                        + java.util.Arrays.toString(got.shape());
+            }
+        }
+        return null;
     }
 
     private static String importReason(RuntimeException e) {
