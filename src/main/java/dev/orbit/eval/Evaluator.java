@@ -49,6 +49,9 @@ public final class Evaluator {
     private final Map<String, NdArray> nativeParams = new HashMap<>();
     /** Each value's element type by static inference (empty where inference fails): the dtype policies' guide. */
     private final Map<String, DType> staticTypes;
+    /** Whether any value may be float16/bfloat16, or uint16/32: the policies cost nothing for the other graphs. */
+    private final boolean mayHoldHalf;
+    private final boolean mayHoldWidened;
 
     /** An evaluator with Orbit's standard ops. */
     public Evaluator(Model model) { this(model, StandardOps.registry()); }
@@ -60,6 +63,9 @@ public final class Evaluator {
         this.registry = registry;
         this.lastUse = graph.lastUse();
         this.staticTypes = staticTypes(model, registry);
+        boolean unknown = staticTypes.isEmpty() && !graph.nodes().isEmpty();
+        this.mayHoldHalf = unknown || staticTypes.values().stream().anyMatch(DType::isHalf);
+        this.mayHoldWidened = staticTypes.values().stream().anyMatch(DType::isWidened);
         // heap-backed parameters (e.g. fresh from a move) are copied to native memory once, not per run
         for (var e : graph.parameters().entrySet()) nativeParams.put(e.getKey(), e.getValue().toNative());
     }
@@ -136,10 +142,12 @@ public final class Evaluator {
             }
             Tensor t = env.get(in);
             if (t == null) throw new EvaluationException("value '" + in + "' is missing when node '" + node.label() + "' runs");
-            ScalarType st = t.scalar_type().intern();
-            if (st == ScalarType.Half || st == ScalarType.BFloat16) {
-                half = st;
-                t = t.to(ScalarType.Float);
+            if (mayHoldHalf) {
+                ScalarType st = t.scalar_type().intern();
+                if (st == ScalarType.Half || st == ScalarType.BFloat16) {
+                    half = st;
+                    t = t.to(ScalarType.Float);
+                }
             }
             ins.add(t);
         }
@@ -163,6 +171,7 @@ public final class Evaluator {
 
     /** uint16/uint32 values carried in int64 keep ONNX's modular arithmetic: wrapped to their width after each op. */
     private Tensor wrapUnsigned(String name, Tensor t) {
+        if (!mayHoldWidened) return t;
         DType d = staticTypes.get(name);
         if (d != DType.UINT16 && d != DType.UINT32 || t.scalar_type().intern() != ScalarType.Long) return t;
         return torch.bitwise_and(t, new Scalar(d == DType.UINT16 ? 0xffffL : 0xffffffffL));
