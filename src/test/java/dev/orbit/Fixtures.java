@@ -37,9 +37,20 @@ public final class Fixtures {
         }
     }
 
-    /** Fixtures that ONNX Runtime and Orbit can both run (all but the unknown-op one). */
+    /**
+     * Fixtures that ONNX Runtime and Orbit can both run: all but the unknown-op one and those whose .json says
+     * "orbit_pending" (control flow Orbit cannot evaluate yet, issue 14).
+     */
     public static List<Fixture> runnable() {
-        return all().stream().filter(f -> !f.name().equals("unknown_op")).toList();
+        return all().stream().filter(f -> !f.name().equals("unknown_op") && !pending(f.name())).toList();
+    }
+
+    private static boolean pending(String name) {
+        try {
+            return new ObjectMapper().readTree(DIR.resolve(name + ".json").toFile()).has("orbit_pending");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static Fixture get(String name) { return load(DIR.resolve(name + ".json")); }

@@ -62,6 +62,19 @@ public final class OpSupport {
         return (int) a;
     }
 
+    /**
+     * A possibly negative axis that names a cut between axes (Flatten, Softmax before opset 13): 0 to rank
+     * inclusive.
+     */
+    public static int cut(Node node, long axis, int rank) {
+        long a = axis < 0 ? axis + rank : axis;
+        if (a < 0 || a > rank) {
+            throw new ShapeException(node.opType() + " node '" + node.label() + "': axis " + axis
+                    + " is out of range for rank " + rank);
+        }
+        return (int) a;
+    }
+
     public static Scalar scalar(double v) { return new Scalar(v); }
 
     /** A 0-d tensor with the same dtype as t. */

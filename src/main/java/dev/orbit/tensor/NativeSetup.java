@@ -20,6 +20,7 @@ import java.lang.foreign.ValueLayout;
  */
 public final class NativeSetup {
     private static volatile boolean done;
+    private static volatile boolean oneDnnOff;
 
     private NativeSetup() {}
 
@@ -43,6 +44,23 @@ public final class NativeSetup {
             } catch (Throwable ignored) {
                 // best effort: without it libtorch still works, only slower on few cores
             }
+        }
+    }
+
+    /**
+     * Turns libtorch's oneDNN (MKLDNN) kernels off, once per process. On the AMD EPYC development and CI machines
+     * oneDNN's convolution returns wrong values (relative error ~1) for channel counts that are not multiples of 16,
+     * and its deconvolution different values on every call (docs/NOTES.md); libtorch's own kernels are exact there.
+     * Called by the ops that reach convolution, before their first libtorch call, so commands that compute nothing
+     * never load libtorch.
+     */
+    public static void withoutOneDnn() {
+        if (oneDnnOff) return;
+        synchronized (NativeSetup.class) {
+            if (oneDnnOff) return;
+            init();
+            org.bytedeco.pytorch.global.torch.globalContext().setUserEnabledMkldnn(false);
+            oneDnnOff = true;
         }
     }
 }

@@ -92,6 +92,7 @@ abstract class ConvolutionOp implements Op {
 
     @Override
     public List<Tensor> evaluate(Node node, EvalContext ctx) {
+        dev.orbit.tensor.NativeSetup.withoutOneDnn();
         Tensor x = ctx.require(node, 0);
         Tensor w = ctx.require(node, 1);
         Tensor b = ctx.input(2);

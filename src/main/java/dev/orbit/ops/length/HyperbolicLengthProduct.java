@@ -392,5 +392,4 @@ public final class HyperbolicLengthProduct implements Op {
         }
         return a;
     }
-
 }

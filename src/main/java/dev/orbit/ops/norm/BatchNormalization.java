@@ -61,10 +61,10 @@ public final class BatchNormalization implements Op {
         }
         boolean batchStats = ctx.training() || node.attributes().getInt("training_mode", 0) != 0;
         if (!batchStats) {
-            return OpSupport.one(batch_norm(x, opt(scale), opt(bias), opt(mean), opt(var), false, 0.0, eps, false));
+            return OpSupport.one(batch_norm(x, OpSupport.optional(scale), OpSupport.optional(bias), OpSupport.optional(mean), OpSupport.optional(var), false, 0.0, eps, false));
         }
         // no running buffers passed: libtorch would update them in place, and that update is not done here
-        Tensor y = batch_norm(x, opt(scale), opt(bias), new TensorOptional(), new TensorOptional(), true, 0.0, eps,
+        Tensor y = batch_norm(x, OpSupport.optional(scale), OpSupport.optional(bias), new TensorOptional(), new TensorOptional(), true, 0.0, eps,
                 false);
         if (node.outputs().size() == 1) return OpSupport.one(y);
         // training_mode outputs: running = input·momentum + batch·(1 − momentum), with the population variance
@@ -84,8 +84,6 @@ public final class BatchNormalization implements Op {
     private static Tensor blend(Tensor running, Tensor batch, double momentum) {
         return add(mul(running, OpSupport.scalar(momentum)), mul(batch, OpSupport.scalar(1 - momentum)));
     }
-
-    private static TensorOptional opt(Tensor t) { return new TensorOptional(t); }
 
     @Override
     public void spaceRule(Node node, SpaceRules rules) { batchNormRule(rules, node); }

@@ -72,7 +72,7 @@ public final class LayerNormalization implements Op {
         // libtorch wants affine parameters of exactly the normalised shape; others broadcast afterwards
         boolean exact = Arrays.equals(OpSupport.sizes(scale), normalized)
                 && (bias == null || Arrays.equals(OpSupport.sizes(bias), normalized));
-        TensorOptional w = exact ? opt(scale) : new TensorOptional();
+        TensorOptional w = exact ? OpSupport.optional(scale) : new TensorOptional();
         TensorOptional b = exact ? OpSupport.optional(bias) : new TensorOptional();
         boolean stats = node.outputs().size() > 1;
         Tensor y;
@@ -92,6 +92,4 @@ public final class LayerNormalization implements Op {
         }
         return stats ? List.of(y, mean, rstd) : List.of(y);
     }
-
-    private static TensorOptional opt(Tensor t) { return new TensorOptional(t); }
 }

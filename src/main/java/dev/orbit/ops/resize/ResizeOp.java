@@ -80,8 +80,6 @@ abstract class ResizeOp implements Op {
     /** Output sizes and the per-axis scales the coordinate maps use. */
     private record Plan(long[] out, float[] scales) {}
 
-
-
     // ---------------------------------------------------------------- shape inference
 
     @Override

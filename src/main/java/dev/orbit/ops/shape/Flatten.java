@@ -10,7 +10,6 @@ import org.bytedeco.pytorch.Tensor;
 import dev.orbit.graph.Dim;
 import dev.orbit.graph.Node;
 import dev.orbit.graph.Shape;
-import dev.orbit.graph.ShapeException;
 import dev.orbit.graph.ValueType;
 import dev.orbit.ops.EvalContext;
 import dev.orbit.ops.InferContext;
@@ -35,15 +34,7 @@ public final class Flatten implements Op {
         return OpSupport.one(new ValueType(x.dtype(), Shape.of(OpArgs.product(dims.subList(0, a)), OpArgs.product(dims.subList(a, r)))));
     }
 
-    private static int axis(Node node, int rank) {
-        long axis = node.attributes().getInt("axis", 1);
-        long a = axis < 0 ? axis + rank : axis;
-        if (a < 0 || a > rank) {
-            throw new ShapeException("Flatten node '" + node.label() + "': axis " + axis + " is out of range for rank "
-                    + rank);
-        }
-        return (int) a;
-    }
+    private static int axis(Node node, int rank) { return OpSupport.cut(node, node.attributes().getInt("axis", 1), rank); }
 
     @Override
     public List<Tensor> evaluate(Node node, EvalContext ctx) {

@@ -5,7 +5,6 @@ import java.util.List;
 import org.bytedeco.pytorch.Tensor;
 
 import dev.orbit.graph.Node;
-import dev.orbit.graph.ShapeException;
 import dev.orbit.ops.EvalContext;
 import dev.orbit.ops.Layout;
 import dev.orbit.ops.OpSupport;
@@ -21,15 +20,7 @@ public class Softmax2D extends SoftmaxOp {
 
     /** The pre-13 form also accepts axis == rank (one group per element). */
     @Override
-    int axis(Node node, int rank) {
-        long axis = node.attributes().getInt("axis", 1);
-        long a = axis < 0 ? axis + rank : axis;
-        if (a < 0 || a > rank) {
-            throw new ShapeException(node.opType() + " node '" + node.label() + "': axis " + axis
-                    + " is out of range for rank " + rank);
-        }
-        return (int) a;
-    }
+    int axis(Node node, int rank) { return OpSupport.cut(node, node.attributes().getInt("axis", 1), rank); }
 
     @Override
     public List<Tensor> evaluate(Node node, EvalContext ctx) {
