@@ -90,7 +90,7 @@ public final class InputFactory {
             for (int i = 0; i < n; i++) {
                 v[i] = r.distribution() == InputSpec.Distribution.NORMAL ? gaussian(rng) : rng.nextDouble(-1, 1);
             }
-            feeds.put(in.name(), t == DType.FLOAT64 ? NdArray.ofDoubles(v, shape) : NdArray.ofFloats(toFloats(v), shape));
+            feeds.put(in.name(), t == DType.FLOAT64 ? NdArray.ofDoubles(v, shape) : NdArray.ofFloats(toFloats(v), shape).to(t));
         }
         return feeds;
     }
@@ -144,6 +144,7 @@ public final class InputFactory {
         NdArray x = mnist.images().reshape(shape);
         checkFinite(in.name(), x);
         if (in.type().dtype() == DType.FLOAT64) x = NdArray.ofDoubles(x.toDoubleArray(), shape);
+        else if (in.type().dtype().isHalf()) x = x.to(in.type().dtype());
         Map<String, NdArray> feeds = new LinkedHashMap<>();
         feeds.put(in.name(), x);
         return feeds;

@@ -261,29 +261,13 @@ public final class OnnxImporter {
                 copy(t.getRawData(), a.segment());
                 return a;
             }
-            int have = switch (dtype) {
-                case FLOAT32 -> t.getFloatDataCount();
-                case FLOAT64 -> t.getDoubleDataCount();
-                case INT64 -> t.getInt64DataCount();
-                default -> t.getInt32DataCount();
-            };
+            int have = OnnxTensors.fieldCount(t, dtype);
             // the count check comes before the allocation: a 1 KB file may declare a 4 TB tensor
             if (have != count) {
                 throw new ModelFormatException(who + " holds " + have + " values, its shape " + dimsText(shape) + " needs " + count);
             }
             charge(bytes, who);
-            NdArray a = NdArray.zeros(dtype, shape);
-            var seg = a.segment();
-            for (int i = 0; i < count; i++) {
-                switch (dtype) {
-                    case FLOAT32 -> a.setFloat(i, t.getFloatData(i));
-                    case FLOAT64 -> a.setDouble(i, t.getDoubleData(i));
-                    case INT64 -> a.setLong(i, t.getInt64Data(i));
-                    case INT32 -> seg.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i, t.getInt32Data(i));
-                    default -> seg.set(ValueLayout.JAVA_BYTE, i, (byte) t.getInt32Data(i));
-                }
-            }
-            return a;
+            return OnnxTensors.fromFields(t, dtype, shape, count);
         }
 
         private void charge(long bytes, String what) {
