@@ -56,6 +56,9 @@ public final class Moved {
     /** How far the weights moved: mean|V−W| / mean|W| over the parameters both models share. */
     public double weightChange() { return WeightChange.relative(original.ir(), network.ir()); }
 
+    /** How far each weight tensor moved: median and max of ‖V−W‖/‖W‖, and which tensor moved most. */
+    public WeightChange.PerTensor weightChangePerTensor() { return WeightChange.perTensor(original.ir(), network.ir()); }
+
     /** Original against moved in ONNX Runtime on {@code inputs}, held to {@link Tolerance#MOVE}. */
     public VerifyReport verify(Inputs inputs) { return verify(inputs, Tolerance.MOVE); }
 

@@ -22,15 +22,17 @@ final class SymmetriesText {
         long free = a.spaces().stream().filter(NeuronSpace::isFree).count();
         b.append(String.format("%d neuron spaces: %d free, %d fixed; %d activation regions%n", a.spaces().size(), free,
                 a.spaces().size() - free, a.regions().size()));
+        b.append(a.coverage().line()).append('\n');
         for (NeuronSpace s : a.spaces()) {
             b.append(String.format("%nspace %d  size %d  from %s%n", s.id(), s.size(), s.origin()));
-            b.append("  permutations  ").append(s.permutable() ? "yes (class " + s.permClass() + ")" : "no — " + s.permReason()).append('\n');
+            b.append("  permutations  ").append(s.permutable() ? "yes (class " + s.permClass() + ")"
+                    : s.headPermutable() ? "whole heads of " + s.permBlock() + " channels (class " + s.permClass() + ")" : "no — " + s.permReason()).append('\n');
             b.append("  scaling       ").append(switch (s.scaling()) {
                 case NONZERO -> "any non-zero factor" + (s.exactWithoutRewrite() ? " (positive factors need no activation rewrite)" : " (activations rewritten as τ·σ(x/τ))");
                 case POSITIVE -> "positive factors only — " + s.scaleReason();
                 case NONE -> "none — " + s.scaleReason();
             }).append('\n');
-            if (s.scaling() != Scaling.NONE || s.permutable()) {
+            if (s.isFree()) {
                 b.append("  touches       ").append(s.touches().stream().map(SymmetriesText::touch).collect(Collectors.joining(", "))).append('\n');
             }
             if (!s.regions().isEmpty()) {
@@ -74,11 +76,16 @@ final class SymmetriesText {
     /** The groups that act by matrices, not per neuron: GL(d) inside attention, rotations of residual streams. */
     private static void matrixGroups(SymmetryAnalysis a, StringBuilder b) {
         for (var p : a.pairs()) {
-            b.append(String.format("%n%s pair %d  %d head%s × %d  from %s%n", p.kind() == dev.orbit.symmetry.LinearPair.Kind.QUERY_KEY
-                    ? "query–key" : "value–output", p.id(), p.heads(), p.heads() == 1 ? "" : "s", p.headDim(), p.origin()));
-            b.append(p.kind() == dev.orbit.symmetry.LinearPair.Kind.QUERY_KEY
-                    ? "  GL(d) per head: W_q → W_q·A, W_k → W_k·A⁻ᵀ (teleport --attention)\n"
-                    : "  GL(d) per head: W_v → W_v·B, W_o → B⁻¹·W_o (teleport --attention)\n");
+            b.append(String.format("%n%s pair %d  %d head%s × %d%s  from %s%n", p.kind() == dev.orbit.symmetry.LinearPair.Kind.QUERY_KEY
+                    ? "query–key" : "value–output", p.id(), p.heads(), p.heads() == 1 ? "" : "s", p.headDim(),
+                    p.kvHeads() == p.heads() ? "" : " sharing " + p.kvHeads() + " key/value heads", p.origin()));
+            if (p.group() == dev.orbit.symmetry.LinearPair.Group.ROPE_COMMUTANT) {
+                b.append("  rotary embeddings: per key head a·I + b·J on each rotary pair (i, i + d/2), 2 dimensions per pair (teleport --attention)\n");
+            } else {
+                b.append(p.kind() == dev.orbit.symmetry.LinearPair.Kind.QUERY_KEY
+                        ? "  GL(d) per head: W_q → W_q·A, W_k → W_k·A⁻ᵀ (teleport --attention)\n"
+                        : "  GL(d) per head: W_v → W_v·B, W_o → B⁻¹·W_o (teleport --attention)\n");
+            }
         }
         for (var att : a.attentions()) {
             b.append(String.format("%nattention %d  %s scores, %d head%s  from %s%n", att.id(), att.score().name().toLowerCase(java.util.Locale.ROOT),

@@ -53,6 +53,8 @@ final class MoveOptions {
         result.put("move", moved.description());
         result.putAll(moved.facts());
         result.put("relative_weight_change", moved.weightChange());
+        var perTensor = moved.weightChangePerTensor();
+        result.put("weight_change_per_tensor", perTensor);
         VerifyReport report = null;
         if (!noVerify) {
             report = moved.verify(inputs.inputs(), new Tolerance(tolerance));
@@ -69,6 +71,8 @@ final class MoveOptions {
         } else {
             out.printf("%s%n", moved.description());
             out.printf("relative weight change mean|V-W|/mean|W|: %.4f%n", (double) result.get("relative_weight_change"));
+            out.printf("per tensor ||V-W||/||W||: median %.4f, max %.4f (%s), %d of %d tensors changed%n", perTensor.median(),
+                    perTensor.max(), perTensor.maxTensor(), perTensor.changed(), perTensor.tensors());
             if (report != null) out.print(report.toText());
             else out.println("verification skipped (--no-verify)");
             out.println(ok ? "wrote " + output + (saveElement != null ? " and " + saveElement : "")

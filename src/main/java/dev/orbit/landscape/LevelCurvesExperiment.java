@@ -46,7 +46,8 @@ public final class LevelCurvesExperiment implements Experiment<LevelCurvesExperi
         var c = r.config();
         return String.format("%d teleports (%s, r = %s) of %s on %d test digits%n", c.teleports(), c.kind().name().toLowerCase(), c.range(),
                 r.model(), c.testSamples())
-                + String.format("weights moved mean|V-W|/mean|W| = %.3f on average%n", r.meanWeightChange())
+                + String.format("weights moved mean|V-W|/mean|W| = %.3f on average; per tensor ||V-W||/||W||: median %.3f on average, max %.3f%n",
+                        r.meanWeightChange(), r.meanMedianTensorChange(), r.maxTensorChange())
                 + String.format("|Δloss| mean %.2e, max %.2e (loss %.4f); |Δaccuracy| max %.4f (accuracy %.4f)%n", r.meanDeltaLoss(),
                 r.maxDeltaLoss(), r.loss(), r.maxDeltaAccuracy(), r.accuracy());
     }

@@ -26,6 +26,8 @@ final class LevelCurvesReport {
                 List.of("test loss before", String.format("%.6f", r.loss())),
                 List.of("test accuracy before", String.format("%.4f", r.accuracy())),
                 List.of("mean relative weight change mean|V−W|/mean|W|", String.format("%.3f", r.meanWeightChange())),
+                List.of("per tensor ‖V−W‖/‖W‖: median (mean over teleports)", String.format("%.3f", r.meanMedianTensorChange())),
+                List.of("per tensor ‖V−W‖/‖W‖: max over tensors and teleports", String.format("%.3f", r.maxTensorChange())),
                 List.of("mean |Δloss|", String.format("%.2e", r.meanDeltaLoss())),
                 List.of("max |Δloss|", String.format("%.2e", r.maxDeltaLoss())),
                 List.of("max |Δaccuracy|", String.format("%.4f", r.maxDeltaAccuracy()))));
@@ -42,10 +44,11 @@ final class LevelCurvesReport {
         List<List<String>> rows = new ArrayList<>();
         for (var mv : r.moves().subList(0, Math.min(10, r.moves().size()))) {
             rows.add(List.of(Integer.toString(mv.index()), String.format("%.3f", mv.weightChange()),
+                    String.format("%.3f", mv.medianTensorChange()), String.format("%.3f", mv.maxTensorChange()),
                     String.format("%.2e", mv.deltaLoss()), String.format("%.4f", mv.deltaAccuracy())));
         }
         h.heading("First teleports");
-        h.table(List.of("#", "weight change", "|Δloss|", "|Δaccuracy|"), rows);
+        h.table(List.of("#", "weight change", "median ‖V−W‖/‖W‖", "max ‖V−W‖/‖W‖", "|Δloss|", "|Δaccuracy|"), rows);
         return h;
     }
 }
