@@ -9,7 +9,10 @@ import java.util.Map;
 import java.util.Set;
 
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 import dev.orbit.graph.Dim;
 import dev.orbit.graph.EvaluationException;
@@ -25,12 +28,18 @@ import dev.orbit.ops.Op;
 import dev.orbit.ops.OpRegistry;
 import dev.orbit.ops.UnsupportedOpException;
 import dev.orbit.ops.standard.StandardOps;
+import dev.orbit.tensor.DType;
 import dev.orbit.tensor.NdArray;
 
 /**
  * Orbit's own evaluator: runs the IR node by node with libtorch ops. {@link #run} is the self-contained
  * entry (own native scope, plain arrays in and out); {@link #forward} works on libtorch tensors so a trainer
  * can put parameters under autograd and manage the scope itself.
+ * <p>
+ * Two dtype policies live here rather than in each op (docs/DTYPES.md): float16 and bfloat16 inputs are
+ * computed in float32 and each floating output is rounded back to the half type (unless the op's type rule says
+ * it yields float32, as a Cast does); uint16/uint32/uint64 values are carried in int64 and wrapped to their own
+ * width after every op that yields them.
  */
 public final class Evaluator {
     private final Model model;
@@ -38,6 +47,11 @@ public final class Evaluator {
     private final OpRegistry registry;
     private final Map<String, Integer> lastUse;
     private final Map<String, NdArray> nativeParams = new HashMap<>();
+    /** Each value's element type by static inference (empty where inference fails): the dtype policies' guide. */
+    private final Map<String, DType> staticTypes;
+    /** Whether any value may be float16/bfloat16, or uint16/32: the policies cost nothing for the other graphs. */
+    private final boolean mayHoldHalf;
+    private final boolean mayHoldWidened;
 
     /** An evaluator with Orbit's standard ops. */
     public Evaluator(Model model) { this(model, StandardOps.registry()); }
@@ -48,6 +62,10 @@ public final class Evaluator {
         this.graph = model.graph();
         this.registry = registry;
         this.lastUse = graph.lastUse();
+        this.staticTypes = staticTypes(model, registry);
+        boolean unknown = staticTypes.isEmpty() && !graph.nodes().isEmpty();
+        this.mayHoldHalf = unknown || staticTypes.values().stream().anyMatch(DType::isHalf);
+        this.mayHoldWidened = staticTypes.values().stream().anyMatch(DType::isWidened);
         // heap-backed parameters (e.g. fresh from a move) are copied to native memory once, not per run
         for (var e : graph.parameters().entrySet()) nativeParams.put(e.getKey(), e.getValue().toNative());
     }
@@ -64,7 +82,7 @@ public final class Evaluator {
             for (var e : nativeParams.entrySet()) params.put(e.getKey(), e.getValue().torchView());
             Map<String, Tensor> outs = forward(inputs, params, false);
             Map<String, NdArray> result = new LinkedHashMap<>();
-            for (var e : outs.entrySet()) result.put(e.getKey(), NdArray.fromTorch(e.getValue()));
+            for (var e : outs.entrySet()) result.put(e.getKey(), NdArray.fromTorch(e.getValue(), outputType(e.getKey())));
             // keep the fed arrays reachable until the views over them are gone
             java.lang.ref.Reference.reachabilityFence(feeds);
             return result;
@@ -98,7 +116,7 @@ public final class Evaluator {
             List<Tensor> outs = evaluateNode(node, env, training);
             for (int k = 0; k < Math.min(outs.size(), node.outputs().size()); k++) {
                 String name = node.outputs().get(k);
-                if (!name.isEmpty()) env.put(name, outs.get(k));
+                if (!name.isEmpty()) env.put(name, wrapUnsigned(name, outs.get(k)));
             }
             if (freeEarly) {
                 for (String in : node.inputs()) {
@@ -116,6 +134,7 @@ public final class Evaluator {
         long opset = model.opset();
         Op op = registry.require(node, opset);
         List<Tensor> ins = new ArrayList<>(node.inputs().size());
+        ScalarType half = null;
         for (String in : node.inputs()) {
             if (in.isEmpty()) {
                 ins.add(null);
@@ -123,8 +142,58 @@ public final class Evaluator {
             }
             Tensor t = env.get(in);
             if (t == null) throw new EvaluationException("value '" + in + "' is missing when node '" + node.label() + "' runs");
+            if (mayHoldHalf) {
+                ScalarType st = t.scalar_type().intern();
+                if (st == ScalarType.Half || st == ScalarType.BFloat16) {
+                    half = st;
+                    t = t.to(ScalarType.Float);
+                }
+            }
             ins.add(t);
         }
+        List<Tensor> outs = evaluateOp(node, op, opset, ins, training);
+        return half == null ? outs : roundToHalf(node, outs, half);
+    }
+
+    /** float32 results of a node that read half inputs go back to the half type, unless its type rule says float32. */
+    private List<Tensor> roundToHalf(Node node, List<Tensor> outs, ScalarType half) {
+        List<Tensor> rounded = new ArrayList<>(outs.size());
+        for (int k = 0; k < outs.size(); k++) {
+            Tensor t = outs.get(k);
+            DType want = k < node.outputs().size() ? staticTypes.get(node.output(k)) : null;
+            boolean isFloat = t != null && t.scalar_type().intern() == ScalarType.Float;
+            if (isFloat && want == null) t = t.to(half);
+            else if (isFloat && want.isHalf()) t = t.to(want.torchType);
+            rounded.add(t);
+        }
+        return rounded;
+    }
+
+    /** uint16/uint32 values carried in int64 keep ONNX's modular arithmetic: wrapped to their width after each op. */
+    private Tensor wrapUnsigned(String name, Tensor t) {
+        if (!mayHoldWidened) return t;
+        DType d = staticTypes.get(name);
+        if (d != DType.UINT16 && d != DType.UINT32 || t.scalar_type().intern() != ScalarType.Long) return t;
+        return torch.bitwise_and(t, new Scalar(d == DType.UINT16 ? 0xffffL : 0xffffffffL));
+    }
+
+    /** The element type a graph output leaves as: declared, else inferred, else the tensor's own. */
+    private DType outputType(String name) {
+        for (ValueInfo o : graph.outputs()) if (o.name().equals(name)) return o.type().dtype();
+        return staticTypes.getOrDefault(name, DType.FLOAT32);
+    }
+
+    private static Map<String, DType> staticTypes(Model model, OpRegistry registry) {
+        Map<String, DType> types = new HashMap<>();
+        try {
+            for (var e : ShapeInference.infer(model, registry).entrySet()) types.put(e.getKey(), e.getValue().dtype());
+        } catch (RuntimeException e) {
+            // a model whose shapes do not infer still evaluates; the policies then go by the tensors' types
+        }
+        return types;
+    }
+
+    private List<Tensor> evaluateOp(Node node, Op op, long opset, List<Tensor> ins, boolean training) {
         EvalContext ctx = new EvalContext() {
             @Override public Tensor input(int i) { return i < ins.size() ? ins.get(i) : null; }
             @Override public int inputCount() { return ins.size(); }
@@ -150,11 +219,8 @@ public final class Evaluator {
         }
     }
 
+    /** Rank and fixed dimensions must match; zero-size dimensions are valid ONNX (empty axes lists, empty splits). */
     public static void checkShape(ValueInfo in, long[] actual) {
-        for (long d : actual) {
-            if (d == 0) throw new ShapeException("input '" + in.name() + "' has a dimension of zero: "
-                    + java.util.Arrays.toString(actual));
-        }
         Shape want = in.type().shape();
         if (want == null) return;
         if (want.rank() != actual.length) {

@@ -199,7 +199,7 @@ public interface SpaceRules {
         }
         NdArray c = parameter(b);
         int aligned = axis - (outRank - c.rank());
-        if (aligned >= 0 && c.dim(aligned) == out.length()) touchLayout(out, b, aligned, Role.COVARIANT);
+        if (aligned >= 0 && aligned < c.rank() && c.dim(aligned) == out.length()) touchLayout(out, b, aligned, Role.COVARIANT);
         else if (c.size() != 0) forbidScaling(out, label(n) + ": bias is shared across channels");
     }
 
@@ -216,8 +216,10 @@ public interface SpaceRules {
         }
         int r = Math.max(rank(x), k.rank());
         int aligned = l.axis() - (r - k.rank());
-        if (aligned < 0 || k.dim(aligned) == 1) return true;
-        if (k.dim(aligned) == l.length()) {
+        if (aligned < 0) return true;
+        // aligned beyond the constant's rank: the declared ranks contradict the channel axis (a malformed file)
+        if (aligned < k.rank() && k.dim(aligned) == 1) return true;
+        if (aligned < k.rank() && k.dim(aligned) == l.length()) {
             touchLayout(l, c, aligned, role);
             return true;
         }

@@ -22,6 +22,7 @@ final class AxisTransform {
     /** Several disjoint blocks of one axis in one pass (every head of a projection at once). */
     static NdArray apply(NdArray w, int axis, List<Block> blocks) {
         if (!w.dtype().isFloating()) throw new IllegalArgumentException("parameter " + w + " is not floating point");
+        if (w.dtype().isHalf()) return apply(w.to(DType.FLOAT32), axis, blocks).to(w.dtype());
         long[] shape = w.shape();
         if (axis < 0 || axis >= shape.length) throw new IllegalArgumentException("axis " + axis + " does not exist in " + java.util.Arrays.toString(shape));
         for (Block b : blocks) {

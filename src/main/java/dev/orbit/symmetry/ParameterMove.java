@@ -21,6 +21,8 @@ final class ParameterMove {
      */
     static NdArray apply(NdArray w, List<OrbitAction.AxisMove> moves, boolean dual) {
         if (!w.dtype().isFloating()) throw new IllegalArgumentException("parameter " + w + " is not floating point");
+        // float16/bfloat16 weights move in float32 (exact widening) and are rounded back once
+        if (w.dtype().isHalf()) return apply(w.to(DType.FLOAT32), moves, dual).to(w.dtype());
         int rank = w.rank();
         long[] shape = w.shape();
         int[][] idx = new int[rank][];

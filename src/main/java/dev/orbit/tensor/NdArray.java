@@ -9,6 +9,7 @@ import java.util.Arrays;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * A dense, row-major n-d array used for storage and I/O. The bytes live in a {@link MemorySegment}:
@@ -21,6 +22,7 @@ public final class NdArray {
     private static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     static {
         NativeSetup.init();
@@ -94,7 +96,7 @@ public final class NdArray {
         return a;
     }
 
-    /** Copies a libtorch tensor (any layout) into a new native array. */
+    /** Copies a libtorch tensor (any layout) into a new native array of the tensor's own type. */
     public static NdArray fromTorch(Tensor t) {
         Tensor c = t.contiguous();
         DType dtype = DType.fromTorch(c.scalar_type());
@@ -104,6 +106,25 @@ public final class NdArray {
         if (bytes > 0) {
             MemorySegment src = MemorySegment.ofAddress(c.data_ptr().address()).reinterpret(bytes);
             MemorySegment.copy(src, 0, a.data, 0, bytes);
+        }
+        return a;
+    }
+
+    /**
+     * Copies a tensor that evaluation computed for a value of type {@code as}: a widened unsigned type comes back
+     * from int64 to its own width (uint16/uint32 keep the low bits, as ONNX's modular arithmetic does; uint64 keeps
+     * the 64-bit pattern). Any other type must be the tensor's own.
+     */
+    public static NdArray fromTorch(Tensor t, DType as) {
+        if (!as.isWidened()) return fromTorch(t);
+        NdArray wide = fromTorch(t.scalar_type().intern() == ScalarType.Long ? t : t.to(ScalarType.Long));
+        if (as == DType.UINT64) return new NdArray(DType.UINT64, wide.shape, wide.data);
+        NdArray a = zeros(as, wide.shape);
+        long n = wide.size();
+        for (long i = 0; i < n; i++) {
+            long v = wide.data.getAtIndex(I64, i);
+            if (as == DType.UINT16) a.data.setAtIndex(I16, i, (short) v);
+            else a.data.setAtIndex(I32, i, (int) v);
         }
         return a;
     }
@@ -129,28 +150,65 @@ public final class NdArray {
 
     public long getLong(long index) { return data.getAtIndex(I64, index); }
 
-    /** Any numeric element as a double (integers widened). */
+    /** Any element as a double: integers widened (uint64 as unsigned), half types decoded. */
     public double getAsDouble(long index) {
         return switch (dtype) {
             case FLOAT32 -> data.getAtIndex(F32, index);
             case FLOAT64 -> data.getAtIndex(F64, index);
-            case INT64 -> data.getAtIndex(I64, index);
-            case INT32 -> data.getAtIndex(I32, index);
-            case INT8 -> data.get(ValueLayout.JAVA_BYTE, index);
-            case UINT8, BOOL -> data.get(ValueLayout.JAVA_BYTE, index) & 0xff;
+            case FLOAT16 -> Float.float16ToFloat(data.getAtIndex(I16, index));
+            case BFLOAT16 -> Float.intBitsToFloat((data.getAtIndex(I16, index) & 0xffff) << 16);
+            case UINT64 -> unsignedToDouble(data.getAtIndex(I64, index));
+            default -> getAsLong(index);
         };
     }
 
-    /** Any integer element as a long. */
+    /**
+     * Any element as a long: integers exactly (uint64 values ≥ 2⁶³ as their two's-complement bit pattern),
+     * floats truncated toward zero.
+     */
     public long getAsLong(long index) {
         return switch (dtype) {
-            case INT64 -> data.getAtIndex(I64, index);
+            case INT64, UINT64 -> data.getAtIndex(I64, index);
             case INT32 -> data.getAtIndex(I32, index);
+            case UINT32 -> data.getAtIndex(I32, index) & 0xffffffffL;
+            case INT16 -> data.getAtIndex(I16, index);
+            case UINT16 -> data.getAtIndex(I16, index) & 0xffff;
             case INT8 -> data.get(ValueLayout.JAVA_BYTE, index);
             case UINT8, BOOL -> data.get(ValueLayout.JAVA_BYTE, index) & 0xff;
-            case FLOAT32 -> (long) data.getAtIndex(F32, index);
-            case FLOAT64 -> (long) data.getAtIndex(F64, index);
+            case FLOAT32, FLOAT64, FLOAT16, BFLOAT16 -> (long) getAsDouble(index);
         };
+    }
+
+    /**
+     * Stores a double in any element type: floats rounded to nearest (ties to even, float16 and bfloat16
+     * correctly rounded from the double), integers truncated toward zero and wrapped to the type's width,
+     * bool as v != 0.
+     */
+    public void setAsDouble(long index, double v) {
+        switch (dtype) {
+            case FLOAT32 -> data.setAtIndex(F32, index, (float) v);
+            case FLOAT64 -> data.setAtIndex(F64, index, v);
+            case FLOAT16 -> data.setAtIndex(I16, index, Float.floatToFloat16(HalfRounding.roundToOdd(v)));
+            case BFLOAT16 -> data.setAtIndex(I16, index, HalfRounding.toBfloat16(HalfRounding.roundToOdd(v)));
+            case BOOL -> data.set(ValueLayout.JAVA_BYTE, index, (byte) (v != 0 ? 1 : 0));
+            default -> setAsLong(index, (long) v);
+        }
+    }
+
+    /** Stores an integer in any element type (wrapped to integer widths, rounded for floats). */
+    public void setAsLong(long index, long v) {
+        switch (dtype) {
+            case INT64, UINT64 -> data.setAtIndex(I64, index, v);
+            case INT32, UINT32 -> data.setAtIndex(I32, index, (int) v);
+            case INT16, UINT16 -> data.setAtIndex(I16, index, (short) v);
+            case INT8, UINT8 -> data.set(ValueLayout.JAVA_BYTE, index, (byte) v);
+            case BOOL -> data.set(ValueLayout.JAVA_BYTE, index, (byte) (v != 0 ? 1 : 0));
+            default -> setAsDouble(index, v);
+        }
+    }
+
+    private static double unsignedToDouble(long v) {
+        return v >= 0 ? v : (double) (v >>> 1) * 2.0 + (v & 1);
     }
 
     public void setFloat(long index, float v) { data.setAtIndex(F32, index, v); }
@@ -158,6 +216,19 @@ public final class NdArray {
     public void setDouble(long index, double v) { data.setAtIndex(F64, index, v); }
 
     public void setLong(long index, long v) { data.setAtIndex(I64, index, v); }
+
+    /** The values converted to another element type ({@link #setAsDouble} rounding; integers exact). */
+    public NdArray to(DType target) {
+        if (target == dtype) return this;
+        NdArray out = zeros(target, shape);
+        long n = size();
+        boolean exactInts = !dtype.isFloating() && !target.isFloating();
+        for (long i = 0; i < n; i++) {
+            if (exactInts) out.setAsLong(i, getAsLong(i));
+            else out.setAsDouble(i, getAsDouble(i));
+        }
+        return out;
+    }
 
     public float[] toFloatArray() {
         if (dtype == DType.FLOAT32) return data.toArray(F32);
@@ -191,13 +262,34 @@ public final class NdArray {
     /**
      * A libtorch tensor that reads this array's memory without copying (native segments). Heap segments are
      * copied to native memory first. The view must not outlive this array: keep the array reachable while
-     * the tensor is in use, or clone the tensor.
+     * the tensor is in use, or clone the tensor. Widened unsigned types come as int64: uint16 and uint32 are
+     * copied wider; uint64 is viewed as it is and refused when a value is ≥ 2⁶³, which int64 cannot hold.
      */
     public Tensor torchView() {
+        if (dtype == DType.UINT16 || dtype == DType.UINT32) return widened().torchView();
+        if (dtype == DType.UINT64) checkUint64Fits();
         MemorySegment native_ = data.isNative() ? data : copyToNative();
         TensorOptions options = new TensorOptions(dtype.torchType);
         if (native_.byteSize() == 0) return torch.empty(shape, options, new org.bytedeco.pytorch.MemoryFormatOptional());
         return torch.from_blob(new AddressPointer(native_.address(), native_.byteSize()), shape, options);
+    }
+
+    private NdArray widened() {
+        NdArray w = zeros(DType.INT64, shape);
+        long n = size();
+        for (long i = 0; i < n; i++) w.data.setAtIndex(I64, i, getAsLong(i));
+        return w;
+    }
+
+    private void checkUint64Fits() {
+        long n = size();
+        for (long i = 0; i < n; i++) {
+            long v = data.getAtIndex(I64, i);
+            if (v < 0) {
+                throw new DType.UnsupportedDTypeException("uint64 value " + Long.toUnsignedString(v) + " at index " + i
+                        + " is ≥ 2^63: Orbit evaluates uint64 in libtorch's int64, which cannot hold it");
+            }
+        }
     }
 
     /** A libtorch tensor that owns a copy of the data (safe to keep after this array is gone). */

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
@@ -25,6 +26,8 @@ public final class OrtRunner implements AutoCloseable {
     private final OrtSession session;
 
     public OrtRunner(byte[] modelBytes, int threads) {
+        // validated before the native call: the bytes name no external file (ONNX Runtime would open it itself)
+        dev.orbit.io.onnx.SelfContained.require(modelBytes);
         try {
             var options = new OrtSession.SessionOptions();
             options.setIntraOpNumThreads(threads);
@@ -63,45 +66,45 @@ public final class OrtRunner implements AutoCloseable {
             case FLOAT64 -> OnnxTensor.createTensor(env, buf.asDoubleBuffer(), a.shape());
             case INT64 -> OnnxTensor.createTensor(env, buf.asLongBuffer(), a.shape());
             case INT32 -> OnnxTensor.createTensor(env, buf.asIntBuffer(), a.shape());
-            default -> throw new VerificationException("input type " + a.dtype() + " is not supported for verification");
+            case INT8 -> bytes(a, OnnxJavaType.INT8);
+            case UINT8 -> bytes(a, OnnxJavaType.UINT8);
+            case INT16 -> bytes(a, OnnxJavaType.INT16);
+            case BOOL -> bytes(a, OnnxJavaType.BOOL);
+            case FLOAT16 -> bytes(a, OnnxJavaType.FLOAT16);
+            case BFLOAT16 -> bytes(a, OnnxJavaType.BFLOAT16);
+            case UINT16, UINT32, UINT64 -> throw new VerificationException("input type " + a.dtype().onnxName()
+                    + " cannot be given to ONNX Runtime: its Java API has no unsigned 16/32/64-bit tensors");
         };
+    }
+
+    private OnnxTensor bytes(NdArray a, OnnxJavaType type) throws OrtException {
+        ByteBuffer direct = ByteBuffer.allocateDirect(Math.toIntExact(a.byteSize())).order(ByteOrder.LITTLE_ENDIAN);
+        direct.put(a.segment().asByteBuffer()).flip();
+        return OnnxTensor.createTensor(env, direct, a.shape(), type);
     }
 
     private static NdArray fromOrt(OnnxTensor t) {
         long[] shape = t.getInfo().getShape();
-        return switch (t.getInfo().type) {
-            case FLOAT -> {
-                var fb = t.getFloatBuffer();
-                float[] v = new float[fb.remaining()];
-                fb.get(v);
-                yield NdArray.ofFloats(v, shape);
-            }
-            case DOUBLE -> {
-                var db = t.getDoubleBuffer();
-                double[] v = new double[db.remaining()];
-                db.get(v);
-                yield NdArray.ofDoubles(v, shape);
-            }
-            case INT64 -> {
-                var lb = t.getLongBuffer();
-                long[] v = new long[lb.remaining()];
-                lb.get(v);
-                yield NdArray.ofLongs(v, shape);
-            }
-            default -> {
-                ByteBuffer bb = t.getByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-                byte[] bytes = new byte[bb.remaining()];
-                bb.get(bytes);
-                DType d = switch (t.getInfo().type) {
-                    case INT32 -> DType.INT32;
-                    case INT8 -> DType.INT8;
-                    case UINT8 -> DType.UINT8;
-                    case BOOL -> DType.BOOL;
-                    default -> throw new VerificationException("output type " + t.getInfo().type + " is not supported");
-                };
-                yield NdArray.ofBytes(d, shape, bytes);
-            }
+        DType d = switch (t.getInfo().onnxType) {
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT -> DType.FLOAT32;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE -> DType.FLOAT64;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16 -> DType.FLOAT16;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16 -> DType.BFLOAT16;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64 -> DType.INT64;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32 -> DType.INT32;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT16 -> DType.INT16;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT8 -> DType.INT8;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8 -> DType.UINT8;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT16 -> DType.UINT16;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT32 -> DType.UINT32;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT64 -> DType.UINT64;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL -> DType.BOOL;
+            default -> throw new VerificationException("output type " + t.getInfo().onnxType + " is not supported");
         };
+        ByteBuffer bb = t.getByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        byte[] bytes = new byte[bb.remaining()];
+        bb.get(bytes);
+        return NdArray.ofBytes(d, shape, bytes);
     }
 
     @Override

@@ -547,6 +547,172 @@ class OpGradientPropertyTest {
         passthrough("Resize (linear, " + mode + ")", net, seed);
     }
 
+    // ================================================================ elementwise, reduction and indexing ops (issue 14)
+
+    /** Variadic Max/Min (distinct values, so no ties), Sum and Mean over one to three broadcast inputs. */
+    @Property(tries = 6, seed = SEED)
+    void variadic(@ForAll @IntRange(min = 1, max = 3) int rank, @ForAll @IntRange(min = 1, max = 3) int inputs,
+                  @ForAll long seed) {
+        Random r = new Random(seed);
+        long[] full = shape(r, rank, rank, 3);
+        for (String op : List.of("Max", "Min", "Sum", "Mean")) {
+            // one ladder cut into the inputs keeps every element distinct across them
+            NdArray ladder = distinct(r, dims(inputs, NdArray.count(full)));
+            Net net = Net.node(op);
+            for (int i = 0; i < inputs; i++) {
+                long[] s = i == 0 ? full : ones(r, full);
+                NdArray part = NdArray.ofDoubles(Arrays.copyOfRange(ladder.toDoubleArray(), i * (int) NdArray.count(full),
+                        i * (int) NdArray.count(full) + (int) NdArray.count(s)), s);
+                if (i == 0) net.in("x" + i, part);
+                else net.param("x" + i, part);
+            }
+            passthrough(op, net, seed); // piecewise linear or linear: second order through squared outputs
+        }
+    }
+
+    @Property(tries = 6, seed = SEED)
+    void trigonometric(@ForAll @IntRange(min = 1, max = 3) int rank, @ForAll long seed) {
+        Random r = new Random(seed);
+        long[] s = shape(r, rank, rank, 3);
+        for (String op : List.of("Tan", "Asin", "Acos", "Atanh")) both(op, Net.node(op).in("x", uniform(r, -0.8, 0.8, s)), seed);
+        for (String op : List.of("Atan", "Sinh", "Cosh", "Asinh")) both(op, Net.node(op).in("x", randn(r, s)), seed);
+        both("Acosh", Net.node("Acosh").in("x", uniform(r, 1.2, 3, s)), seed);
+    }
+
+    /** Celu; Shrink and ThresholdedRelu away from their jumps. */
+    @Property(tries = 6, seed = SEED)
+    void frozenActivations(@ForAll @IntRange(min = 1, max = 3) int rank, @ForAll long seed) {
+        Random r = new Random(seed);
+        long[] s = shape(r, rank, rank, 3);
+        both("Celu", Net.node("Celu").in("x", awayFrom(r, 2, s, 0)).attr("alpha", 0.5 + r.nextDouble()), seed);
+        passthrough("Shrink", Net.node("Shrink").in("x", awayFrom(r, 2, s, -0.5, 0.5)).attr("bias", 0.25), seed);
+        passthrough("ThresholdedRelu", Net.node("ThresholdedRelu").in("x", awayFrom(r, 2, s, 1)), seed);
+    }
+
+    /** Where in both branches, with a random broadcast condition. */
+    @Property(tries = 6, seed = SEED)
+    void where(@ForAll @IntRange(min = 1, max = 3) int rank, @ForAll long seed) {
+        Random r = new Random(seed);
+        long[] s = shape(r, rank, rank, 3);
+        long[] cs = ones(r, s);
+        byte[] c = new byte[(int) NdArray.count(cs)];
+        for (int i = 0; i < c.length; i++) c[i] = (byte) (r.nextBoolean() ? 1 : 0);
+        Net net = Net.node("Where").param("c", NdArray.ofBytes(dev.orbit.tensor.DType.BOOL, cs, c)).in("x", randn(r, s))
+                .param("other", randn(r, ones(r, s))).fixed("c");
+        passthrough("Where", net, seed);
+    }
+
+    @Property(tries = 8, seed = SEED)
+    void moreReductions(@ForAll @IntRange(min = 1, max = 3) int rank, @ForAll boolean keepdims, @ForAll long seed) {
+        Random r = new Random(seed);
+        long[] s = shape(r, rank, rank, 3);
+        long[] axes = randomAxes(r, rank);
+        for (String op : List.of("ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp", "ReduceProd", "ReduceSumSquare")) {
+            NdArray x = switch (op) {
+                case "ReduceL1" -> awayFrom(r, 1, s, 0);
+                case "ReduceLogSum" -> uniform(r, 0.5, 2, s);
+                case "ReduceProd" -> signedUniform(r, 0.5, 1.5, s);
+                default -> randn(r, s);
+            };
+            Net net = Net.node(op).in("x", x).opset(13).attr("keepdims", keepdims ? 1 : 0);
+            if (axes.length > 0) net.attr("axes", axes);
+            if (op.equals("ReduceL1")) passthrough(op, net, seed);
+            else both(op, net, seed);
+        }
+        int axis = r.nextInt(rank);
+        passthrough("CumSum", Net.node("CumSum").in("x", randn(r, s)).param("axis", longs(axis - (r.nextBoolean() ? rank : 0)))
+                .attr("exclusive", r.nextInt(2)).attr("reverse", r.nextInt(2)), seed);
+    }
+
+    /** GatherElements and ScatterElements along a random axis (negative indices; unique targets for the scatter). */
+    @Property(tries = 8, seed = SEED)
+    void elementIndexing(@ForAll @IntRange(min = 1, max = 3) int rank, @ForAll long seed) {
+        Random r = new Random(seed);
+        long[] s = shape(r, rank, rank, 3);
+        int axis = r.nextInt(rank);
+        long[] is = s.clone();
+        is[axis] = 1 + r.nextInt(3);
+        long[] idx = new long[(int) NdArray.count(is)];
+        for (int i = 0; i < idx.length; i++) idx[i] = r.nextInt((int) (2 * s[axis])) - s[axis];
+        passthrough("GatherElements", Net.node("GatherElements").in("x", randn(r, s)).param("i", NdArray.ofLongs(idx, is))
+                .attr("axis", axis), seed);
+        // a scatter target must be unique per position: a permutation of the axis, cut to the update length
+        long[] us = s.clone();
+        us[axis] = 1 + r.nextInt((int) s[axis]);
+        long[] target = new long[(int) NdArray.count(us)];
+        long inner = 1;
+        for (int a = axis + 1; a < rank; a++) inner *= us[a];
+        long[] perm = permutation(r, (int) s[axis]);
+        for (int i = 0; i < target.length; i++) target[i] = perm[(int) ((i / inner) % us[axis])];
+        for (String reduction : List.of("none", "add")) {
+            passthrough("ScatterElements (" + reduction + ")", Net.node("ScatterElements").in("x", randn(r, s))
+                    .param("i", NdArray.ofLongs(target, us)).param("u", randn(r, us)).attr("axis", axis)
+                    .attr("reduction", reduction).opset(16), seed);
+        }
+    }
+
+    /** GatherND and ScatterND with k of the leading axes indexed (unique targets for the scatter). */
+    @Property(tries = 8, seed = SEED)
+    void ndIndexing(@ForAll @IntRange(min = 1, max = 3) int rank, @ForAll long seed) {
+        Random r = new Random(seed);
+        long[] s = shape(r, rank, rank, 3);
+        int k = 1 + r.nextInt(rank);
+        long cells = 1;
+        for (int i = 0; i < k; i++) cells *= s[i];
+        int m = 1 + r.nextInt((int) cells);
+        long[] order = permutation(r, (int) cells);
+        long[] idx = new long[m * k];
+        for (int j = 0; j < m; j++) {
+            long c = order[j];
+            for (int i = k - 1; i >= 0; i--) {
+                idx[j * k + i] = c % s[i];
+                c /= s[i];
+            }
+        }
+        NdArray indices = NdArray.ofLongs(idx, m, k);
+        passthrough("GatherND", Net.node("GatherND").in("x", randn(r, s)).param("i", indices), seed);
+        long[] us = new long[1 + rank - k];
+        us[0] = m;
+        System.arraycopy(s, k, us, 1, rank - k);
+        for (String reduction : List.of("none", "add", "mul")) {
+            Net net = Net.node("ScatterND").in("x", randn(r, s)).param("i", indices).param("u", randn(r, us))
+                    .attr("reduction", reduction).opset(16);
+            if (reduction.equals("mul")) both("ScatterND (mul)", net, seed);
+            else passthrough("ScatterND (" + reduction + ")", net, seed);
+        }
+    }
+
+    @Property(tries = 6, seed = SEED)
+    void layoutOps(@ForAll @IntRange(min = 1, max = 2) int block, @ForAll boolean crd, @ForAll long seed) {
+        Random r = new Random(seed);
+        long[] x = dims(1 + r.nextInt(2), block * block * (1 + r.nextInt(2)), block * (1 + r.nextInt(2)), block * (1 + r.nextInt(2)));
+        passthrough("DepthToSpace", Net.node("DepthToSpace").in("x", randn(r, x)).attr("blocksize", block)
+                .attr("mode", crd ? "CRD" : "DCR"), seed);
+        passthrough("SpaceToDepth", Net.node("SpaceToDepth").in("x", randn(r, x)).attr("blocksize", block), seed);
+        long[] reps = dims(1 + r.nextInt(2), 1 + r.nextInt(2), 1, 1 + r.nextInt(2));
+        passthrough("Tile", Net.node("Tile").in("x", randn(r, x)).param("repeats", longs(reps)), seed);
+        passthrough("Trilu", Net.node("Trilu").in("x", randn(r, x)).param("k", longs(r.nextInt(3) - 1)).attr("upper", r.nextInt(2)), seed);
+    }
+
+    /** TopK (distinct values), Compress, OneHot in its values, and Einsum contractions. */
+    @Property(tries = 6, seed = SEED)
+    void selectionAndContraction(@ForAll @IntRange(min = 2, max = 4) int n, @ForAll long seed) {
+        Random r = new Random(seed);
+        long[] s = dims(2, n);
+        passthrough("TopK", Net.node("TopK").in("x", distinct(r, s)).param("k", longs(1 + r.nextInt(n)))
+                .attr("largest", r.nextInt(2)), seed);
+        byte[] keep = new byte[n];
+        for (int i = 0; i < n; i++) keep[i] = (byte) (r.nextBoolean() || i == 0 ? 1 : 0);
+        passthrough("Compress", Net.node("Compress").in("x", randn(r, s))
+                .param("c", NdArray.ofBytes(dev.orbit.tensor.DType.BOOL, dims(n), keep)).attr("axis", 1).fixed("c"), seed);
+        passthrough("OneHot", Net.node("OneHot").param("i", longs(0, n - 1, -1, 2 * n)).param("depth", longs(n))
+                .in("values", randn(r, 2)).fixed("i", "depth"), seed);
+        both("Einsum (matmul)", Net.node("Einsum").in("a", randn(r, 2, n, 3)).param("b", randn(r, 2, 3, n))
+                .attr("equation", "bij,bjk->bik"), seed);
+        both("Einsum (trace, implicit output)", Net.node("Einsum").in("a", randn(r, n, n)).param("b", randn(r, n))
+                .attr("equation", "ii,i"), seed);
+    }
+
     // ================================================================ teleported activations
 
     /** Orbit's rewrite: Mul(x, 1/τ) → Tanh → Mul(·, τ), the two constants as separate parameters. */

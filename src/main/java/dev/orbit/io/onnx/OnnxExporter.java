@@ -130,12 +130,7 @@ public final class OnnxExporter {
     }
 
     static OnnxMl.TensorProto tensor(String name, NdArray a) {
-        var b = OnnxMl.TensorProto.newBuilder().setDataType(a.dtype().onnxCode);
-        if (!name.isEmpty()) b.setName(name);
-        for (long d : a.shape()) b.addDims(d);
-        // one copy out of the segment (native, mapped or heap), then wrapped without a second copy
-        b.setRawData(com.google.protobuf.UnsafeByteOperations.unsafeWrap(a.toBytes()));
-        return b.build();
+        return OnnxTensors.encode(name, a);
     }
 
     static OnnxMl.ValueInfoProto valueInfo(ValueInfo v) {

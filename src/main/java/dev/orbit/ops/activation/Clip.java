@@ -1,6 +1,5 @@
 package dev.orbit.ops.activation;
 
-import static org.bytedeco.pytorch.global.torch.clamp;
 
 import java.util.List;
 
@@ -30,12 +29,17 @@ public final class Clip extends ClipOp {
         Tensor max = ctx.input(2);
         if (min != null && min.requires_grad() || max != null && max.requires_grad()) {
             // tensor bounds keep the gradient with respect to the bounds (e.g. a learnable ReLU6 cap)
-            return OpSupport.one(clamp(x, min == null ? new TensorOptional() : new TensorOptional(min),
+            return OpSupport.one(org.bytedeco.pytorch.global.torch.clamp(x, min == null ? new TensorOptional() : new TensorOptional(min),
                     max == null ? new TensorOptional() : new TensorOptional(max)));
         }
-        ScalarOptional lo = min == null ? new ScalarOptional() : new ScalarOptional(OpSupport.scalar(min.item_double()));
-        ScalarOptional hi = max == null ? new ScalarOptional() : new ScalarOptional(OpSupport.scalar(max.item_double()));
+        ScalarOptional lo = min == null ? new ScalarOptional() : bound(x, min);
+        ScalarOptional hi = max == null ? new ScalarOptional() : bound(x, max);
         return OpSupport.one(clamp(x, lo, hi));
+    }
+
+    private static ScalarOptional bound(Tensor x, Tensor b) {
+        return OpSupport.isIntegral(x) ? new ScalarOptional(new org.bytedeco.pytorch.Scalar(b.item_long()))
+                : new ScalarOptional(OpSupport.scalar(b.item_double()));
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.orbit.ops.activation;
 
 import static org.bytedeco.pytorch.global.torch.abs;
-import static org.bytedeco.pytorch.global.torch.clamp;
 import static org.bytedeco.pytorch.global.torch.lt;
 
 import org.bytedeco.pytorch.Scalar;
@@ -27,9 +26,20 @@ abstract class ClipOp extends ElementwiseOp {
     /** Clip with the bounds as attributes (absent: unbounded on that side). */
     @Override
     protected Tensor apply(Tensor x, Attributes at) {
-        ScalarOptional lo = at.has("min") ? new ScalarOptional(OpSupport.scalar(at.getFloat("min", 0))) : new ScalarOptional();
-        ScalarOptional hi = at.has("max") ? new ScalarOptional(OpSupport.scalar(at.getFloat("max", 0))) : new ScalarOptional();
+        ScalarOptional lo = at.has("min") ? bound(x, at.getFloat("min", 0)) : new ScalarOptional();
+        ScalarOptional hi = at.has("max") ? bound(x, at.getFloat("max", 0)) : new ScalarOptional();
         return clamp(x, lo, hi);
+    }
+
+    /** A bound in x's kind: an integer input takes integer bounds, or libtorch would promote the result to float. */
+    static ScalarOptional bound(Tensor x, double v) {
+        return new ScalarOptional(OpSupport.isIntegral(x) ? new Scalar((long) v) : OpSupport.scalar(v));
+    }
+
+    /** min(max(x, lo), hi); with neither bound the identity (libtorch's clamp refuses that case). */
+    static Tensor clamp(Tensor x, ScalarOptional lo, ScalarOptional hi) {
+        if (!lo.has_value() && !hi.has_value()) return new Tensor(x);
+        return org.bytedeco.pytorch.global.torch.clamp(x, lo, hi);
     }
 
     /** Hard-tanh's bounds. */

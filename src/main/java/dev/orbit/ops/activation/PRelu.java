@@ -16,10 +16,13 @@ import dev.orbit.ops.Op;
 import dev.orbit.ops.OpSupport;
 import dev.orbit.ops.SpaceRules;
 
-/** PRelu: x for x > 0, slope·x below, the slope an input broadcast against x. */
+/** PRelu from opset 7: x for x > 0, slope·x below, the slope an input broadcast against x (numpy's way). */
 public final class PRelu implements Op {
     @Override
     public String opType() { return "PRelu"; }
+
+    @Override
+    public long sinceVersion() { return 7; }
 
     @Override
     public List<ValueType> infer(Node node, InferContext ctx) {

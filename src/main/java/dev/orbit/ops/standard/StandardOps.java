@@ -3,6 +3,7 @@ package dev.orbit.ops.standard;
 import java.util.List;
 
 import dev.orbit.ops.OpRegistry;
+import dev.orbit.ops.activation.Celu;
 import dev.orbit.ops.activation.Clip;
 import dev.orbit.ops.activation.ClipWithAttributes;
 import dev.orbit.ops.activation.Cos;
@@ -13,38 +14,84 @@ import dev.orbit.ops.activation.HardSigmoid;
 import dev.orbit.ops.activation.HardSwish;
 import dev.orbit.ops.activation.Identity;
 import dev.orbit.ops.activation.LeakyRelu;
+import dev.orbit.ops.activation.Mish;
+import dev.orbit.ops.activation.PRelu6;
 import dev.orbit.ops.activation.PRelu;
 import dev.orbit.ops.activation.Relu;
 import dev.orbit.ops.activation.Selu;
+import dev.orbit.ops.activation.Shrink;
 import dev.orbit.ops.activation.Sigmoid;
 import dev.orbit.ops.activation.Sin;
 import dev.orbit.ops.activation.Softplus;
 import dev.orbit.ops.activation.Softsign;
 import dev.orbit.ops.activation.Tanh;
+import dev.orbit.ops.activation.ThresholdedRelu;
 import dev.orbit.ops.arithmetic.Abs;
+import dev.orbit.ops.arithmetic.Acos;
+import dev.orbit.ops.arithmetic.Acosh;
 import dev.orbit.ops.arithmetic.Add;
+import dev.orbit.ops.arithmetic.Asin;
+import dev.orbit.ops.arithmetic.Asinh;
+import dev.orbit.ops.arithmetic.Atan;
+import dev.orbit.ops.arithmetic.Atanh;
+import dev.orbit.ops.arithmetic.Ceil;
+import dev.orbit.ops.arithmetic.Cosh;
 import dev.orbit.ops.arithmetic.Div;
 import dev.orbit.ops.arithmetic.Exp;
+import dev.orbit.ops.arithmetic.Floor;
 import dev.orbit.ops.arithmetic.Log;
+import dev.orbit.ops.arithmetic.Max;
+import dev.orbit.ops.arithmetic.Mean;
+import dev.orbit.ops.arithmetic.Min;
+import dev.orbit.ops.arithmetic.Mod;
 import dev.orbit.ops.arithmetic.Mul;
 import dev.orbit.ops.arithmetic.Neg;
 import dev.orbit.ops.arithmetic.Pow;
 import dev.orbit.ops.arithmetic.Reciprocal;
+import dev.orbit.ops.arithmetic.Round;
+import dev.orbit.ops.arithmetic.Sign;
+import dev.orbit.ops.arithmetic.Sinh;
 import dev.orbit.ops.arithmetic.Sqrt;
 import dev.orbit.ops.arithmetic.Sub;
+import dev.orbit.ops.arithmetic.Sum;
+import dev.orbit.ops.arithmetic.Tan;
 import dev.orbit.ops.constant.Constant;
 import dev.orbit.ops.constant.ConstantOfShape;
+import dev.orbit.ops.constant.EyeLike;
 import dev.orbit.ops.constant.Range;
 import dev.orbit.ops.conv.Conv;
 import dev.orbit.ops.conv.ConvTranspose;
+import dev.orbit.ops.indexing.Compress;
 import dev.orbit.ops.indexing.Concat;
 import dev.orbit.ops.indexing.Gather;
+import dev.orbit.ops.indexing.GatherElements;
+import dev.orbit.ops.indexing.GatherND;
+import dev.orbit.ops.indexing.NonZero;
+import dev.orbit.ops.indexing.OneHot;
+import dev.orbit.ops.indexing.ScatterElements;
+import dev.orbit.ops.indexing.ScatterND;
 import dev.orbit.ops.indexing.Slice;
 import dev.orbit.ops.indexing.Split;
+import dev.orbit.ops.indexing.TopK;
+import dev.orbit.ops.indexing.Trilu;
 import dev.orbit.ops.length.EuclideanLengthProduct;
 import dev.orbit.ops.length.HyperbolicLengthProduct;
+import dev.orbit.ops.linear.Einsum;
 import dev.orbit.ops.linear.Gemm;
 import dev.orbit.ops.linear.MatMul;
+import dev.orbit.ops.logic.And;
+import dev.orbit.ops.logic.BitShift;
+import dev.orbit.ops.logic.Equal;
+import dev.orbit.ops.logic.Greater;
+import dev.orbit.ops.logic.GreaterOrEqual;
+import dev.orbit.ops.logic.IsInf;
+import dev.orbit.ops.logic.IsNaN;
+import dev.orbit.ops.logic.Less;
+import dev.orbit.ops.logic.LessOrEqual;
+import dev.orbit.ops.logic.Not;
+import dev.orbit.ops.logic.Or;
+import dev.orbit.ops.logic.Where;
+import dev.orbit.ops.logic.Xor;
 import dev.orbit.ops.norm.BatchNormalization;
 import dev.orbit.ops.norm.InstanceNormalization;
 import dev.orbit.ops.norm.LayerNormalization;
@@ -53,22 +100,37 @@ import dev.orbit.ops.pool.AveragePool;
 import dev.orbit.ops.pool.GlobalAveragePool;
 import dev.orbit.ops.pool.GlobalMaxPool;
 import dev.orbit.ops.pool.MaxPool;
+import dev.orbit.ops.reduce.ArgMax;
+import dev.orbit.ops.reduce.ArgMin;
+import dev.orbit.ops.reduce.CumSum;
+import dev.orbit.ops.reduce.ReduceL1;
+import dev.orbit.ops.reduce.ReduceL2;
+import dev.orbit.ops.reduce.ReduceLogSum;
+import dev.orbit.ops.reduce.ReduceLogSumExp;
 import dev.orbit.ops.reduce.ReduceMax;
 import dev.orbit.ops.reduce.ReduceMean;
 import dev.orbit.ops.reduce.ReduceMin;
+import dev.orbit.ops.reduce.ReduceProd;
 import dev.orbit.ops.reduce.ReduceSum;
+import dev.orbit.ops.reduce.ReduceSumSquare;
 import dev.orbit.ops.resize.Resize10;
 import dev.orbit.ops.resize.Resize;
 import dev.orbit.ops.resize.Upsample;
 import dev.orbit.ops.shape.Cast;
+import dev.orbit.ops.shape.CastLike;
+import dev.orbit.ops.shape.DepthToSpace;
 import dev.orbit.ops.shape.Dropout;
 import dev.orbit.ops.shape.Expand;
 import dev.orbit.ops.shape.Flatten;
 import dev.orbit.ops.shape.Reshape;
 import dev.orbit.ops.shape.Shape;
+import dev.orbit.ops.shape.Size;
+import dev.orbit.ops.shape.SpaceToDepth;
 import dev.orbit.ops.shape.Squeeze;
+import dev.orbit.ops.shape.Tile;
 import dev.orbit.ops.shape.Transpose;
 import dev.orbit.ops.shape.Unsqueeze;
+import dev.orbit.ops.softmax.Hardmax;
 import dev.orbit.ops.softmax.LogSoftmax2D;
 import dev.orbit.ops.softmax.LogSoftmax;
 import dev.orbit.ops.softmax.Softmax2D;
@@ -84,6 +146,7 @@ public final class StandardOps {
             // activations: elementwise ops with φ, φ′, gain and kernel rule (the activation vocabulary)
             new Relu(),
             new LeakyRelu(),
+            new PRelu6(),
             new PRelu(),
             new Elu(),
             new Selu(),
@@ -92,6 +155,7 @@ public final class StandardOps {
             new Erf(),
             new Gelu(),
             new Softplus(),
+            new Mish(),
             new Softsign(),
             new HardSigmoid(),
             new HardSwish(),
@@ -100,6 +164,9 @@ public final class StandardOps {
             new Sin(),
             new Cos(),
             new Identity(),
+            new Celu(),
+            new Shrink(),
+            new ThresholdedRelu(),
             // arithmetic
             new Add(),
             new Sub(),
@@ -112,9 +179,42 @@ public final class StandardOps {
             new Exp(),
             new Log(),
             new Reciprocal(),
+            new Max(),
+            new Min(),
+            new Sum(),
+            new Mean(),
+            new Mod(),
+            new Floor(),
+            new Ceil(),
+            new Round(),
+            new Sign(),
+            new Tan(),
+            new Asin(),
+            new Acos(),
+            new Atan(),
+            new Sinh(),
+            new Cosh(),
+            new Asinh(),
+            new Acosh(),
+            new Atanh(),
+            // comparisons, logic and selection
+            new Equal(),
+            new Greater(),
+            new Less(),
+            new GreaterOrEqual(),
+            new LessOrEqual(),
+            new And(),
+            new Or(),
+            new Xor(),
+            new Not(),
+            new BitShift(),
+            new IsNaN(),
+            new IsInf(),
+            new Where(),
             // linear maps
             new Gemm(),
             new MatMul(),
+            new Einsum(),
             new Conv(),
             new ConvTranspose(),
             // pooling and normalisation
@@ -129,11 +229,22 @@ public final class StandardOps {
             new Softmax(),
             new LogSoftmax2D(),
             new LogSoftmax(),
+            Hardmax.coerced(),
+            new Hardmax(),
             // reductions
             new ReduceMean(),
             new ReduceSum(),
             new ReduceMax(),
             new ReduceMin(),
+            new ReduceL1(),
+            new ReduceL2(),
+            new ReduceLogSum(),
+            new ReduceLogSumExp(),
+            new ReduceProd(),
+            new ReduceSumSquare(),
+            new ArgMax(),
+            new ArgMin(),
+            new CumSum(),
             // moving and picking elements
             new Flatten(),
             new Reshape(),
@@ -143,11 +254,26 @@ public final class StandardOps {
             new Dropout(),
             new Shape(),
             new Cast(),
+            new CastLike(),
+            new Size(),
+            new Tile(),
+            new DepthToSpace(),
+            new SpaceToDepth(),
             new Expand(),
             new Concat(),
             new Split(),
             new Slice(),
             new Gather(),
+            new GatherElements(),
+            new GatherND(),
+            ScatterElements.scatter(),
+            new ScatterElements(),
+            new ScatterND(),
+            new Compress(),
+            new NonZero(),
+            new TopK(),
+            new OneHot(),
+            new Trilu(),
             new Pad(),
             new Resize10(),
             new Resize(),
@@ -156,6 +282,7 @@ public final class StandardOps {
             new Constant(),
             new ConstantOfShape(),
             new Range(),
+            new EyeLike(),
             // Orbit's own domain: length products
             new HyperbolicLengthProduct(),
             new EuclideanLengthProduct()));
