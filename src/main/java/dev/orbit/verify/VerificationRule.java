@@ -6,7 +6,7 @@ package dev.orbit.verify;
  * reference of the original, measured as a multiple of the original's own float32 error) joins as another
  * permitted record without changing any {@code verify} signature.
  */
-public sealed interface VerificationRule permits Tolerance {
+public sealed interface VerificationRule permits Tolerance, NoiseRule {
     /** True when a finished comparison satisfies this rule: within the rule, and no engine produced NaN or infinity. */
     default boolean accepts(VerifyReport report) {
         return report.passedAndFinite();
