@@ -45,6 +45,14 @@ final class NoiseVerification {
         return new VerifyReport(refLabel, candLabel, inputs, samples, largestAllowed, VerifyReport.SCALE_RULE, outs, passed, checks, text);
     }
 
+    /** Whether every sample (axis 0) of an output holds the same values, up to 1e-12 of its scale. */
+    private static boolean sameForEverySample(NdArray ref, double[] v, double scale) {
+        if (ref.rank() == 0 || ref.dim(0) < 2 || v.length == 0) return false;
+        int per = Math.toIntExact(v.length / ref.dim(0));
+        for (int i = per; i < v.length; i++) if (!(Math.abs(v[i] - v[i % per]) <= 1e-12 * scale)) return false;
+        return true;
+    }
+
     /** Why an output is near-degenerate, or "" when it is not. */
     static String degenerate(NdArray ref, double ownError) {
         double[] v = ref.toDoubleArray();
@@ -60,6 +68,7 @@ final class NoiseVerification {
         List<String> why = new ArrayList<>();
         if (scale < SMALL_SCALE) why.add(String.format("scale %.1e is close to zero", scale));
         if (v.length > 1 && scale > 0 && hi - lo <= NARROW_SPREAD * scale) why.add(String.format("nearly constant (spread %.1e of scale %.1e): a saturated map?", hi - lo, scale));
+        if (sameForEverySample(ref, v, scale)) why.add("the same for every input sample (it does not depend on the input)");
         if (ownError == 0) why.add("float32 reproduces it exactly, so only the floor bounds the move");
         return String.join("; ", why);
     }
