@@ -144,15 +144,50 @@ public final class Evaluator {
             if (t == null) throw new EvaluationException("value '" + in + "' is missing when node '" + node.label() + "' runs");
             if (mayHoldHalf) {
                 ScalarType st = t.scalar_type().intern();
-                if (st == ScalarType.Half || st == ScalarType.BFloat16) {
-                    half = st;
-                    t = t.to(ScalarType.Float);
-                }
+                if (st == ScalarType.Half || st == ScalarType.BFloat16) half = st;
             }
             ins.add(t);
         }
-        List<Tensor> outs = evaluateOp(node, op, opset, ins, training);
-        return half == null ? outs : roundToHalf(node, outs, half);
+        return half == null ? evaluateOp(node, op, opset, ins, training) : evaluateInFloat32(node, op, opset, ins, training, half);
+    }
+
+    /**
+     * The half policy for one node: its half inputs widened to float32, the op, its float32 results rounded back.
+     * It runs in a scope of its own, so the float32 copies (and any view an op keeps of them) die with the node,
+     * not at the end of the run: a float16 model never holds a float32 copy of more than one node's tensors.
+     * Autograd keeps its own references where a backward pass needs them.
+     */
+    private List<Tensor> evaluateInFloat32(Node node, Op op, long opset, List<Tensor> ins, boolean training, ScalarType half) {
+        PointerScope outer = PointerScope.getInnerScope();
+        List<Tensor> survivors = new ArrayList<>();
+        List<Tensor> result;
+        try (PointerScope inner = new PointerScope()) {
+            List<Tensor> wide = new ArrayList<>(ins.size());
+            for (Tensor t : ins) {
+                ScalarType st = t == null ? null : t.scalar_type().intern();
+                wide.add(st == ScalarType.Half || st == ScalarType.BFloat16 ? t.to(ScalarType.Float) : t);
+            }
+            result = roundToHalf(node, evaluateOp(node, op, opset, wide, training), half);
+            for (Tensor t : result) {
+                // results made inside this scope outlive it; an input handed back unchanged already belongs outside
+                if (t != null && !containsSame(ins, t)) {
+                    t.retainReference();
+                    survivors.add(t);
+                }
+            }
+        }
+        for (Tensor t : survivors) {
+            if (outer != null) {
+                outer.attach(t);
+                t.releaseReference();
+            }
+        }
+        return result;
+    }
+
+    private static boolean containsSame(List<Tensor> ts, Tensor t) {
+        for (Tensor x : ts) if (x == t) return true;
+        return false;
     }
 
     /** float32 results of a node that read half inputs go back to the half type, unless its type rule says float32. */
@@ -162,9 +197,8 @@ public final class Evaluator {
             Tensor t = outs.get(k);
             DType want = k < node.outputs().size() ? staticTypes.get(node.output(k)) : null;
             boolean isFloat = t != null && t.scalar_type().intern() == ScalarType.Float;
-            if (isFloat && want == null) t = t.to(half);
-            else if (isFloat && want.isHalf()) t = t.to(want.torchType);
-            rounded.add(t);
+            ScalarType target = !isFloat ? null : want == null ? half : want.isHalf() ? want.torchType : null;
+            rounded.add(target == null ? t : t.to(target));
         }
         return rounded;
     }
