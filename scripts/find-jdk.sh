@@ -26,3 +26,8 @@ orbit_native_env() {
   export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-4294967296}"
   export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-68719476736}"
 }
+
+# The modules that call native code when Orbit runs as the named module dev.orbit (./orbit, examples/): Orbit's own
+# java.lang.foreign calls, JNI in JavaCPP, libtorch and OpenBLAS, ONNX Runtime's System.load, and JLine's terminal
+# (the progress bars). Keep in step with orbit.native.access in pom.xml.
+ORBIT_NATIVE_ACCESS="dev.orbit,org.bytedeco.javacpp,org.bytedeco.pytorch,org.bytedeco.openblas,com.microsoft.onnxruntime,org.jline.nativ"

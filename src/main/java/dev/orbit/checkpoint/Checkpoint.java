@@ -7,7 +7,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.orbit.io.safetensors.FolderFiles;
+import dev.orbit.io.ConfinedFolder;
 import dev.orbit.io.safetensors.SafetensorsFolder;
 
 /**
@@ -34,7 +34,7 @@ public final class Checkpoint implements AutoCloseable {
         if (!Files.exists(folder.resolve(CONFIG), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             throw new CheckpointFormatException(folder + ": no config.json (a Hugging Face checkpoint folder has one)");
         }
-        ConfigJson config = ConfigJson.read(FolderFiles.resolve(folder, CONFIG, "config"));
+        ConfigJson config = ConfigJson.read(ConfinedFolder.of(folder, SafetensorsFolder.FOLDER).resolve(CONFIG, "config"));
         SafetensorsFolder tensors = SafetensorsFolder.open(folder);
         try {
             Architecture arch = recognise(config, new HashSet<>(tensors.names()));

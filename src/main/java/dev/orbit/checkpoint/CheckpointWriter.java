@@ -23,7 +23,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.orbit.io.AtomicFolders;
 import dev.orbit.io.safetensors.ElementType;
-import dev.orbit.io.safetensors.FolderFiles;
+import dev.orbit.io.ConfinedFolder;
 import dev.orbit.io.safetensors.Header;
 import dev.orbit.io.safetensors.SafetensorsFile;
 import dev.orbit.io.safetensors.SafetensorsWriter;
@@ -109,7 +109,7 @@ public final class CheckpointWriter {
                 for (Path p : files.sorted().toList()) {
                     String name = p.getFileName().toString();
                     if (written.contains(name) || Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) continue;
-                    Files.copy(FolderFiles.resolve(folder, name, "file"), dir.resolve(name));
+                    Files.copy(ConfinedFolder.of(folder, dev.orbit.io.safetensors.SafetensorsFolder.FOLDER).resolve(name, "file"), dir.resolve(name));
                 }
             }
         });
@@ -146,7 +146,7 @@ public final class CheckpointWriter {
     /** The input's config.json bytes, or a rewrite when the head was untied or the type changed. */
     private static byte[] config(Checkpoint in, Architecture result, ElementType outType) throws IOException {
         boolean untied = in.architecture() instanceof DecoderArchitecture d && d.tied() && result instanceof DecoderArchitecture r && !r.tied();
-        if (!untied && outType == null) return Files.readAllBytes(FolderFiles.resolve(in.folder(), Checkpoint.CONFIG, "config"));
+        if (!untied && outType == null) return Files.readAllBytes(ConfinedFolder.of(in.folder(), dev.orbit.io.safetensors.SafetensorsFolder.FOLDER).resolve(Checkpoint.CONFIG, "config"));
         ObjectNode c = in.config().root().deepCopy();
         if (untied) c.put("tie_word_embeddings", false);
         if (outType != null) c.put("torch_dtype", switch (outType) {

@@ -2,7 +2,7 @@ package dev.orbit.cli;
 
 import java.nio.file.Path;
 
-import dev.orbit.symmetry.ElementFile;
+import dev.orbit.Moves;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,7 +29,7 @@ final class ApplyCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() {
-        return move.move(spec, model, a -> inverse ? ElementFile.read(element, a).inverse(a) : ElementFile.read(element, a),
-                (a, g) -> String.format("applied %s%s to %s", inverse ? "the inverse of " : "", element, model));
+        Moves.Apply apply = Moves.apply(element);
+        return move.move(spec, model, inverse ? apply.inverse() : apply);
     }
 }

@@ -1,26 +1,26 @@
 package dev.orbit.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
-import dev.orbit.eval.Evaluator;
-import dev.orbit.graph.Model;
+import dev.orbit.Inputs;
+import dev.orbit.ModelSummary;
+import dev.orbit.Moved;
+import dev.orbit.Moves;
+import dev.orbit.Network;
+import dev.orbit.Orbit;
+import dev.orbit.Symmetries;
 import dev.orbit.io.AtomicFiles;
 import dev.orbit.io.idx.MnistData;
-import dev.orbit.io.onnx.OnnxExporter;
-import dev.orbit.io.onnx.OnnxImporter;
+import dev.orbit.report.Json;
+import dev.orbit.symmetry.Sampling;
 import dev.orbit.tensor.NdArray;
-import dev.orbit.verify.OrtRunner;
-import dev.orbit.verify.Verifier;
+import dev.orbit.verify.Tolerance;
 import dev.orbit.verify.VerifyReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The main job on the bundled default: Orbit's MNIST classifier and digits. Imports the model, runs it in
@@ -30,8 +30,6 @@ import dev.orbit.verify.VerifyReport;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run Orbit on its bundled MNIST classifier and digits (no arguments needed).")
 final class DemoCommand implements java.util.concurrent.Callable<Integer> {
-    static final String MODEL_RESOURCE = "/models/mnist_mlp.onnx";
-
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Also write the exported model and report.json here.")
     Path output;
 
@@ -39,65 +37,55 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Model model = bundledModel();
-        var summary = ModelSummary.of("bundled " + MODEL_RESOURCE, model);
+        Network model = Orbit.bundledModel();
+        var summary = ModelSummary.of("bundled " + Orbit.BUNDLED_MODEL_RESOURCE, model.ir());
         out.println("Orbit demo — bundled MNIST classifier");
         out.print(summary.toText().lines().filter(l -> !l.startsWith("  ")).map(l -> l + "\n").reduce("", String::concat));
 
         MnistData test = MnistData.bundled(MnistData.Split.TEST);
-        Map<String, NdArray> feeds = Map.of(model.graph().inputs().getFirst().name(), test.images());
-        String outName = model.graph().outputs().getFirst().name();
+        Map<String, NdArray> feeds = Map.of(model.ir().graph().inputs().getFirst().name(), test.images());
+        String outName = model.ir().graph().outputs().getFirst().name();
 
         long t0 = System.nanoTime();
-        NdArray orbitLogits = new Evaluator(model).run(feeds).get(outName);
+        NdArray orbitLogits = model.run(feeds).get(outName);
         long t1 = System.nanoTime();
-        NdArray ortLogits;
-        try (OrtRunner ort = new OrtRunner(model)) {
-            ortLogits = ort.run(feeds).get(outName);
-        }
+        NdArray ortLogits = model.runInOnnxRuntime(feeds).get(outName);
         long t2 = System.nanoTime();
         out.printf("%ntest digits         %d (bundled, held out)%n", test.size());
         out.printf("accuracy (Orbit)    %.4f   [%.0f ms]%n", accuracy(orbitLogits, test.labels()), (t1 - t0) / 1e6);
         out.printf("accuracy (ORT)      %.4f   [%.0f ms incl. session start]%n", accuracy(ortLogits, test.labels()), (t2 - t1) / 1e6);
 
-        String inputs = "bundled MNIST test digits (" + test.size() + ")";
-        VerifyReport evaluator = Verifier.evaluatorVsOrt(model, "mnist_mlp", feeds, inputs, Verifier.DEFAULT_TOLERANCE);
+        Inputs digits = Inputs.of(feeds, "bundled MNIST test digits (" + test.size() + ")");
+        VerifyReport evaluator = model.named("mnist_mlp").verify(digits, Tolerance.EVALUATOR);
         out.printf("Orbit vs ORT        max rel error %.2e, max abs error %.2e, argmax agreement %.2f%% (tolerance %.0e) %s%n",
                 evaluator.worstRelError(), evaluator.worstAbsError(), 100 * evaluator.outputs().getFirst().argmaxAgreement(),
                 evaluator.tolerance(), evaluator.passed() ? "PASS" : "FAIL");
 
-        Model roundTrip = OnnxImporter.read(OnnxExporter.toBytes(model), null, "exported model");
-        VerifyReport export = Verifier.compareInOrt(model, "original", roundTrip, "re-exported", feeds, inputs, 0.0);
+        Network roundTrip = Orbit.load(model.toOnnx(), "exported model");
+        VerifyReport export = model.named("original").compareWith(roundTrip.named("re-exported"), digits, Tolerance.EXPORT);
         out.printf("export round trip   max abs error %.1e in ONNX Runtime (must be 0) %s%n",
                 export.worstAbsError(), export.passed() ? "PASS" : "FAIL");
 
         // move the model along its orbit (inter-landscape CoB, r = 0.9, plus permutations) and prove it
-        var analysis = dev.orbit.symmetry.SpaceAnalyzer.analyze(model);
-        var element = dev.orbit.symmetry.Sampling.both(analysis,
-                new dev.orbit.symmetry.Sampling.Cob(dev.orbit.symmetry.Sampling.Kind.INTER, 0.9, 0), 1);
-        Model teleported = dev.orbit.symmetry.OrbitAction.apply(model, analysis, element);
-        VerifyReport orbitMove = Verifier.compareInOrt(model, "original", teleported, "teleported", feeds, inputs,
-                MoveOptions.DEFAULT_MOVE_TOLERANCE);
+        Moved teleported = model.move(Moves.teleport(Sampling.Kind.INTER, 0.9).permute().seed(1));
+        VerifyReport orbitMove = model.named("original").compareWith(teleported.network().named("teleported"), digits, Tolerance.MOVE);
+        Symmetries analysis = teleported.analysis();
         out.printf("symmetries          %d neuron spaces, %d free: %s%n", analysis.spaces().size(), analysis.freeSpaces().size(),
                 analysis.freeSpaces().stream().map(sp -> sp.size() + " (" + sp.scaling().name().toLowerCase() + " scaling"
                         + (sp.permutable() ? ", permutable)" : ")")).toList());
         out.printf("teleport r=0.9      weights moved %.0f%% (mean|V-W|/mean|W|), outputs max rel error %.2e, "
                         + "accuracy %.4f, argmax agreement %.2f%% %s%n",
-                100 * dev.orbit.verify.WeightChange.relative(model, teleported), orbitMove.worstRelError(),
-                accuracy(new Evaluator(teleported).run(feeds).get(outName), test.labels()),
+                100 * teleported.weightChange(), orbitMove.worstRelError(),
+                accuracy(teleported.network().run(feeds).get(outName), test.labels()),
                 100 * orbitMove.outputs().getFirst().argmaxAgreement(), orbitMove.passed() ? "PASS" : "FAIL");
 
         if (output != null) {
-            try {
-                Files.createDirectories(output);
-            } catch (IOException e) {
-                throw new AtomicFiles.OutputException("cannot create output folder '" + output + "': " + e.getMessage());
-            }
-            OnnxExporter.write(model, output.resolve("mnist_mlp.onnx"));
-            OnnxExporter.write(teleported, output.resolve("mnist_mlp.teleported.onnx"));
-            dev.orbit.symmetry.ElementFile.write(output.resolve("teleport.element.json"), element, analysis);
+            OutputPaths.folder(output);
+            model.save(output.resolve("mnist_mlp.onnx"));
+            teleported.save(output.resolve("mnist_mlp.teleported.onnx"));
+            teleported.saveElement(output.resolve("teleport.element.json"));
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("model", summary);
             report.put("evaluator_vs_onnxruntime", evaluator);
@@ -108,13 +96,6 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         }
         out.flush();
         return evaluator.passed() && export.passed() && orbitMove.passed() ? ExitCodes.OK : ExitCodes.VERIFY_FAILED;
-    }
-
-    static Model bundledModel() throws IOException {
-        try (InputStream in = DemoCommand.class.getResourceAsStream(MODEL_RESOURCE)) {
-            if (in == null) throw new IllegalStateException("bundled model " + MODEL_RESOURCE + " is missing from the jar");
-            return OnnxImporter.read(in.readAllBytes(), null, "bundled mnist_mlp.onnx");
-        }
     }
 
     static double accuracy(NdArray logits, long[] labels) {

@@ -19,13 +19,47 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         Throwable e = ex;
         int code = codeFor(e);
         String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        cmd.getErr().println("orbit: " + (code == ExitCodes.INTERNAL ? "internal error: " : "") + msg);
+        cmd.getErr().println("orbit: " + (code == ExitCodes.INTERNAL ? "internal error: " : "") + oneLine(msg));
         if (code == ExitCodes.INTERNAL) {
             if ("1".equals(System.getenv("ORBIT_DEBUG"))) e.printStackTrace(cmd.getErr());
             else cmd.getErr().println("orbit: this is a bug; run again with ORBIT_DEBUG=1 for details and report it");
         }
         cmd.getErr().flush();
         return code;
+    }
+
+    /** Longer messages are cut: names in them come from files and may be long. */
+    static final int MAX_MESSAGE = 1000;
+    /** A word (a name, usually) longer than this is shown by its start and its length. */
+    static final int MAX_WORD = 160;
+
+    /**
+     * A message as one printable line. Names inside messages come from files, which may hold newlines or
+     * terminal escape sequences, or run to megabytes: control characters are shown escaped, never sent to the
+     * terminal, and a long name is cut so the rest of the message still says what is wrong.
+     */
+    static String oneLine(String msg) {
+        StringBuilder b = new StringBuilder(Math.min(msg.length(), MAX_MESSAGE) + 32);
+        int word = 0;
+        for (int i = 0; i < msg.length() && b.length() < MAX_MESSAGE; i++) {
+            char c = msg.charAt(i);
+            if (c == ' ') {
+                word = 0;
+            } else if (++word > MAX_WORD) {
+                int end = msg.indexOf(' ', i);
+                if (end < 0) end = msg.length();
+                b.append("...(").append(end - i + MAX_WORD).append(" characters)");
+                char last = msg.charAt(end - 1);
+                if (last == '\'' || last == ',' || last == ')') b.append(last);
+                i = end - 1;
+                word = 0;
+                continue;
+            }
+            if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) b.append(String.format("\\x%02x", (int) c));
+            else b.append(c);
+        }
+        if (b.length() >= MAX_MESSAGE) b.append("... (message cut)");
+        return b.toString();
     }
 
     static int codeFor(Throwable e) {

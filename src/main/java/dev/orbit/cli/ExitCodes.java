@@ -7,7 +7,10 @@ public final class ExitCodes {
     public static final int VERIFY_FAILED = 1;
     /** Wrong command-line arguments. */
     public static final int USAGE = 2;
-    /** A model or data file is malformed or unreadable, or shapes do not fit. */
+    /**
+     * A model or data file is malformed or unreadable, shapes do not fit, a file exceeds a read limit
+     * ({@code --max-bytes}, {@code --max-nodes}), or a path a file names leads outside its folder.
+     */
     public static final int BAD_INPUT = 3;
     /** A model produced NaN or infinity. */
     public static final int NUMERIC = 4;

@@ -1,13 +1,7 @@
 package dev.orbit.cli;
 
-import java.io.IOException;
 import java.nio.file.Path;
 
-import dev.orbit.graph.Model;
-import dev.orbit.io.onnx.OnnxImporter;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Option;
 
 /** Options every experiment shares: the output folder and the seconds-long --quick mode for tests. */
@@ -18,22 +12,14 @@ final class ExperimentOptions {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Folder for result.json, report.html and index.html.")
     Path output;
 
-    /** A terminal progress bar for {@code max} steps. */
-    static ProgressBar progress(String task, long max) {
-        return new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setStyle(ProgressBarStyle.ASCII).build();
-    }
-
     /** The model an experiment studies: {@code --model} or the bundled classifier. */
     static final class ModelChoice {
         @Option(names = "--model", paramLabel = "MODEL", description = "A trained MNIST classifier (default: the bundled one).")
         Path model;
 
-        Model load() throws IOException {
-            return model == null ? DemoCommand.bundledModel() : OnnxImporter.read(model);
-        }
-
-        String label() {
-            return model == null ? "bundled mnist_mlp.onnx" : model.toString();
+        /** The file name for an experiment's configuration; null for the bundled classifier. */
+        String file() {
+            return model == null ? null : model.toString();
         }
     }
 }

@@ -1,15 +1,7 @@
 package dev.orbit.cli;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import dev.orbit.io.idx.MnistData;
 import dev.orbit.landscape.Flatness;
-import dev.orbit.report.Charts;
-import dev.orbit.report.HtmlReport;
+import dev.orbit.landscape.FlatnessExperiment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,14 +11,16 @@ import picocli.CommandLine.Option;
                 "line between them, before and after teleporting both (intra-landscape, r ∈ {0.1, 0.5, 0.9}).",
                 "With --quick: 1,000 training digits, 5 points."})
 final class FlatnessCommand implements java.util.concurrent.Callable<Integer> {
+    static final FlatnessExperiment EXPERIMENT = new FlatnessExperiment();
+
     @Option(names = "--arch", defaultValue = "mlp:784-128-10:relu", description = "Architecture (default ${DEFAULT-VALUE}).")
     String arch;
 
     @Option(names = "--points", defaultValue = "21", description = "Points on the line (default ${DEFAULT-VALUE}).")
     int points;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    SeedOption seed;
 
     @Mixin
     ExperimentOptions experiment;
@@ -34,81 +28,16 @@ final class FlatnessCommand implements java.util.concurrent.Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    Flatness.Config config() {
+        var d = EXPERIMENT.defaults();
+        var c = new Flatness.Config(arch, d.trainSamples(), d.smallBatchEpochs(), d.largeBatchEpochs(), d.ranges(), points, seed.seed);
+        return experiment.quick ? EXPERIMENT.quick(c) : c;
+    }
+
     @Override
     public Integer call() {
         if (points < 2) throw new UserError(ExitCodes.USAGE, "--points must be at least 2");
-        try {
-            dev.orbit.graph.build.ArchSpec.parse(arch);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(ExitCodes.USAGE, e.getMessage());
-        }
-        ExperimentOutput.prepare(experiment.output);
-        var c = new Flatness.Config(arch, experiment.quick ? 1000 : 8000, experiment.quick ? 1 : 3, experiment.quick ? 5 : 30, new double[] {0.1, 0.5, 0.9},
-                experiment.quick ? 5 : points, seed);
-        var out = spec.commandLine().getOut();
-        out.println("training " + arch + " with batch 8 and with batch 1024 ...");
-        out.flush();
-        Flatness.Result r = Flatness.run(MnistData.bundled(MnistData.Split.TRAIN), MnistData.bundled(MnistData.Split.TEST), c);
-        ExperimentOutput.write(experiment.output, "flatness", "loss along the line between small- and large-batch minima", r, report(r));
-        out.printf("test accuracy: batch 8 model %.4f, batch 1024 model %.4f%n", r.smallAccuracy(), r.largeAccuracy());
-        for (var curve : r.curves()) {
-            double peak = 0;
-            for (double l : curve.loss()) peak = Math.max(peak, l);
-            out.printf("  %-22s loss at the ends %.4f / %.4f, highest on the line %.4f%n", curve.label(), curve.loss()[0],
-                    curve.loss()[curve.loss().length - 1], peak);
-        }
-        out.println(ExperimentOutput.wrote(experiment.output));
-        out.flush();
-        return ExitCodes.OK;
-    }
-
-    private static double barrier(Flatness.Curve c) {
-        double peak = 0;
-        for (double l : c.loss()) peak = Math.max(peak, l);
-        return peak - Math.max(c.loss()[0], c.loss()[c.loss().length - 1]);
-    }
-
-    static HtmlReport report(Flatness.Result r) {
-        var c = r.config();
-        HtmlReport h = new HtmlReport("Flatness: interpolating between small- and large-batch minima");
-        h.heading("What the paper claims");
-        h.paragraph("Neural teleportation (arXiv 2012.01118, fig. 5): MLPs trained with batch 8 and batch 1024 on CIFAR-10, "
-                + "1-D interpolation between them before and after teleporting with r = 0.9; teleportation changes the "
-                + "landscape between the minima (the paper reads it as teleportation sharpening the minima).");
-        h.heading("What was run");
-        h.paragraph(String.format("%s trained with SGD (momentum 0.9) on %,d bundled digits: batch 8, lr 0.01, %d epoch(s), and "
-                        + "batch 1024, lr 0.1, %d epochs. Loss and accuracy on the 2,000 held-out digits at %d points of "
-                        + "θ(α) = (1−α)·θ₈ + α·θ₁₀₂₄, before and after teleporting both models (intra-landscape, positive "
-                        + "factors, so both stay the same plain ReLU graph).", c.arch(), c.trainSamples(),
-                c.smallBatchEpochs(), c.largeBatchEpochs(), c.points()));
-        h.heading("What Orbit measured");
-        double[] alpha = r.curves().getFirst().alpha();
-        Map<String, double[]> loss = new LinkedHashMap<>();
-        Map<String, double[]> acc = new LinkedHashMap<>();
-        for (var curve : r.curves()) {
-            loss.put(curve.label(), curve.loss());
-            acc.put(curve.label(), curve.accuracy());
-        }
-        h.chart(Charts.lines("Test loss along the line", "α (0 = batch 8, 1 = batch 1024)", "loss", alpha, loss),
-                "Before teleporting and after teleporting both ends with each range.");
-        h.chart(Charts.lines("Test accuracy along the line", "α", "accuracy", alpha, acc), "Same lines, accuracy.");
-        List<List<String>> rows = new ArrayList<>();
-        for (var curve : r.curves()) {
-            double peak = 0;
-            for (double l : curve.loss()) peak = Math.max(peak, l);
-            double minAcc = 1;
-            for (double a : curve.accuracy()) minAcc = Math.min(minAcc, a);
-            rows.add(List.of(curve.label(), String.format("%.4f", curve.loss()[0]), String.format("%.4f", curve.loss()[curve.loss().length - 1]),
-                    String.format("%.4f", peak), String.format("%.4f", minAcc)));
-        }
-        h.table(List.of("line", "loss at α=0", "loss at α=1", "highest loss", "lowest accuracy"), rows);
-        double first = barrier(r.curves().getFirst());
-        double last = barrier(r.curves().getLast());
-        h.paragraph(String.format("End points are unchanged by teleporting (test accuracy %.4f and %.4f). The loss barrier "
-                        + "(highest loss on the line minus the higher end) is %.4f before teleporting and %.4f after the "
-                        + "largest range: %s", r.smallAccuracy(), r.largeAccuracy(), first, last,
-                last > first ? "teleportation reshapes the landscape between the minima, as the paper reports."
-                        : "teleportation did not raise the barrier here, unlike the paper's report."));
-        return h;
+        Architectures.check(arch, "");
+        return ExperimentRunner.runAndWrite(spec, EXPERIMENT, config(), experiment.output);
     }
 }

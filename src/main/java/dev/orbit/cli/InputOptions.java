@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.orbit.Inputs;
 import dev.orbit.verify.InputSpec;
 import picocli.CommandLine.Option;
 
@@ -29,13 +30,27 @@ public final class InputOptions {
     @Option(names = "--shape", paramLabel = "NAME=d1,d2,...", description = "Concrete shape of an input with dynamic dimensions (repeatable). Without it, axis 0 takes the sample count and any other dynamic axis is an error.")
     List<String> shapes = List.of();
 
+    /** The inputs these options describe, with every --shape applied. */
+    Inputs inputs() {
+        Inputs in = switch (spec()) {
+            case InputSpec.Data d -> d.dir() == null ? Inputs.bundledDigits(d.limit()) : Inputs.data(d.dir(), d.limit());
+            case InputSpec.Random r -> Inputs.random(r.samples()).distribution(r.distribution()).seed(r.seed());
+        };
+        for (var e : shapeMap().entrySet()) in = in.shape(e.getKey(), e.getValue());
+        return in;
+    }
+
+    /** Where the inputs come from (for experiment configurations, which keep it as a value). */
     InputSpec spec() {
         if (data != null && random != null) throw new UserError(ExitCodes.USAGE, "give either --data or --random, not both");
         if (data != null) return new InputSpec.Data(data.equals("bundled") ? null : Path.of(data), samples);
         return new InputSpec.Random(random == null ? 16 : random, distribution, seed);
     }
 
-    Map<String, long[]> shapeMap() {
+    Map<String, long[]> shapeMap() { return parseShapes(shapes); }
+
+    /** {@code NAME=d1,d2,...} options as a map, in the order given. */
+    static Map<String, long[]> parseShapes(List<String> shapes) {
         Map<String, long[]> m = new LinkedHashMap<>();
         for (String s : shapes) {
             int eq = s.indexOf('=');

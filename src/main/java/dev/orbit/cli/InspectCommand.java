@@ -2,9 +2,11 @@ package dev.orbit.cli;
 
 import java.nio.file.Path;
 
-import dev.orbit.io.onnx.OnnxImporter;
+import dev.orbit.ModelSummary;
+import dev.orbit.Orbit;
+import dev.orbit.report.Json;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "inspect", mixinStandardHelpOptions = true,
@@ -13,16 +15,16 @@ final class InspectCommand implements java.util.concurrent.Callable<Integer> {
     @Parameters(paramLabel = "MODEL", description = "An ONNX file.")
     Path model;
 
-    @Option(names = "--json", description = "Print one JSON object.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        var summary = ModelSummary.of(model.toString(), OnnxImporter.read(model));
-        spec.commandLine().getOut().print(json ? Json.write(summary) + "\n" : summary.toText());
+        ModelSummary summary = Orbit.load(model).summary();
+        spec.commandLine().getOut().print(json.json ? Json.write(summary) + "\n" : summary.toText());
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;
     }

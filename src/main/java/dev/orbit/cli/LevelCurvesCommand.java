@@ -1,17 +1,8 @@
 package dev.orbit.cli;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-
-import dev.orbit.graph.Model;
-import dev.orbit.io.idx.MnistData;
 import dev.orbit.landscape.LevelCurves;
-import dev.orbit.report.Charts;
-import dev.orbit.report.HtmlReport;
+import dev.orbit.landscape.LevelCurvesExperiment;
 import dev.orbit.symmetry.Sampling;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,6 +12,8 @@ import picocli.CommandLine.Option;
                 "the weights move and how much test loss and accuracy change: teleportation walks a level curve.",
                 "With --quick: 10 teleports on 500 test digits."})
 final class LevelCurvesCommand implements java.util.concurrent.Callable<Integer> {
+    static final LevelCurvesExperiment EXPERIMENT = new LevelCurvesExperiment();
+
     @Option(names = "--teleports", defaultValue = "100", description = "Number of teleports (default ${DEFAULT-VALUE}).")
     int teleports;
 
@@ -30,8 +23,8 @@ final class LevelCurvesCommand implements java.util.concurrent.Callable<Integer>
     @Option(names = "--sampling", defaultValue = "INTER", description = "CoB sampling (default ${DEFAULT-VALUE}).")
     Sampling.Kind kind;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    SeedOption seed;
 
     @Mixin
     ExperimentOptions experiment;
@@ -42,70 +35,21 @@ final class LevelCurvesCommand implements java.util.concurrent.Callable<Integer>
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** The configuration these options describe. */
+    LevelCurvesExperiment.Config config() {
+        var d = EXPERIMENT.defaults().run();
+        var c = new LevelCurvesExperiment.Config(modelChoice.file(), new LevelCurves.Config(teleports, kind, range, seed.seed, d.testSamples()));
+        return experiment.quick ? EXPERIMENT.quick(c) : c;
+    }
+
     @Override
-    public Integer call() throws IOException {
-        if (teleports <= 0) throw new UserError(ExitCodes.USAGE, "--teleports must be positive");
+    public Integer call() {
+        Ranges.positive(teleports, "--teleports");
         try {
             new Sampling.Cob(kind, range, 0);
         } catch (IllegalArgumentException e) {
             throw new UserError(ExitCodes.USAGE, e.getMessage());
         }
-        ExperimentOutput.prepare(experiment.output);
-        Model m = modelChoice.load();
-        String label = modelChoice.label();
-        var config = new LevelCurves.Config(experiment.quick ? 10 : teleports, kind, range, seed, experiment.quick ? 500 : 2000);
-        LevelCurves.Result r;
-        try (ProgressBar bar = ExperimentOptions.progress("teleports", config.teleports())) {
-            r = LevelCurves.run(label, m, MnistData.bundled(MnistData.Split.TEST), config, done -> bar.stepTo(done));
-        }
-        ExperimentOutput.write(experiment.output, "level-curves", "teleportation keeps the loss", r, report(r));
-        var out = spec.commandLine().getOut();
-        out.printf("%d teleports (%s, r = %s) of %s on %d test digits%n", config.teleports(), kind.name().toLowerCase(), range,
-                label, config.testSamples());
-        out.printf("weights moved mean|V-W|/mean|W| = %.3f on average%n", r.meanWeightChange());
-        out.printf("|Δloss| mean %.2e, max %.2e (loss %.4f); |Δaccuracy| max %.4f (accuracy %.4f)%n", r.meanDeltaLoss(),
-                r.maxDeltaLoss(), r.loss(), r.maxDeltaAccuracy(), r.accuracy());
-        out.println(ExperimentOutput.wrote(experiment.output));
-        out.flush();
-        return ExitCodes.OK;
-    }
-
-    static HtmlReport report(LevelCurves.Result r) {
-        var c = r.config();
-        HtmlReport h = new HtmlReport("Level curves: teleportation keeps the loss");
-        h.heading("What the paper claims");
-        h.paragraph("Neural teleportation (Armenta et al., arXiv 2012.01118) moves a network to another point of its "
-                + "orbit: the weights change, the function and therefore the loss do not. The paper shows this with "
-                + "100 teleports (inter-landscape, r = 0.9) of trained MLPs on CIFAR-10.");
-        h.heading("What was run");
-        h.paragraph(String.format("%d teleports (%s sampling, r = %s, with random permutations) of %s, evaluated in float32 "
-                        + "on %d held-out bundled MNIST digits; loss is the mean cross-entropy computed in float64 from the logits.",
-                c.teleports(), c.kind().name().toLowerCase(), c.range(), r.model(), c.testSamples()));
-        h.heading("What Orbit measured");
-        h.table(List.of("quantity", "value"), List.of(
-                List.of("test loss before", String.format("%.6f", r.loss())),
-                List.of("test accuracy before", String.format("%.4f", r.accuracy())),
-                List.of("mean relative weight change mean|V−W|/mean|W|", String.format("%.3f", r.meanWeightChange())),
-                List.of("mean |Δloss|", String.format("%.2e", r.meanDeltaLoss())),
-                List.of("max |Δloss|", String.format("%.2e", r.maxDeltaLoss())),
-                List.of("max |Δaccuracy|", String.format("%.4f", r.maxDeltaAccuracy()))));
-        h.paragraph(r.maxDeltaAccuracy() == 0 && r.maxDeltaLoss() < 1e-4
-                ? "Agreement with the paper: every teleport moved the weights far while the loss changed only at float32 rounding level and the accuracy not at all."
-                : "Disagreement with the paper's claim beyond float32 rounding: see the histograms below.");
-        double[] dl = r.moves().stream().mapToDouble(LevelCurves.Move::deltaLoss).toArray();
-        double[] wc = r.moves().stream().mapToDouble(LevelCurves.Move::weightChange).toArray();
-        h.chart(Charts.histogram("Weight changes V − W (sample of individual weights)", "V − W", r.weightDeltaSample(), 40),
-                "Individual weights move by amounts comparable to their own size.");
-        h.chart(Charts.histogram("Relative weight change per teleport", "mean|V−W| / mean|W|", wc, 20),
-                "How far each teleport carried the whole weight vector.");
-        h.chart(Charts.histogram("|Δloss| per teleport", "|Δloss|", dl, 20), "Change of the mean test loss (float32 rounding).");
-        List<List<String>> rows = new ArrayList<>();
-        for (var mv : r.moves().subList(0, Math.min(10, r.moves().size()))) {
-            rows.add(List.of(Integer.toString(mv.index()), String.format("%.3f", mv.weightChange()),
-                    String.format("%.2e", mv.deltaLoss()), String.format("%.4f", mv.deltaAccuracy())));
-        }
-        h.heading("First teleports");
-        h.table(List.of("#", "weight change", "|Δloss|", "|Δaccuracy|"), rows);
-        return h;
+        return ExperimentRunner.runAndWrite(spec, EXPERIMENT, config(), experiment.output);
     }
 }

@@ -1,7 +1,9 @@
 package dev.orbit.cli;
 
-import picocli.CommandLine.Command;
+import java.util.ResourceBundle;
+
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 import dev.orbit.graph.OrbitVersion;
 
@@ -19,7 +21,7 @@ import dev.orbit.graph.OrbitVersion;
                 "0:success",
                 "1:verification failed: an output differs beyond the tolerance",
                 "2:wrong command-line arguments",
-                "3:malformed or unreadable model or data, or shapes that do not fit",
+                "3:malformed, unreadable or hostile model or data (over a read limit, a path outside its folder), or shapes that do not fit",
                 "4:a model produced NaN or infinity",
                 "5:an output file cannot be written",
                 "6:the model needs an op Orbit cannot evaluate",
@@ -27,6 +29,9 @@ import dev.orbit.graph.OrbitVersion;
 public final class OrbitCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin
+    ReadLimitOptions limits;
 
     @Override
     public void run() {
@@ -45,9 +50,14 @@ public final class OrbitCommand implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new OrbitCommand());
+        // per-command descriptions of the shared options (--seed, --json); loaded here, in Orbit's own module, because
+        // a bundle inside a named module is invisible to picocli's own lookup
+        cl.setResourceBundle(ResourceBundle.getBundle("dev.orbit.cli.Options"));
         cl.setExecutionExceptionHandler(new ErrorHandler());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setUsageHelpWidth(110); // descriptions are written as lines of up to ~100 characters
+        // --max-bytes / --max-nodes hold for everything the command reads (ReadLimits.current())
+        cl.setExecutionStrategy(parsed -> ReadLimitOptions.of(parsed).runWith(() -> new CommandLine.RunLast().execute(parsed)));
         cl.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("orbit: " + ex.getMessage());
             ex.getCommandLine().getErr().println("Try 'orbit " + ex.getCommandLine().getCommandName() + " --help'.");

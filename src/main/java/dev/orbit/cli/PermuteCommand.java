@@ -2,10 +2,9 @@ package dev.orbit.cli;
 
 import java.nio.file.Path;
 
-import dev.orbit.symmetry.Sampling;
+import dev.orbit.Moves;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "permute", mixinStandardHelpOptions = true,
@@ -14,8 +13,8 @@ final class PermuteCommand implements java.util.concurrent.Callable<Integer> {
     @Parameters(paramLabel = "MODEL", description = "An ONNX file.")
     Path model;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the permutations (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    SeedOption seed;
 
     @Mixin
     MoveOptions move;
@@ -25,7 +24,6 @@ final class PermuteCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() {
-        return move.move(spec, model, a -> Sampling.permutations(a, seed), (a, g) ->
-                String.format("permuted %s: %d permutation classes (seed %d)", model, g.permutations().size(), seed));
+        return move.move(spec, model, Moves.permute().seed(seed.seed));
     }
 }

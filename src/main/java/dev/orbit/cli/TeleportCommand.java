@@ -2,15 +2,10 @@ package dev.orbit.cli;
 
 import java.nio.file.Path;
 
-import dev.orbit.graph.Model;
-import dev.orbit.symmetry.GroupElement;
-import dev.orbit.symmetry.HeadScaling;
+import dev.orbit.MoveException;
+import dev.orbit.Moves;
 import dev.orbit.symmetry.MatrixSampling;
-import dev.orbit.symmetry.NormFolding;
-import dev.orbit.symmetry.PairTransform;
 import dev.orbit.symmetry.Sampling;
-import dev.orbit.symmetry.StreamRotation;
-import dev.orbit.symmetry.SymmetryAnalysis;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -38,8 +33,8 @@ final class TeleportCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--permute", description = "Also permute every permutable space.")
     boolean permute;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the move (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    SeedOption seed;
 
     @Option(names = "--attention", description = "Also move attention: a random A per head on every query-key and value-output pair, and per-head scaling.")
     boolean attention;
@@ -54,84 +49,35 @@ final class TeleportCommand implements java.util.concurrent.Callable<Integer> {
     boolean rotateResidual;
 
     @Option(names = "--rotation", defaultValue = "HAAR", description = "Residual rotation: HAAR (default) or HADAMARD (randomised; width a power of two).")
-    dev.orbit.symmetry.MatrixSampling.Rotation rotation;
+    MatrixSampling.Rotation rotation;
 
     @Mixin
     MoveOptions move;
-
-    /** What norm folding did (first line) and refused (one line each). */
-    private final java.util.List<String> folding = new java.util.ArrayList<>();
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        Sampling.Cob cob;
+        Moves.Teleport teleport;
         try {
-            cob = new Sampling.Cob(kind, range, centre);
+            teleport = Moves.teleport(kind, range).center(centre).seed(seed.seed);
         } catch (IllegalArgumentException e) {
             throw new UserError(ExitCodes.USAGE, e.getMessage());
         }
         if (!(condition >= 1) || !Double.isFinite(condition)) throw new UserError(ExitCodes.USAGE, "--condition must be a number ≥ 1, got " + condition);
         if (!(headScale >= 1) || !Double.isFinite(headScale)) throw new UserError(ExitCodes.USAGE, "--head-scale must be a number ≥ 1, got " + headScale);
-        java.util.function.UnaryOperator<Model> prepare = m -> {
-            if (!rotateResidual) return m;
-            NormFolding.Result r = NormFolding.fold(m);
-            folding.add(String.format("%d norm gains folded, %d streams centred, %d LayerNorms made RMSNorms", r.foldedGains(),
-                    r.centredStreams(), r.layerNormsReplaced()));
-            folding.addAll(r.notes());
-            return r.model();
-        };
-        return move.move(spec, model, prepare, a -> pick(a, cob), (a, g) -> describe(a, g), (a, g) -> facts(g));
-    }
-
-    private GroupElement pick(SymmetryAnalysis a, Sampling.Cob cob) {
-        GroupElement g = permute ? Sampling.both(a, cob, seed) : Sampling.scales(a, cob, seed);
-        if (attention) {
-            if (a.pairs().isEmpty()) throw new UserError(ExitCodes.USAGE, "--attention: no attention this analysis can move was found in " + model
-                    + (a.notes().isEmpty() ? "" : " (" + a.notes().getFirst() + ")"));
-            g = g.withMatrices(MatrixSampling.pairs(a, condition, seed ^ 0x51ED270B27L)).withMatrices(MatrixSampling.headScalings(a, headScale, seed ^ 0x2545F491L));
+        if (permute) teleport = teleport.permute();
+        if (attention) teleport = teleport.attention(condition, headScale);
+        if (rotateResidual) teleport = teleport.rotateResidual(rotation);
+        try {
+            return move.move(spec, model, teleport);
+        } catch (MoveException e) {
+            throw new UserError(ExitCodes.USAGE, switch (e.part()) {
+                case ATTENTION -> "--attention: ";
+                case RESIDUAL_STREAM -> "--rotate-residual: ";
+                case ROTATION -> "--rotation " + rotation.name().toLowerCase() + ": ";
+            } + e.getMessage());
         }
-        if (rotateResidual) {
-            if (a.rotatableStreams().isEmpty()) {
-                String why = folding.size() > 1 ? folding.get(1) : a.streams().isEmpty() ? "no residual stream found" : a.streams().getFirst().reason();
-                throw new UserError(ExitCodes.USAGE, "--rotate-residual: " + model + " has no residual stream that rotates exactly: " + why);
-            }
-            try {
-                g = g.withMatrices(MatrixSampling.rotations(a, rotation, seed ^ 0x6A09E667L));
-            } catch (IllegalArgumentException e) {
-                throw new UserError(ExitCodes.USAGE, "--rotation " + rotation.name().toLowerCase() + ": " + e.getMessage());
-            }
-        }
-        return g;
-    }
-
-    private String describe(SymmetryAnalysis a, GroupElement g) {
-        StringBuilder b = new StringBuilder(String.format("teleported %s: %d of %d spaces scaled (%s, r = %s, seed %d)%s", model,
-                g.scales().size(), a.spaces().size(), kind.name().toLowerCase(), range, seed,
-                permute ? ", " + g.permutations().size() + " permutation classes permuted" : ""));
-        long pairs = g.matrices().stream().filter(p -> p instanceof PairTransform).count();
-        long scalings = g.matrices().stream().filter(p -> p instanceof HeadScaling).count();
-        long rotations = g.matrices().stream().filter(p -> p instanceof StreamRotation).count();
-        if (pairs > 0) b.append(String.format("%n  attention: %d pairs moved by per-head A (condition number %.3g), %d attentions scaled per head",
-                pairs, maxCondition(g), scalings));
-        if (!folding.isEmpty()) b.append("%n  norm folding: ".formatted()).append(folding.getFirst());
-        if (rotations > 0) b.append(String.format("%n  residual: %d stream(s) rotated (%s)", rotations, rotation.name().toLowerCase()));
-        return b.toString();
-    }
-
-    private static double maxCondition(GroupElement g) {
-        return g.matrices().stream().filter(p -> p instanceof PairTransform).mapToDouble(p -> ((PairTransform) p).conditionNumber()).max().orElse(1);
-    }
-
-    private java.util.Map<String, Object> facts(GroupElement g) {
-        java.util.Map<String, Object> f = new java.util.LinkedHashMap<>();
-        if (attention) f.put("attention_condition_number", maxCondition(g));
-        if (rotateResidual) {
-            f.put("norm_folding", folding);
-            f.put("rotation", rotation.name().toLowerCase());
-        }
-        return f;
     }
 }

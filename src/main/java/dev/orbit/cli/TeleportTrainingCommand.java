@@ -1,20 +1,10 @@
 package dev.orbit.cli;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import me.tongfei.progressbar.ProgressBar;
+import dev.orbit.landscape.TeleportTraining;
+import dev.orbit.landscape.TeleportTrainingExperiment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-
-import dev.orbit.io.idx.MnistData;
-import dev.orbit.landscape.TeleportTraining;
-import dev.orbit.numeric.Stats;
-import dev.orbit.report.Charts;
-import dev.orbit.report.HtmlReport;
 
 @Command(name = "teleport-training", mixinStandardHelpOptions = true,
         description = {"Train with and without one teleportation (inter, r = 0.9) at initialisation (or at --at-epoch K),",
@@ -22,6 +12,8 @@ import dev.orbit.report.HtmlReport;
                 "without momentum, several seeds; mean ± std accuracy curves and epochs to reach the target.",
                 "With --quick: two settings, 2 seeds, 2 epochs, 1,000 digits."})
 final class TeleportTrainingCommand implements java.util.concurrent.Callable<Integer> {
+    static final TeleportTrainingExperiment EXPERIMENT = new TeleportTrainingExperiment();
+
     @Option(names = "--epochs", defaultValue = "8", description = "Epochs per run (default ${DEFAULT-VALUE}).")
     int epochs;
 
@@ -43,106 +35,18 @@ final class TeleportTrainingCommand implements java.util.concurrent.Callable<Int
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    TeleportTraining.Config config() {
+        var d = EXPERIMENT.defaults();
+        var c = new TeleportTraining.Config(hidden, d.settings(), seeds, epochs, d.batch(), d.range(), atEpoch, d.trainSamples(), target);
+        return experiment.quick ? EXPERIMENT.quick(c) : c;
+    }
+
     @Override
     public Integer call() {
         if (epochs <= 0 || seeds <= 0 || atEpoch < 0 || atEpoch >= epochs) {
             throw new UserError(ExitCodes.USAGE, "--epochs and --seeds must be positive and --at-epoch in [0, epochs)");
         }
-        try {
-            dev.orbit.graph.build.ArchSpec.parse("mlp:784-" + hidden + "-10");
-        } catch (IllegalArgumentException e) {
-            throw new UserError(ExitCodes.USAGE, "--hidden: " + e.getMessage());
-        }
-        ExperimentOutput.prepare(experiment.output);
-        var grid = experiment.quick ? List.of(new TeleportTraining.Setting("relu", "kaiming", 0.01, 0.9),
-                new TeleportTraining.Setting("tanh", "kaiming", 0.01, 0)) : TeleportTraining.defaultGrid();
-        var c = new TeleportTraining.Config(hidden, grid, experiment.quick ? 2 : seeds, experiment.quick ? 2 : epochs, 64, 0.9,
-                experiment.quick ? Math.min(atEpoch, 1) : atEpoch, experiment.quick ? 1000 : 8000, target);
-        TeleportTraining.Result r;
-        try (ProgressBar bar = ExperimentOptions.progress("runs", (long) grid.size() * 3 * c.seeds())) {
-            r = TeleportTraining.run(MnistData.bundled(MnistData.Split.TRAIN), MnistData.bundled(MnistData.Split.TEST), c, bar::stepTo);
-        }
-        ExperimentOutput.write(experiment.output, "teleport-training", "does one teleportation speed up training?", r, report(r));
-        var out = spec.commandLine().getOut();
-        out.printf("%d settings × 3 arms × %d seeds, %d epochs, mlp:784-%s-10, teleport %s; epochs to %.0f%% test accuracy "
-                + "(mean ± std; n = seeds that reached it) and final accuracy:%n", grid.size(), c.seeds(), c.epochs(), hidden,
-                c.atEpoch() == 0 ? "at initialisation" : "after epoch " + c.atEpoch(), 100 * target);
-        for (var s : r.results()) {
-            out.printf("  %-44s", s.setting().label());
-            for (var a : s.arms()) out.printf("  %s %s", a.arm().name().toLowerCase(), summary(a));
-            out.println();
-        }
-        out.println(ExperimentOutput.wrote(experiment.output));
-        out.flush();
-        return ExitCodes.OK;
-    }
-
-    static String summary(TeleportTraining.ArmResult a) {
-        double[] e = java.util.Arrays.stream(a.epochsToTarget()).filter(Double::isFinite).toArray();
-        double[] fin = java.util.Arrays.stream(a.accuracy()).mapToDouble(row -> row[row.length - 1]).toArray();
-        String epochsPart = e.length == 0 ? "not reached" : String.format("%.1f ± %.1f (n=%d)", Stats.mean(e), Stats.std(e), e.length);
-        return String.format("%s, final %.4f ± %.4f", epochsPart, Stats.mean(fin), Stats.std(fin));
-    }
-
-    private static double finalMean(TeleportTraining.ArmResult a) {
-        return Stats.mean(java.util.Arrays.stream(a.accuracy()).mapToDouble(row -> row[row.length - 1]).toArray());
-    }
-
-
-    static HtmlReport report(TeleportTraining.Result r) {
-        var c = r.config();
-        HtmlReport h = new HtmlReport("Teleport training: does one teleportation speed up SGD?");
-        h.heading("What the paper claims");
-        h.paragraph("Neural teleportation (arXiv 2012.01118, figs. 6, 8–10): one teleportation at initialisation (inter-landscape, "
-                + "r = 0.9) accelerates SGD with and without momentum, for ReLU and other activations and for several initialisers, "
-                + "while a pseudo-teleportation (a random shift of the same size) does not; teleporting in the middle of training "
-                + "makes the validation accuracy jump. The paper used an MLP 5×500 (and VGG, ResNet, DenseNet) on CIFAR-10/100, "
-                + "100 epochs, batch 256, lr 1e-2…1e-4, 5 runs per configuration.");
-        h.heading("What was run");
-        h.paragraph(String.format("Scaled to the 2-core machine: MLP 784-%s-10 on %,d bundled digits, batch %d, %d epochs, %d seeds per "
-                        + "setting, constant learning rate, no weight decay; the teleport is %s; the pseudo-teleport adds Gaussian noise "
-                        + "to each parameter tensor with the same L1 norm as the real teleport's change. Each setting runs the three arms "
-                        + "on the same seeds and data order.", c.hidden(), c.trainSamples(), c.batch(), c.epochs(), c.seeds(),
-                c.atEpoch() == 0 ? "applied at initialisation" : "applied after epoch " + c.atEpoch()));
-        h.heading("What Orbit measured");
-        List<List<String>> rows = new ArrayList<>();
-        for (var s : r.results()) {
-            List<String> row = new ArrayList<>();
-            row.add(s.setting().label());
-            for (var a : s.arms()) row.add(summary(a));
-            rows.add(row);
-        }
-        h.table(List.of("setting", "plain", "teleported", "pseudo-teleported"), rows);
-        h.paragraph(String.format("Cells: epochs to reach %.0f%% test accuracy (mean ± std over the seeds that reached it, n of %d), "
-                + "and the final test accuracy (mean ± std).", 100 * c.target(), c.seeds()));
-        for (boolean momentum : new boolean[] {false, true}) {
-            int n = 0, beatsPlain = 0, beatsPseudo = 0;
-            for (var s : r.results()) {
-                if ((s.setting().momentum() > 0) != momentum) continue;
-                n++;
-                double plain = finalMean(s.arms().get(0)), tele = finalMean(s.arms().get(1)), pseudo = finalMean(s.arms().get(2));
-                if (tele > plain) beatsPlain++;
-                if (tele > pseudo) beatsPseudo++;
-            }
-            if (n == 0) continue;
-            h.paragraph(String.format("%s: the teleported arm ends above the plain arm in %d of %d settings and above the "
-                            + "pseudo-teleported control in %d of %d. %s", momentum ? "SGD with momentum" : "Plain SGD", beatsPlain, n,
-                    beatsPseudo, n, beatsPseudo * 2 > n ? "Agreement with the paper: the gain is more than the size of the move."
-                            : "Where the control does as well, the gain comes from the size of the move rather than from the "
-                            + "symmetry; this disagrees with the paper's claim for these settings."));
-        }
-        double[] epochsAxis = new double[c.epochs()];
-        for (int i = 0; i < epochsAxis.length; i++) epochsAxis[i] = i + 1;
-        for (var s : r.results()) {
-            Map<String, double[]> lines = new LinkedHashMap<>();
-            for (var a : s.arms()) {
-                double[] m = new double[c.epochs()];
-                for (double[] row : a.accuracy()) for (int i = 0; i < m.length; i++) m[i] += row[i] / a.accuracy().length;
-                lines.put(a.arm().name().toLowerCase(), m);
-            }
-            h.chart(Charts.lines(s.setting().label(), "epoch", "test accuracy (mean over seeds)", epochsAxis, lines),
-                    "Mean test accuracy per epoch for the three arms.");
-        }
-        return h;
+        Architectures.check("mlp:784-" + hidden + "-10", "--hidden: ");
+        return ExperimentRunner.runAndWrite(spec, EXPERIMENT, config(), experiment.output);
     }
 }

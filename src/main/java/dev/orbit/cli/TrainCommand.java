@@ -1,5 +1,6 @@
 package dev.orbit.cli;
 
+import dev.orbit.report.Json;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +24,7 @@ import dev.orbit.train.Trainer;
 import dev.orbit.verify.Verifier;
 import dev.orbit.verify.VerifyReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -63,8 +65,8 @@ final class TrainCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--augment", defaultValue = "shift:1", description = "Training-time augmentation: shift:MAX (random whole-pixel shifts up to MAX, default shift:1) or none.")
     String augment;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of initialisation and shuffling (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    SeedOption seedOption;
 
     @Option(names = "--data", paramLabel = "DIR", description = "MNIST-format folder with train-* and t10k-* files (default: the bundled digits).")
     Path data;
@@ -75,17 +77,20 @@ final class TrainCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "MODEL.onnx", description = "Where to write the trained model.")
     Path output;
 
-    @Option(names = "--quiet", description = "No progress bar.")
-    boolean quiet;
+    @Mixin
+    QuietOption quietOption;
 
-    @Option(names = "--json", description = "Print one JSON object (per-epoch history, test accuracy, verification).")
-    boolean json;
+    @Mixin
+    JsonOption jsonOption;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
+        long seed = seedOption.seed;
+        boolean quiet = quietOption.quiet;
+        boolean json = jsonOption.json;
         ArchSpec archSpec;
         Initializer initializer;
         Augmentation augmentation;
@@ -110,6 +115,9 @@ final class TrainCommand implements java.util.concurrent.Callable<Integer> {
             if (trainSamples <= 0) throw new UserError(ExitCodes.USAGE, "--train-samples must be positive");
             trainData = trainData.head(trainSamples);
         }
+        // validated before libtorch's loss sees them: a label outside the outputs is a native error otherwise
+        checkLabels(trainData, archSpec.outputs());
+        checkLabels(testData, archSpec.outputs());
         Model initial = NetworkBuilder.build(archSpec, initializer, seed);
         long[] inputShape = inputShape(initial, trainData);
         var out = spec.commandLine().getOut();
@@ -133,7 +141,7 @@ final class TrainCommand implements java.util.concurrent.Callable<Integer> {
         double testAccuracy = history.getLast().testAccuracy();
         Map<String, NdArray> feeds = Map.of(NetworkBuilder.INPUT, reshape(testData.images(), inputShape));
         VerifyReport check = Verifier.evaluatorVsOrt(trained, output.getFileName().toString(), feeds,
-                "the " + testData.size() + " test digits", Verifier.DEFAULT_TOLERANCE);
+                "the " + testData.size() + " test digits", dev.orbit.verify.Tolerance.EVALUATOR);
         if (check.passed()) OnnxExporter.write(trained, output);
         if (json) {
             Map<String, Object> r = new LinkedHashMap<>();
@@ -150,6 +158,14 @@ final class TrainCommand implements java.util.concurrent.Callable<Integer> {
         }
         out.flush();
         return check.passed() ? ExitCodes.OK : ExitCodes.VERIFY_FAILED;
+    }
+
+    private static void checkLabels(MnistData d, int classes) {
+        for (long label : d.labels()) {
+            if (label < 0 || label >= classes) {
+                throw new UserError(ExitCodes.BAD_INPUT, "label " + label + " does not fit the " + classes + " outputs of the architecture");
+            }
+        }
     }
 
     /** The model's input shape with the batch left at -1; the digits must fill it. */

@@ -2,15 +2,16 @@ package dev.orbit.cli;
 
 import java.nio.file.Path;
 
+import dev.orbit.Inputs;
+import dev.orbit.Network;
+import dev.orbit.Orbit;
+import dev.orbit.report.Json;
+import dev.orbit.verify.Tolerance;
+import dev.orbit.verify.VerifyReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-
-import dev.orbit.io.onnx.OnnxImporter;
-import dev.orbit.verify.InputFactory;
-import dev.orbit.verify.Verifier;
-import dev.orbit.verify.VerifyReport;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Run two models on the same inputs in ONNX Runtime and compare every output.",
@@ -30,24 +31,21 @@ final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--tolerance", defaultValue = "1e-5", description = "Maximum relative error to pass (default ${DEFAULT-VALUE}).")
     double tolerance;
 
-    @Option(names = "--json", description = "Print one JSON object.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        if (!(tolerance >= 0)) throw new UserError(ExitCodes.USAGE, "--tolerance must be a non-negative number");
-        var spec0 = inputs.spec();
-        var modelA = OnnxImporter.read(a);
-        if (b == null) modelA.graph().nodes().forEach(n -> dev.orbit.ops.standard.StandardOps.registry().require(n, modelA.opset()));
-        var feeds = InputFactory.make(modelA, spec0, inputs.shapeMap());
-        VerifyReport report = b == null
-                ? Verifier.evaluatorVsOrt(modelA, a.toString(), feeds, spec0.describe(), tolerance)
-                : Verifier.compareInOrt(modelA, a.toString(), OnnxImporter.read(b), b.toString(), feeds, spec0.describe(), tolerance);
+        Ranges.tolerance(tolerance);
+        Inputs in = inputs.inputs();
+        Network reference = Orbit.load(a);
+        VerifyReport report = b == null ? reference.verify(in, new Tolerance(tolerance))
+                : reference.compareWith(Orbit.load(b), in, new Tolerance(tolerance));
         var out = spec.commandLine().getOut();
-        out.print(json ? Json.write(report) + "\n" : ReportText.verify(report));
+        out.print(json.json ? Json.write(report) + "\n" : report.toText());
         out.flush();
         if (report.hasNonFinite()) {
             spec.commandLine().getErr().println("orbit: a model produced NaN or infinity");

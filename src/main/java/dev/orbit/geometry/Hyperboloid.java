@@ -75,10 +75,4 @@ public final class Hyperboloid {
         }
         return r;
     }
-
-    public static double[][] identity(int m) {
-        double[][] r = new double[m][m];
-        for (int i = 0; i < m; i++) r[i][i] = 1;
-        return r;
-    }
 }

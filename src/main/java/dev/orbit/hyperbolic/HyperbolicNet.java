@@ -17,6 +17,7 @@ import dev.orbit.graph.Node;
 import dev.orbit.graph.Shape;
 import dev.orbit.graph.ValueInfo;
 import dev.orbit.graph.ValueType;
+import dev.orbit.numeric.Matrices;
 import dev.orbit.ops.length.EuclideanLengthProduct;
 import dev.orbit.ops.length.HyperbolicLengthProduct;
 import dev.orbit.tensor.DType;
@@ -127,7 +128,7 @@ public final class HyperbolicNet {
             }
             params.put(name + ".points", NdArray.ofDoubles(p, k, m, n));
             if (affine) params.put(name + ".embedding", NdArray.ofDoubles(repeat(new double[] {1, 0, 0}, m), m, 3));
-            double[][] frame = spec.geometry() instanceof LayerIsometry.Geometry.HalfSpace ? identity(n + 1) : identity(2);
+            double[][] frame = spec.geometry() instanceof LayerIsometry.Geometry.HalfSpace ? Matrices.identity(n + 1) : Matrices.identity(2);
             at = at.with("frame", new Attr.TensorValue(flat(frame)));
             op = HyperbolicLengthProduct.OP;
         }
@@ -159,15 +160,5 @@ public final class HyperbolicNet {
         return r;
     }
 
-    private static double[][] identity(int s) {
-        double[][] m = new double[s][s];
-        for (int i = 0; i < s; i++) m[i][i] = 1;
-        return m;
-    }
-
-    private static NdArray flat(double[][] m) {
-        double[] f = new double[m.length * m.length];
-        for (int i = 0; i < m.length; i++) System.arraycopy(m[i], 0, f, i * m.length, m.length);
-        return NdArray.ofDoubles(f, m.length, m.length);
-    }
+    private static NdArray flat(double[][] m) { return NdArray.ofDoubles(Matrices.flatten(m), m.length, m.length); }
 }

@@ -8,7 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-/** Writes files so that a reader sees either the old file or the complete new one, never a half-written one. */
+/**
+ * Writes files so that a reader sees either the old file or the complete new one, never a half-written one,
+ * even when the process is killed with SIGKILL mid-write (KillNineTest holds it). The bytes go to a temporary
+ * file beside the target, named {@code .TARGET.PID.RANDOM.tmp}, which is renamed over the target once complete.
+ * A killed process leaves its temporary file behind; the next write of the same target deletes those whose
+ * process is no longer alive, and never touches one a running process is still writing.
+ */
 public final class AtomicFiles {
     private AtomicFiles() {}
 
@@ -27,7 +33,8 @@ public final class AtomicFiles {
         if (Files.isDirectory(abs)) throw new OutputException("cannot write '" + target + "': it is a folder");
         Path tmp = null;
         try {
-            tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+            removeStale(dir, abs.getFileName().toString());
+            tmp = Files.createTempFile(dir, "." + abs.getFileName() + "." + ProcessHandle.current().pid() + ".", ".tmp");
             try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
                 writer.writeTo(out);
             }
@@ -52,10 +59,25 @@ public final class AtomicFiles {
                 try {
                     Files.deleteIfExists(tmp);
                 } catch (IOException ignored) {
-                    // best effort: the temporary name starts with '.' and ends with .tmp
+                    // best effort: the next write of this target removes it once this process is gone
                 }
             }
         }
+    }
+
+    /** The temporary files of {@code target} left in {@code dir} by processes that are no longer alive. */
+    public static java.util.List<Path> stale(Path dir, String target) throws IOException {
+        var pattern = java.util.regex.Pattern.compile("\\." + java.util.regex.Pattern.quote(target) + "\\.(\\d{1,18})\\.\\d+\\.tmp");
+        try (var files = Files.list(dir)) {
+            return files.filter(p -> {
+                var m = pattern.matcher(p.getFileName().toString());
+                return m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).map(h -> !h.isAlive()).orElse(true);
+            }).toList();
+        }
+    }
+
+    private static void removeStale(Path dir, String target) throws IOException {
+        for (Path p : stale(dir, target)) Files.deleteIfExists(p);
     }
 
     public static void writeString(Path target, String text) {

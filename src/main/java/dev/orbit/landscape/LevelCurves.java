@@ -25,12 +25,17 @@ import dev.orbit.verify.WeightChange;
 public final class LevelCurves {
     public record Config(int teleports, Sampling.Kind kind, double range, long seed, int testSamples) {}
 
-    /** One teleport: relative weight change mean|V−W|/mean|W|, |Δloss|, |Δaccuracy|. */
-    public record Move(int index, double weightChange, double deltaLoss, double deltaAccuracy) {}
+    /**
+     * One teleport: relative weight change mean|V−W|/mean|W|, the median and max over parameter tensors of
+     * ‖V−W‖/‖W‖, |Δloss|, |Δaccuracy|.
+     */
+    public record Move(int index, double weightChange, double medianTensorChange, double maxTensorChange, double deltaLoss,
+                       double deltaAccuracy) {}
 
     public record Result(String model, Config config, double loss, double accuracy, List<Move> moves,
                          double[] weightDeltaSample, double meanDeltaLoss, double maxDeltaLoss,
-                         double maxDeltaAccuracy, double meanWeightChange) {}
+                         double maxDeltaAccuracy, double meanWeightChange, double meanMedianTensorChange,
+                         double maxTensorChange) {}
 
     private LevelCurves() {}
 
@@ -46,7 +51,9 @@ public final class LevelCurves {
             var g = Sampling.both(a, new Sampling.Cob(c.kind(), c.range(), 0), c.seed() + i);
             Model moved = OrbitAction.apply(model, a, g);
             double[] m = lossAndAccuracy(moved, feeds, data.labels());
-            moves.add(new Move(i, WeightChange.relative(model, moved), Math.abs(m[0] - base[0]), Math.abs(m[1] - base[1])));
+            WeightChange.PerTensor t = WeightChange.perTensor(model, moved);
+            moves.add(new Move(i, WeightChange.relative(model, moved), t.median(), t.max(), Math.abs(m[0] - base[0]),
+                    Math.abs(m[1] - base[1])));
             sampleWeightDeltas(model, moved, sampleRng, deltas, 200);
             if (progress != null) progress.accept(i + 1);
         }
@@ -54,8 +61,10 @@ public final class LevelCurves {
         double maxDl = moves.stream().mapToDouble(Move::deltaLoss).max().orElse(0);
         double maxDa = moves.stream().mapToDouble(Move::deltaAccuracy).max().orElse(0);
         double meanW = moves.stream().mapToDouble(Move::weightChange).average().orElse(0);
+        double meanMedian = moves.stream().mapToDouble(Move::medianTensorChange).average().orElse(0);
+        double maxTensor = moves.stream().mapToDouble(Move::maxTensorChange).max().orElse(0);
         return new Result(label, c, base[0], base[1], moves, deltas.stream().mapToDouble(Double::doubleValue).toArray(),
-                meanDl, maxDl, maxDa, meanW);
+                meanDl, maxDl, maxDa, meanW, meanMedian, maxTensor);
     }
 
     /** Mean cross-entropy (float64 log-softmax of the float32 logits) and accuracy. */

@@ -32,6 +32,32 @@ public interface SpaceRules {
     /** Both shapes known and equal. */
     boolean sameShape(String a, String b);
 
+    /**
+     * Every dimension of a value, or null when one is unknown. A dynamic batch is set to a probe size (7), so rules
+     * can compare how a reshape regroups axes; the probe size never decides a group.
+     */
+    long[] shape(String value);
+
+    /**
+     * The integers a value holds when they are known before running the model: an integer parameter, or shape
+     * arithmetic folded by shape inference (Shape → Gather → Concat …). Null otherwise.
+     */
+    long[] intValues(String value);
+
+    /**
+     * Where a constant value's {@code axis} comes from: the parameter axis it re-indexes when the value is that
+     * parameter moved only along other axes (Slice, Gather, Expand, Unsqueeze, Reshape and Transpose that keep
+     * the axis whole, Cast, Identity) — e.g. a position-embedding table sliced to the sequence length, a class
+     * token expanded over the batch. Null when the value depends on anything else or the axis is mixed.
+     */
+    ParamAxis constantAxis(String value, int axis);
+
+    /** Whether {@code value} is computed from {@code ancestor} (directly or through other nodes). */
+    boolean dependsOn(String value, String ancestor);
+
+    /** Whether {@code value} is produced by a member of an activation region (it went through a non-linearity). */
+    boolean isActivation(String value);
+
     /** How many axes of a value are known to be 1 (broadcast). */
     int broadcastCount(String value);
 
@@ -44,6 +70,13 @@ public interface SpaceRules {
 
     /** A new neuron space of {@code size} channels, created by {@code origin}. */
     int newSpace(long size, String origin);
+
+    /**
+     * New spaces that share the permutation of a layout's spaces but keep their own factors (a norm's post-gain
+     * part, a diagonal linear map): one per segment, or one over all segments when they are one space repeated
+     * (its permutation then repeats on each copy). Returns their layout, on the same axis.
+     */
+    Layout linkedCopy(Layout layout, String origin);
 
     /** Gives a value's channel axis a layout. */
     void setLayout(String value, Layout layout);
@@ -80,6 +113,50 @@ public interface SpaceRules {
 
     // ---- composite rules shared by several rooms ----
 
+    /**
+     * A normalisation over the channel axis (LayerNorm, RMSNorm, InstanceNorm, single op or decomposed): the
+     * space before it admits permutations only (a common factor is not exact because ε is fixed; the statistics
+     * are permutation-invariant); the normalised values times the gain are a new space sharing that permutation,
+     * its factors carried by the gain and bias (covariant). Without a gain nothing absorbs a factor there.
+     */
+    default void normalization(String label, String x, String out, String gain, String bias, int normalizedAxis) {
+        Layout l = layout(x);
+        if (l == null) return;
+        if (l.axis() != normalizedAxis) {
+            freeze(x, label + " normalises axis " + normalizedAxis + ", not the channel axis " + l.axis());
+            return;
+        }
+        for (Segment s : l.segments()) {
+            if (s.repeat() != 1) {
+                freeze(x, label + ": normalises channels flattened with other positions");
+                return;
+            }
+        }
+        forbidScaling(l, "read by " + label + ": only permutations pass a norm (epsilon is fixed, so no common scale is exact)");
+        Layout post = linkedCopy(l, label + " output (after the gain)");
+        boolean affine = true;
+        for (String p : new String[] {gain, bias}) {
+            if (p == null || p.isEmpty()) continue;
+            if (!isParam(p)) {
+                forbidScaling(post, label + ": its gain or bias is computed, not constant");
+                affine = false;
+                continue;
+            }
+            NdArray k = parameter(p);
+            int axis = k.rank() - 1;
+            for (int i = 0; i < k.rank(); i++) if (k.dim(i) == l.length() && k.size() == l.length()) axis = i;
+            if (k.size() == l.length()) touchLayout(post, p, axis, Role.COVARIANT);
+            else if (k.size() != 1) {
+                freeze(x, label + ": gain or bias does not line up with the channels");
+                return;
+            }
+        }
+        if (gain == null || gain.isEmpty() || !isParam(gain) || parameter(gain).size() != l.length()) {
+            if (affine) forbidScaling(post, label + " has no per-channel gain: nothing absorbs a factor of its normalised output");
+        }
+        setLayout(out, post);
+    }
+
     static String label(Node n) { return n.opType() + " '" + n.label() + "'"; }
 
     default void freezeInputs(Node n, String reason) {
@@ -110,7 +187,7 @@ public interface SpaceRules {
         }
         NdArray c = parameter(b);
         int aligned = axis - (outRank - c.rank());
-        if (aligned >= 0 && c.dim(aligned) == out.length()) touchLayout(out, b, aligned, Role.COVARIANT);
+        if (aligned >= 0 && aligned < c.rank() && c.dim(aligned) == out.length()) touchLayout(out, b, aligned, Role.COVARIANT);
         else if (c.size() != 0) forbidScaling(out, label(n) + ": bias is shared across channels");
     }
 
@@ -120,10 +197,17 @@ public interface SpaceRules {
      */
     default boolean perChannelOrScalar(Node n, String x, String c, Layout l, Role role) {
         NdArray k = parameter(c);
+        if (k.size() == 1) return true; // a scalar lines up with any rank
+        if (rank(x) < 0) {
+            freezeInputs(n, label(n) + ": the rank of its input is unknown, so a constant cannot be lined up with the channels");
+            return false;
+        }
         int r = Math.max(rank(x), k.rank());
         int aligned = l.axis() - (r - k.rank());
-        if (aligned < 0 || k.dim(aligned) == 1) return true;
-        if (k.dim(aligned) == l.length()) {
+        if (aligned < 0) return true;
+        // aligned beyond the constant's rank: the declared ranks contradict the channel axis (a malformed file)
+        if (aligned < k.rank() && k.dim(aligned) == 1) return true;
+        if (aligned < k.rank() && k.dim(aligned) == l.length()) {
             touchLayout(l, c, aligned, role);
             return true;
         }

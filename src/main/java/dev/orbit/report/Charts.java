@@ -6,14 +6,19 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.VectorGraphicsEncoder;
-import org.knowm.xchart.internal.chartpart.Chart;
-import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** Charts rendered by XChart as SVG text, to be inlined in a self-contained HTML report. */
+/**
+ * Charts rendered by XChart as SVG text, to be inlined in a self-contained HTML report. Every chart is an x–y chart
+ * with numeric axes in one shared style ({@link ChartStyle}): the same size, fonts, palette and grid, a legend below
+ * the plot when there are two or more series. The SVG root carries an {@code aria-label} naming the chart, its axes
+ * and the x tick labels XChart drew (XChart draws text as glyph outlines, so this is the text a reader or a test gets).
+ */
 public final class Charts {
     static {
         System.setProperty("java.awt.headless", "true");
@@ -21,7 +26,10 @@ public final class Charts {
 
     private Charts() {}
 
-    /** A histogram of {@code values} with {@code bins} equal-width bins between their min and max. */
+    /**
+     * A histogram of {@code values} with {@code bins} equal-width bins between their min and max, drawn as filled steps
+     * over a numeric x axis (ticks at round values, not one label per bin). Non-finite values are skipped.
+     */
     public static String histogram(String title, String xLabel, double[] values, int bins) {
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
@@ -44,43 +52,38 @@ public final class Charts {
             if (!Double.isFinite(v)) continue;
             counts[Math.min(bins - 1, (int) ((v - lo) / width))]++;
         }
-        List<String> centres = new ArrayList<>();
-        List<Double> ys = new ArrayList<>();
+        // the outline of the bars: up at each left edge, across the bin, down at the last right edge
+        double[] x = new double[2 * bins + 2];
+        double[] y = new double[2 * bins + 2];
+        x[0] = lo;
         for (int b = 0; b < bins; b++) {
-            centres.add(String.format("%.3g", lo + (b + 0.5) * width));
-            ys.add(counts[b]);
+            x[2 * b + 1] = lo + b * width;
+            y[2 * b + 1] = counts[b];
+            x[2 * b + 2] = lo + (b + 1) * width;
+            y[2 * b + 2] = counts[b];
         }
-        CategoryChart chart = new CategoryChartBuilder().width(640).height(360).title(title).xAxisTitle(xLabel)
-                .yAxisTitle("count").build();
-        chart.getStyler().setLegendVisible(false);
-        chart.getStyler().setAvailableSpaceFill(0.98);
-        chart.getStyler().setXAxisLabelRotation(60);
-        chart.getStyler().setChartTitleBoxVisible(false);
-        chart.getStyler().setPlotGridVerticalLinesVisible(false);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-        chart.addSeries("count", centres, ys);
+        x[2 * bins + 1] = hi;
+        OrbitChart chart = ChartStyle.chart(title, xLabel, "count", 360);
+        XYSeries s = chart.addSeries("count", x, y);
+        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Area);
+        s.setMarker(SeriesMarkers.NONE);
+        ChartStyle.legend(chart, 1);
         return svg(chart);
     }
 
     /** A curve of means with ±std error bars. */
     public static String lineWithSpread(String title, String xLabel, String yLabel, double[] x, double[] mean, double[] std) {
-        org.knowm.xchart.XYChart chart = new org.knowm.xchart.XYChartBuilder().width(640).height(360).title(title)
-                .xAxisTitle(xLabel).yAxisTitle(yLabel).build();
-        chart.getStyler().setLegendVisible(false);
-        chart.getStyler().setChartTitleBoxVisible(false);
-        chart.getStyler().setXAxisDecimalPattern("0.00");
+        OrbitChart chart = ChartStyle.chart(title, xLabel, yLabel, 360);
         chart.addSeries("mean ± std", x, mean, std);
+        ChartStyle.legend(chart, 1);
         return svg(chart);
     }
 
-    /** Several named curves over the same x values. */
-    public static String lines(String title, String xLabel, String yLabel, double[] x, java.util.Map<String, double[]> series) {
-        org.knowm.xchart.XYChart chart = new org.knowm.xchart.XYChartBuilder().width(640).height(360).title(title)
-                .xAxisTitle(xLabel).yAxisTitle(yLabel).build();
-        chart.getStyler().setChartTitleBoxVisible(false);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-        chart.getStyler().setXAxisDecimalPattern("0.##");
+    /** Several named curves (with point markers) over the same x values. */
+    public static String lines(String title, String xLabel, String yLabel, double[] x, Map<String, double[]> series) {
+        OrbitChart chart = ChartStyle.chart(title, xLabel, yLabel, 360);
         series.forEach((name, y) -> chart.addSeries(name, x, y));
+        ChartStyle.legend(chart, series.size());
         return svg(chart);
     }
 
@@ -99,15 +102,11 @@ public final class Charts {
      * Points and curves on log-log axes (ESDs with fitted laws). Non-positive or non-finite points are dropped (a log
      * axis cannot show them); a series left empty is not drawn.
      */
-    public static String logLog(String title, String xLabel, String yLabel, java.util.List<Series> series) {
-        org.knowm.xchart.XYChart chart = new org.knowm.xchart.XYChartBuilder().width(640).height(400).title(title)
-                .xAxisTitle(xLabel).yAxisTitle(yLabel).build();
-        chart.getStyler().setChartTitleBoxVisible(false);
+    public static String logLog(String title, String xLabel, String yLabel, List<Series> series) {
+        OrbitChart chart = ChartStyle.chart(title, xLabel, yLabel, 400);
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setYAxisLogarithmic(true);
-        // a long legend would cover the data: beyond four series it goes beside the plot
-        chart.getStyler().setLegendPosition(series.size() > 4 ? Styler.LegendPosition.OutsideE : Styler.LegendPosition.InsideSW);
-        chart.getStyler().setMarkerSize(6);
+        int drawn = 0;
         for (Series s : series) {
             List<Double> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>();
@@ -118,35 +117,34 @@ public final class Charts {
                 }
             }
             if (xs.isEmpty()) continue;
+            drawn++;
             var added = chart.addSeries(s.name(), xs, ys);
             switch (s.style()) {
-                case POINTS -> added.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+                case POINTS -> added.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
                 case LINE -> {
-                    added.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Line);
-                    added.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+                    added.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+                    added.setMarker(SeriesMarkers.NONE);
                 }
                 case LINE_AND_POINTS -> {
-                    added.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Line);
-                    added.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE);
+                    added.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+                    added.setMarker(SeriesMarkers.CIRCLE);
                 }
             }
         }
+        ChartStyle.legend(chart, drawn);
         return svg(chart);
     }
 
     /** Densely sampled curves over the same x values, drawn as plain lines (no point markers: smaller SVG). */
-    public static String smoothLines(String title, String xLabel, String yLabel, double[] x, java.util.Map<String, double[]> series) {
-        org.knowm.xchart.XYChart chart = new org.knowm.xchart.XYChartBuilder().width(640).height(360).title(title)
-                .xAxisTitle(xLabel).yAxisTitle(yLabel).build();
-        chart.getStyler().setChartTitleBoxVisible(false);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-        chart.getStyler().setXAxisDecimalPattern("0.##");
-        chart.getStyler().setXAxisTickMarkSpacingHint(90);
-        series.forEach((name, y) -> chart.addSeries(name, x, y).setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE));
+    public static String smoothLines(String title, String xLabel, String yLabel, double[] x, Map<String, double[]> series) {
+        OrbitChart chart = ChartStyle.chart(title, xLabel, yLabel, 360);
+        series.forEach((name, y) -> chart.addSeries(name, x, y).setMarker(SeriesMarkers.NONE));
+        ChartStyle.legend(chart, series.size());
         return svg(chart);
     }
 
-    public static String svg(Chart<?, ?> chart) {
+    /** The chart as inline SVG, its root labelled with the title, the axes and the tick labels drawn. */
+    static String svg(OrbitChart chart) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             VectorGraphicsEncoder.saveVectorGraphic(chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
@@ -154,7 +152,10 @@ public final class Charts {
             int start = s.indexOf("<svg");
             // drop the XML prolog and doctype (the SVG sits inside HTML), and round coordinates to 1/100 px: XChart
             // writes text as glyph outlines with up to 7 decimals, and rounding cuts a chart by about a third
-            return roundDecimals(start >= 0 ? s.substring(start) : s);
+            String svg = roundDecimals(start >= 0 ? s.substring(start) : s);
+            String label = String.format("%s; x axis: %s, ticks %s; y axis: %s", chart.getTitle(), chart.getXAxisTitle(),
+                    String.join(" ", chart.xTickLabels()), chart.getYAxisTitle());
+            return "<svg role=\"img\" aria-label=\"" + HtmlReport.escape(label) + "\"" + svg.substring("<svg".length());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -165,5 +166,14 @@ public final class Charts {
     static String roundDecimals(String svg) {
         return LONG_DECIMAL.matcher(svg).replaceAll(m -> java.math.BigDecimal.valueOf(Double.parseDouble(m.group()))
                 .setScale(2, java.math.RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString());
+    }
+
+    /** An x–y chart that can say which tick labels its x axis drew (read after painting). */
+    static final class OrbitChart extends XYChart {
+        OrbitChart(int width, int height) {
+            super(width, height);
+        }
+
+        List<String> xTickLabels() { return axisPair.getXAxis().getAxisTickCalculator().getTickLabels(); }
     }
 }

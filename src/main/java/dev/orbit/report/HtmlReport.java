@@ -25,8 +25,12 @@ public final class HtmlReport {
         return this;
     }
 
+    /**
+     * A table in a horizontally scrolling box, so a wide one never widens the page (the report tests hold every table
+     * to the page width anyway: split tables with many columns).
+     */
     public HtmlReport table(List<String> headers, List<List<String>> rows) {
-        body.append("<table>\n<tr>");
+        body.append("<div class=\"table\"><table>\n<tr>");
         for (String h : headers) body.append("<th>").append(escape(h)).append("</th>");
         body.append("</tr>\n");
         for (List<String> r : rows) {
@@ -34,11 +38,11 @@ public final class HtmlReport {
             for (String c : r) body.append("<td>").append(escape(c)).append("</td>");
             body.append("</tr>\n");
         }
-        body.append("</table>\n");
+        body.append("</table></div>\n");
         return this;
     }
 
-    /** An SVG chart (from {@link Charts}), wrapped in a figure with a caption. */
+    /** An SVG chart (from {@link Charts}), wrapped in a figure with a caption that says what to look at. */
     public HtmlReport chart(String svg, String caption) {
         body.append("<figure class=\"chart\">").append(svg).append("<figcaption>").append(escape(caption))
                 .append("</figcaption></figure>\n");
@@ -52,9 +56,11 @@ public final class HtmlReport {
 
     public String html() {
         return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + escape(title) + "</title>\n"
-                + "<style>body{font-family:sans-serif;max-width:960px;margin:2em auto;color:#222}"
-                + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}"
-                + "th{background:#f3f3f3}figure{margin:1em 0}figcaption{font-size:90%;color:#555}</style>\n"
+                + "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}"
+                + ".table{overflow-x:auto;max-width:100%}table{border-collapse:collapse;margin:1em 0;font-size:90%}"
+                + "td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}th{background:#f3f3f3}"
+                + "td:first-child,th:first-child{text-align:left}figure{margin:1.5em 0}svg{max-width:100%;height:auto}"
+                + "figcaption{font-size:90%;color:#444;max-width:640px}</style>\n"
                 + "</head><body>\n" + body + "</body></html>\n";
     }
 

@@ -6,7 +6,11 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
 
+import dev.orbit.experiment.Context;
+import dev.orbit.experiment.Experiment;
 import dev.orbit.ops.Activation;
+import dev.orbit.ops.standard.StandardOps;
+import dev.orbit.report.HtmlReport;
 
 /**
  * Monte Carlo Jacobian spectra of random MLPs over several seeds, set against the free-probability prediction:
@@ -14,12 +18,27 @@ import dev.orbit.ops.Activation;
  * between the histogram of the non-zero eigenvalues and the predicted density (both as probabilities on λ > 0),
  * with the L1 distance a sample of the same size drawn from the prediction itself would show (the noise floor).
  */
-public final class JacobianExperiment {
+public final class JacobianExperiment implements Experiment<JacobianExperiment.Config, JacobianExperiment.Result> {
     public record Config(Activation activation, WeightLaw weights, int depth, int width, double sigmaW, double sigmaB,
                          double qStar, int seeds, long seed, boolean ntk, int bins) {
         public Config {
             if (seeds < 1) throw new IllegalArgumentException("need at least one seed");
             if (bins < 2) throw new IllegalArgumentException("need at least two bins");
+        }
+
+        /** The critical initialisation (χ₁ = 1) whose length map has the fixed point {@code qStar}. */
+        public static Config critical(Activation a, WeightLaw law, int depth, int width, double qStar, int seeds, long seed, boolean ntk, int bins) {
+            MeanField.Init mf = MeanField.criticalInit(a, qStar);
+            return new Config(a, law, depth, width, mf.sigmaW(), mf.sigmaB(), qStar, seeds, seed, ntk, bins);
+        }
+
+        /** Given weight and bias scales; q* is the length map's fixed point (IllegalArgumentException when it collapses to 0). */
+        public static Config scaled(Activation a, WeightLaw law, int depth, int width, double sigmaW, double sigmaB, int seeds, long seed,
+                                    boolean ntk, int bins) {
+            MeanField.Init mf = new MeanField.Init(a, sigmaW, sigmaB);
+            double q = MeanField.fixedPoint(mf, 1.0);
+            if (!(q > 0)) throw new IllegalArgumentException("the length map of this initialisation collapses to q* = 0; give σ_b > 0");
+            return new Config(a, law, depth, width, mf.sigmaW(), mf.sigmaB(), q, seeds, seed, ntk, bins);
         }
 
         JacobianMonteCarlo.Config network(int k) {
@@ -65,7 +84,35 @@ public final class JacobianExperiment {
         }
     }
 
-    private JacobianExperiment() {}
+    @Override
+    public String name() { return "jacobian"; }
+
+    /** ReLU, Gaussian weights, L = 10, N = 500, critical at q* = 1, one seed, 60 bins. */
+    @Override
+    public Config defaults() { return Config.critical(StandardOps.registry().activation("relu"), WeightLaw.GAUSSIAN, 10, 500, 1.0, 1, 0, false, 60); }
+
+    /** At most 4 layers of width 64 and one seed; activation, weights and scales stay. */
+    @Override
+    public Config quick(Config c) {
+        return new Config(c.activation(), c.weights(), Math.min(c.depth(), 4), Math.min(c.width(), 64), c.sigmaW(), c.sigmaB(), c.qStar(), 1,
+                c.seed(), c.ntk(), c.bins());
+    }
+
+    /** Throws ArithmeticException when the free-probability density cannot be tracked. */
+    @Override
+    public Result run(Config c, Context context) {
+        context.phase("networks", c.seeds());
+        return run(c, context::step);
+    }
+
+    @Override
+    public HtmlReport report(Result r) { return JacobianReport.of(r); }
+
+    @Override
+    public String headline(Result r) { return JacobianReport.describe(r.config()); }
+
+    @Override
+    public String summary(Result r) { return JacobianReport.table(r); }
 
     public static Result run(Config c, IntConsumer progress) {
         JacobianTheory t = new JacobianTheory(c.weights(), c.depth(), c.sigmaW(), SlopeLaw.of(c.activation(), c.qStar()));

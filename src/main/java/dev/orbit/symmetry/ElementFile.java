@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.orbit.graph.ModelFormatException;
 import dev.orbit.io.AtomicFiles;
+import dev.orbit.io.ReadLimits;
 
 /**
  * A group element as JSON, with the spaces it was made for (id, size, origin), so replaying it on another
@@ -85,9 +86,30 @@ public final class ElementFile {
 
     /** Reads an element and checks it against the model's analysis. */
     public static GroupElement read(Path file, SymmetryAnalysis a) {
-        JsonNode root;
+        byte[] json;
         try {
-            root = MAPPER.readTree(file.toFile());
+            // an element holds a few numbers per neuron: a file beyond the byte limit is not one
+            ReadLimits.current().checkBytes(java.nio.file.Files.size(file), "element file '" + file + "'");
+            json = java.nio.file.Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new ModelFormatException("cannot read element file '" + file + "': " + firstLine(e.getMessage()));
+        }
+        return parse(json, file, a);
+    }
+
+    /**
+     * Parses element JSON (named {@code file} in messages) and checks it against the analysis. Nesting depth and
+     * string length are bounded by {@link ReadLimits}, so hostile JSON is refused with a typed error.
+     */
+    public static GroupElement parse(byte[] json, Path file, SymmetryAnalysis a) {
+        ReadLimits limits = ReadLimits.current();
+        var constraints = com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                .maxNestingDepth(limits.maxDepth()).maxStringLength((int) Math.min(Integer.MAX_VALUE, limits.maxStringBytes()))
+                .maxNumberLength(100).build();
+        JsonNode root;
+        try (var parser = com.fasterxml.jackson.core.JsonFactory.builder().streamReadConstraints(constraints).build()
+                .createParser(json)) {
+            root = MAPPER.readTree(parser);
         } catch (IOException e) {
             throw new ModelFormatException("cannot read element file '" + file + "': " + firstLine(e.getMessage()));
         }

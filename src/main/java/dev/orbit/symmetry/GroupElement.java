@@ -51,6 +51,9 @@ public record GroupElement(Map<Integer, int[]> permutations, Map<Integer, double
         return id;
     }
 
+    /** The permutation of a space's channels: its class's permutation seen through the space's blocks and tiles. */
+    public int[] channelPermutation(NeuronSpace s) { return s.channelPermutation(permutation(s.permClass(), s.classSize())); }
+
     public double[] scale(int space, long size) {
         double[] t = scales.get(space);
         if (t != null) return t;
@@ -64,17 +67,16 @@ public record GroupElement(Map<Integer, int[]> permutations, Map<Integer, double
         Map<Integer, int[]> perms = new TreeMap<>();
         Map<Integer, double[]> scl = new TreeMap<>();
         for (NeuronSpace s : a.spaces()) {
-            int[] pa = permutation(s.permClass(), s.size());
-            int[] pb = first.permutation(s.permClass(), s.size());
+            int[] ca = permutation(s.permClass(), s.classSize());
+            int[] cb = first.permutation(s.permClass(), s.classSize());
+            int[] pc = new int[ca.length];
+            for (int j = 0; j < pc.length; j++) pc[j] = cb[ca[j]];
+            int[] pa = s.channelPermutation(ca);
             double[] ta = scale(s.id(), s.size());
             double[] tb = first.scale(s.id(), s.size());
-            int[] p = new int[pa.length];
             double[] t = new double[pa.length];
-            for (int j = 0; j < p.length; j++) {
-                p[j] = pb[pa[j]];
-                t[j] = ta[j] * tb[pa[j]];
-            }
-            if (permutations.containsKey(s.permClass()) || first.permutations.containsKey(s.permClass())) perms.put(s.permClass(), p);
+            for (int j = 0; j < t.length; j++) t[j] = ta[j] * tb[pa[j]];
+            if (permutations.containsKey(s.permClass()) || first.permutations.containsKey(s.permClass())) perms.put(s.permClass(), pc);
             if (scales.containsKey(s.id()) || first.scales.containsKey(s.id())) scl.put(s.id(), t);
         }
         Map<String, MatrixPart> parts = new LinkedHashMap<>();
@@ -88,10 +90,11 @@ public record GroupElement(Map<Integer, int[]> permutations, Map<Integer, double
         Map<Integer, int[]> perms = new TreeMap<>();
         Map<Integer, double[]> scl = new TreeMap<>();
         for (NeuronSpace s : a.spaces()) {
-            int[] p = permutation(s.permClass(), s.size());
-            int[] q = new int[p.length];
-            for (int j = 0; j < p.length; j++) q[p[j]] = j;
-            if (permutations.containsKey(s.permClass())) perms.put(s.permClass(), q);
+            int[] pc = permutation(s.permClass(), s.classSize());
+            int[] qc = new int[pc.length];
+            for (int j = 0; j < pc.length; j++) qc[pc[j]] = j;
+            if (permutations.containsKey(s.permClass())) perms.put(s.permClass(), qc);
+            int[] q = s.channelPermutation(qc);
             double[] t = scales.get(s.id());
             if (t != null) {
                 double[] inv = new double[t.length];
@@ -107,9 +110,9 @@ public record GroupElement(Map<Integer, int[]> permutations, Map<Integer, double
         for (var e : permutations.entrySet()) {
             NeuronSpace s = a.spaces().stream().filter(x -> x.permClass() == e.getKey()).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("permutation class " + e.getKey() + " does not exist in this model"));
-            if (!s.permutable()) throw new IllegalArgumentException("space " + s.id() + " cannot be permuted: " + s.permReason());
+            if (!s.classPermutable()) throw new IllegalArgumentException("space " + s.id() + " cannot be permuted: " + s.permReason());
             int[] p = e.getValue();
-            if (p.length != s.size()) throw new IllegalArgumentException("permutation of class " + e.getKey() + " has " + p.length + " entries, the space has " + s.size());
+            if (p.length != s.classSize()) throw new IllegalArgumentException("permutation of class " + e.getKey() + " has " + p.length + " entries, the class has " + s.classSize());
             boolean[] seen = new boolean[p.length];
             for (int v : p) {
                 if (v < 0 || v >= p.length || seen[v]) throw new IllegalArgumentException("class " + e.getKey() + ": not a permutation");

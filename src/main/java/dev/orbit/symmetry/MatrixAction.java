@@ -24,11 +24,16 @@ final class MatrixAction {
             switch (part) {
                 case PairTransform p -> {
                     LinearPair pair = a.pairs().get(p.pair());
-                    for (int h = 0; h < pair.heads(); h++) {
-                        double[][] m = p.blocks()[h];
-                        double[][] dual = Matrices.transpose(Matrices.inverse(m));
-                        add(work, pair.left(), (long) h * pair.headDim(), m);
-                        add(work, pair.right(), (long) h * pair.headDim(), dual);
+                    int group = pair.heads() / pair.kvHeads();
+                    double[][][] duals = new double[p.blocks().length][][];
+                    for (int g = 0; g < duals.length; g++) duals[g] = Matrices.transpose(Matrices.inverse(p.blocks()[g]));
+                    // the query-indexed side has one block per query head, each using its key/value head's matrix
+                    for (boolean left : new boolean[] {true, false}) {
+                        int n = pair.queryIndexed(left) ? pair.heads() : pair.kvHeads();
+                        for (int h = 0; h < n; h++) {
+                            int g = pair.queryIndexed(left) ? h / group : h;
+                            add(work, left ? pair.left() : pair.right(), (long) h * pair.headDim(), left ? p.blocks()[g] : duals[g]);
+                        }
                     }
                 }
                 case HeadScaling s -> {

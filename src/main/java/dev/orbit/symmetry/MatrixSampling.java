@@ -17,13 +17,16 @@ public final class MatrixSampling {
 
     private MatrixSampling() {}
 
-    /** A random A on every head of every query–key and value–output pair. */
+    /** A random A on every head of every query–key and value–output pair (in the rotary commutant where RoPE acts). */
     public static List<MatrixPart> pairs(SymmetryAnalysis a, double kappa, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         List<MatrixPart> out = new ArrayList<>();
         for (LinearPair p : a.pairs()) {
-            double[][][] blocks = new double[p.heads()][][];
-            for (int h = 0; h < p.heads(); h++) blocks[h] = Matrices.wellConditioned(p.headDim(), kappa, rng);
+            double[][][] blocks = new double[p.blocks()][][];
+            for (int h = 0; h < blocks.length; h++) {
+                blocks[h] = p.group() == LinearPair.Group.ROPE_COMMUTANT ? RotaryCommutant.random(p.headDim(), kappa, rng)
+                        : Matrices.wellConditioned(p.headDim(), kappa, rng);
+            }
             out.add(new PairTransform(p.id(), blocks));
         }
         return out;

@@ -52,7 +52,7 @@ public final class OrbitAction {
             boolean permuted = g.permutations().containsKey(s.permClass());
             boolean scaled = g.scales().containsKey(s.id());
             if (!permuted && !scaled) continue;
-            int[] p = g.permutation(s.permClass(), s.size());
+            int[] p = g.channelPermutation(s);
             double[] t = g.scale(s.id(), s.size());
             for (ParamTouch touch : s.touches()) {
                 moves.computeIfAbsent(touch.parameter(), k -> new ArrayList<>()).add(new AxisMove(touch, p, t));
@@ -72,7 +72,7 @@ public final class OrbitAction {
         Map<String, List<AxisMove>> moves = new LinkedHashMap<>();
         for (NeuronSpace s : a.spaces()) {
             if (!g.permutations().containsKey(s.permClass()) && !g.scales().containsKey(s.id())) continue;
-            int[] p = g.permutation(s.permClass(), s.size());
+            int[] p = g.channelPermutation(s);
             double[] t = g.scale(s.id(), s.size());
             for (ParamTouch touch : s.touches()) {
                 moves.computeIfAbsent(touch.parameter(), k -> new ArrayList<>()).add(new AxisMove(touch, p, t));

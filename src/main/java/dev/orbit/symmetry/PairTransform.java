@@ -3,8 +3,9 @@ package dev.orbit.symmetry;
 import dev.orbit.numeric.Matrices;
 
 /**
- * Per head an invertible matrix A_h on a {@link LinearPair}: left columns → ·A_h, right → ·A_h⁻ᵀ (GL(d_head) per
- * head). {@code blocks[h]} is A_h, d_head × d_head.
+ * Per key/value head an invertible matrix A_g on a {@link LinearPair}: left columns → ·A_g, right → ·A_g⁻ᵀ (GL(d_head) per
+ * head; with grouped-query attention the query heads of a group share their key head's matrix). {@code blocks[g]} is
+ * A_g, d_head × d_head; under rotary embeddings it must lie in the rotation's commutant ({@link RotaryCommutant}).
  */
 public record PairTransform(int pair, double[][][] blocks) implements MatrixPart {
     @Override public String target() { return "pair:" + pair; }
@@ -28,11 +29,15 @@ public record PairTransform(int pair, double[][][] blocks) implements MatrixPart
     public void validate(SymmetryAnalysis a) {
         if (pair < 0 || pair >= a.pairs().size()) throw new IllegalArgumentException("attention pair " + pair + " does not exist in this model");
         LinearPair p = a.pairs().get(pair);
-        if (blocks.length != p.heads()) throw new IllegalArgumentException("pair " + pair + " has " + p.heads() + " heads, the element " + blocks.length);
+        if (blocks.length != p.blocks()) throw new IllegalArgumentException("pair " + pair + " has " + p.blocks() + " key/value heads, the element " + blocks.length);
         for (double[][] b : blocks) {
             if (!Matrices.isSquare(b, p.headDim())) throw new IllegalArgumentException("pair " + pair + " needs " + p.headDim() + "×" + p.headDim() + " matrices");
             for (double[] row : b) for (double v : row) if (!Double.isFinite(v)) throw new IllegalArgumentException("pair " + pair + ": matrix entries must be finite");
             Matrices.inverse(b); // throws when singular
+            if (p.group() == LinearPair.Group.ROPE_COMMUTANT && !RotaryCommutant.contains(b)) {
+                throw new IllegalArgumentException("pair " + pair + " has rotary embeddings: each block must be a·I + b·J on every rotary pair "
+                        + "(channel i with i + d/2), nothing else commutes with the rotation");
+            }
         }
     }
 

@@ -42,6 +42,17 @@ final class ParameterMove {
             int[] p = m.permutation();
             double[] tau = m.scale();
             long rep = t.repeat();
+            if (t.unit() > 1) {
+                // whole blocks of unit channels: entry e follows channel e·unit (permuted only)
+                int u = Math.toIntExact(t.unit());
+                for (int e = 0; e < p.length / u; e++) {
+                    for (long k = 0; k < rep; k++) {
+                        int pos = Math.toIntExact(t.offset() + e * rep + k);
+                        idx[axis][pos] = Math.toIntExact(t.offset() + (p[e * u] / u) * rep + k);
+                    }
+                }
+                continue;
+            }
             for (int j = 0; j < p.length; j++) {
                 double f = switch (t.role()) {
                     case COVARIANT -> dual ? 1.0 / tau[j] : tau[j];

@@ -11,6 +11,9 @@ import dev.orbit.graph.ModelFormatException;
 import dev.orbit.graph.Shape;
 import dev.orbit.graph.ShapeException;
 import dev.orbit.graph.ValueInfo;
+import dev.orbit.io.LimitExceededException;
+import dev.orbit.io.ReadLimits;
+import dev.orbit.io.Text;
 import dev.orbit.io.idx.MnistData;
 import dev.orbit.tensor.DType;
 import dev.orbit.tensor.NdArray;
@@ -80,7 +83,7 @@ public final class InputFactory {
         Map<String, NdArray> feeds = new LinkedHashMap<>();
         for (ValueInfo in : inputs) {
             long[] shape = concreteShape(in, r.samples(), shapes);
-            int n = Math.toIntExact(NdArray.count(shape));
+            int n = elements(in.name(), shape);
             DType t = in.type().dtype();
             if (!t.isFloating()) throw new ShapeException("input '" + in.name() + "' is " + t + "; random inputs are float only");
             double[] v = new double[n];
@@ -90,6 +93,24 @@ public final class InputFactory {
             feeds.put(in.name(), t == DType.FLOAT64 ? NdArray.ofDoubles(v, shape) : NdArray.ofFloats(toFloats(v), shape).to(t));
         }
         return feeds;
+    }
+
+    /** An input's element count, checked before anything is allocated: declared shapes come from the file. */
+    private static int elements(String name, long[] shape) {
+        long n;
+        try {
+            n = NdArray.count(shape);
+        } catch (ArithmeticException e) {
+            throw new LimitExceededException("input " + Text.quote(name) + " of shape " + Arrays.toString(shape)
+                    + " has more elements than a 64-bit count holds");
+        }
+        // generated as float64 first: eight bytes per element
+        ReadLimits.current().checkBytes(n > Long.MAX_VALUE / 8 ? -1 : n * 8, "input " + Text.quote(name) + " of shape " + Arrays.toString(shape));
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new LimitExceededException("input " + Text.quote(name) + " of shape " + Arrays.toString(shape)
+                    + " has more elements than Orbit generates (2^31)");
+        }
+        return (int) n;
     }
 
     private static double gaussian(java.util.SplittableRandom rng) {
@@ -115,7 +136,7 @@ public final class InputFactory {
         ValueInfo in = inputs.getFirst();
         long[] shape = concreteShape(in, mnist.size(), shapes);
         if (shape[0] != mnist.size()) shape[0] = mnist.size();
-        long perSample = NdArray.count(shape) / shape[0];
+        long perSample = elements(in.name(), shape) / shape[0];
         if (perSample != mnist.images().dim(1)) {
             throw new ShapeException("model input '" + in.name() + "' takes " + perSample + " values per sample "
                     + Arrays.toString(shape) + " but each digit has " + mnist.images().dim(1));

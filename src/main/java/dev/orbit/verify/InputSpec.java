@@ -2,7 +2,12 @@ package dev.orbit.verify;
 
 import java.nio.file.Path;
 
-/** Where verification inputs come from. */
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/** Where verification inputs come from. Written to JSON with a {@code "kind"} field ({@code data} or {@code random}). */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
+@JsonSubTypes({@JsonSubTypes.Type(value = InputSpec.Data.class, name = "data"), @JsonSubTypes.Type(value = InputSpec.Random.class, name = "random")})
 public sealed interface InputSpec {
     /** MNIST-format digits from a folder (test split), or the bundled digits when {@code dir} is null. */
     record Data(Path dir, int limit) implements InputSpec {}

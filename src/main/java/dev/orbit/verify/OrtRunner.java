@@ -26,6 +26,8 @@ public final class OrtRunner implements AutoCloseable {
     private final OrtSession session;
 
     public OrtRunner(byte[] modelBytes, int threads) {
+        // validated before the native call: the bytes name no external file (ONNX Runtime would open it itself)
+        dev.orbit.io.onnx.SelfContained.require(modelBytes);
         try {
             var options = new OrtSession.SessionOptions();
             options.setIntraOpNumThreads(threads);

@@ -10,14 +10,30 @@ import dev.orbit.tensor.NdArray;
 
 /** Runs models on the same inputs and compares every output. */
 public final class Verifier {
-    /** Default relative tolerance for float32 models: a few hundred ulps of accumulated rounding. */
-    public static final double DEFAULT_TOLERANCE = 1e-5;
-
     private Verifier() {}
+
+    /** Both models in ONNX Runtime under a verification rule. */
+    public static VerifyReport compareInOrt(Model reference, String refLabel, Model candidate, String candLabel,
+                                            Map<String, NdArray> feeds, String inputs, VerificationRule rule) {
+        return switch (rule) {
+            case Tolerance t -> compareInOrt(reference, refLabel, candidate, candLabel, feeds, inputs, t.maxRelativeError());
+        };
+    }
+
+    /** Orbit's evaluator against ONNX Runtime under a verification rule. */
+    public static VerifyReport evaluatorVsOrt(Model model, String label, Map<String, NdArray> feeds, String inputs,
+                                              VerificationRule rule) {
+        return switch (rule) {
+            case Tolerance t -> evaluatorVsOrt(model, label, feeds, inputs, t.maxRelativeError());
+        };
+    }
 
     /** Both models in ONNX Runtime (what a user deploys). */
     public static VerifyReport compareInOrt(Model reference, String refLabel, Model candidate, String candLabel,
                                             Map<String, NdArray> feeds, String inputs, double tolerance) {
+        // validated before ONNX Runtime runs: no value with a known shape exceeds --max-bytes
+        EvaluationBudget.check(reference, feeds);
+        EvaluationBudget.check(candidate, feeds);
         Map<String, NdArray> a;
         Map<String, NdArray> b;
         try (OrtRunner r = new OrtRunner(reference)) {
@@ -32,6 +48,7 @@ public final class Verifier {
     /** One model: ONNX Runtime as the reference, Orbit's evaluator as the candidate. */
     public static VerifyReport evaluatorVsOrt(Model model, String label, Map<String, NdArray> feeds, String inputs,
                                               double tolerance) {
+        EvaluationBudget.check(model, feeds); // before ONNX Runtime and libtorch allocate anything
         Map<String, NdArray> a;
         try (OrtRunner r = new OrtRunner(model)) {
             a = r.run(feeds);

@@ -22,4 +22,26 @@ public record VerifyReport(String reference, String candidate, String inputs, lo
     public boolean hasNonFinite() {
         return outputs.stream().anyMatch(o -> o.nonFiniteA() > 0 || o.nonFiniteB() > 0);
     }
+
+    /** The library's acceptance rule: within the tolerance, and no NaN or infinity from either engine. */
+    public boolean passedAndFinite() {
+        return passed && !hasNonFinite();
+    }
+
+    /** The comparison as a terminal table: one row per output, then the verdict and the error definition. */
+    public String toText() {
+        StringBuilder b = new StringBuilder();
+        b.append("reference   ").append(reference).append('\n');
+        b.append("candidate   ").append(candidate).append('\n');
+        b.append("inputs      ").append(inputs).append('\n');
+        b.append(String.format("%-20s %-16s %14s %14s %10s%n", "output", "shape", "max_abs_error", "max_rel_error", "argmax"));
+        for (OutputComparison o : outputs) {
+            b.append(String.format("%-20s %-16s %14.3e %14.3e %9.2f%%%n", o.name(), java.util.Arrays.toString(o.shape()),
+                    o.maxAbsError(), o.maxRelError(), 100 * o.argmaxAgreement()));
+        }
+        b.append(String.format("%s: max relative error %.3e %s tolerance %.1e%n",
+                passed ? "PASS" : "FAIL", worstRelError(), passed ? "≤" : ">", tolerance));
+        b.append("relative error = |a-b|/(|a|+|b|+ε), ").append(epsilonRule).append('\n');
+        return b.toString();
+    }
 }

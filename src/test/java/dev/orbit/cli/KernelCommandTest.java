@@ -13,6 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.orbit.report.Json;
+
 class KernelCommandTest {
     @TempDir
     Path tmp;

@@ -57,7 +57,7 @@ final class OrbitBackend implements Backend {
             for (int k = 0; k < set.inputs().size(); k++) {
                 var t = ((SuiteValue.Tensor) set.inputs().get(k)).proto();
                 if (t.getDataType() == ElementType.STRING) return Outcome.notYet("dtype: string");
-                feeds.put(set.inputNames().get(k), OnnxTensors.decode(t, null));
+                feeds.put(set.inputNames().get(k), OnnxTensors.decode(t));
             }
             Map<String, NdArray> outs = evaluator.run(feeds);
             for (int k = 0; k < set.outputs().size(); k++) {

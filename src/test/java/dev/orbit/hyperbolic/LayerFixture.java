@@ -52,7 +52,7 @@ record LayerFixture(Model model, String space, String embedding, double[][] fram
         else if (n == 2 && !space.endsWith("L")) {
             Psl2R f = randomFrame ? Psl2R.random(rng, 1) : Psl2R.IDENTITY;
             frame = new double[][] {{f.a(), f.b()}, {f.c(), f.d()}};
-        } else frame = randomFrame ? HnIsometry.random(n, rng, 0.8).toLorentz() : Hyperboloid.identity(n + 1);
+        } else frame = randomFrame ? HnIsometry.random(n, rng, 0.8).toLorentz() : dev.orbit.numeric.Matrices.identity(n + 1);
         double[] flat = java.util.Arrays.stream(frame).flatMapToDouble(java.util.Arrays::stream).toArray();
         NdArray frameArray = euclid ? NdArray.ofDoubles(flat, 2) : NdArray.ofDoubles(flat, frame.length, frame.length);
         Attributes at = Attributes.NONE.with("embedding", new Attr.Str(embedding)).with("frame", new Attr.TensorValue(frameArray));

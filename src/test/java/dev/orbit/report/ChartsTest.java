@@ -17,6 +17,19 @@ class ChartsTest {
     void histogramSvgIsCompactAndComplete() {
         String svg = Charts.histogram("h", "x", new double[] {1, 2, 2, 3, 3, 3}, 3);
         assertTrue(svg.startsWith("<svg") && svg.endsWith("</svg>\n") || svg.trim().endsWith("</svg>"), svg.substring(0, 40));
-        assertTrue(!svg.matches("(?s).*\\d\\.\\d{3,}.*"), "no coordinate keeps more than two decimals");
+        String drawing = svg.replaceFirst("aria-label=\"[^\"]*\"", "");
+        assertTrue(!drawing.matches("(?s).*\\d\\.\\d{3,}.*"), "no coordinate keeps more than two decimals");
+    }
+
+    @Test
+    void histogramsHaveANumericXAxisWithAFewRoundTicks() {
+        double[] v = new double[1000];
+        for (int i = 0; i < v.length; i++) v[i] = Math.sin(i) * 0.37;
+        String svg = Charts.histogram("spread", "V − W", v, 40);
+        var m = java.util.regex.Pattern.compile("aria-label=\"spread; x axis: V − W, ticks ([^;]*); y axis: count\"").matcher(svg);
+        assertTrue(m.find(), svg.substring(0, 300));
+        String[] ticks = m.group(1).split(" ");
+        assertTrue(ticks.length >= 3 && ticks.length <= 12, "a few ticks, not one per bin: " + m.group(1));
+        for (String t : ticks) Double.parseDouble(t);
     }
 }

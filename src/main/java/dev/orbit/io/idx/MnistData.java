@@ -6,6 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.orbit.graph.ModelFormatException;
+import dev.orbit.io.ConfinedFolder;
+import dev.orbit.io.LimitExceededException;
+import dev.orbit.io.ReadLimits;
 import dev.orbit.tensor.NdArray;
 
 /**
@@ -35,18 +38,21 @@ public record MnistData(NdArray images, long[] labels) {
         }
     }
 
-    /** Reads a folder holding {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]. */
+    /**
+     * Reads a folder holding {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]. The files must lie inside the
+     * folder: a symbolic link that leads elsewhere is refused ({@link ConfinedFolder}).
+     */
     public static MnistData fromDirectory(Path dir, Split split) {
         if (!Files.isDirectory(dir)) throw new ModelFormatException("data folder '" + dir + "' does not exist");
-        Path images = find(dir, split.prefix + "-images-idx3-ubyte");
-        Path labels = find(dir, split.prefix + "-labels-idx1-ubyte");
+        ConfinedFolder folder = ConfinedFolder.of(dir, "the data folder");
+        Path images = find(folder, dir, split.prefix + "-images-idx3-ubyte");
+        Path labels = find(folder, dir, split.prefix + "-labels-idx1-ubyte");
         return of(IdxReader.read(images), IdxReader.read(labels));
     }
 
-    private static Path find(Path dir, String stem) {
+    private static Path find(ConfinedFolder folder, Path dir, String stem) {
         for (String name : new String[] {stem + ".gz", stem}) {
-            Path p = dir.resolve(name);
-            if (Files.isRegularFile(p)) return p;
+            if (folder.contains(name, "data file")) return folder.resolve(name, "data file");
         }
         throw new ModelFormatException("data folder '" + dir + "' has no " + stem + "[.gz]");
     }
@@ -54,6 +60,12 @@ public record MnistData(NdArray images, long[] labels) {
     private static MnistData of(NdArray images, NdArray labels) {
         if (images.rank() < 2 || labels.rank() != 1 || images.dim(0) != labels.dim(0)) {
             throw new ModelFormatException("MNIST images " + images + " and labels " + labels + " do not match");
+        }
+        if (labels.dtype().isFloating()) throw new ModelFormatException("MNIST labels must be integers, not " + labels.dtype());
+        // pixels become float32: four bytes per value, whatever the file stored
+        ReadLimits.current().checkBytes(Math.multiplyExact(images.size(), 4L), "MNIST images as float32");
+        if (images.size() > Integer.MAX_VALUE - 8) {
+            throw new LimitExceededException("MNIST images hold " + images.size() + " values, more than one array holds");
         }
         int n = (int) images.dim(0);
         int features = (int) (images.size() / n);

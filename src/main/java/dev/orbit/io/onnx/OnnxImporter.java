@@ -1,21 +1,20 @@
 package dev.orbit.io.onnx;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.FileChannel;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.InvalidProtocolBufferException;
 
 import ai.onnx.proto.OnnxMl;
 import dev.orbit.graph.Attr;
@@ -28,6 +27,10 @@ import dev.orbit.graph.Node;
 import dev.orbit.graph.Shape;
 import dev.orbit.graph.ValueInfo;
 import dev.orbit.graph.ValueType;
+import dev.orbit.io.ConfinedFolder;
+import dev.orbit.io.LimitExceededException;
+import dev.orbit.io.ReadLimits;
+import dev.orbit.io.Text;
 import dev.orbit.tensor.DType;
 import dev.orbit.tensor.NdArray;
 
@@ -35,132 +38,260 @@ import dev.orbit.tensor.NdArray;
  * Reads an ONNX file into the IR. Parameters stored as initializers, as {@code Constant} nodes, or as
  * external data (memory-mapped, never copied) all become graph parameters. Ops Orbit does not know are kept
  * as they are, attributes included, so they export unchanged.
+ *
+ * <p>Every file is treated as hostile: {@link ProtoCensus} bounds nodes, messages, strings and nesting before
+ * protobuf builds anything; declared sizes are checked against what the file holds before any allocation and
+ * against {@link ReadLimits#maxBytes()} in total; external data is confined to the model's folder
+ * ({@link ExternalTensors}); and external data inside opaque subgraphs is inlined ({@link NestedExternalData}).
+ * Every refusal is a {@link ModelFormatException} (exit 3). docs/RELIABILITY.md lists them.
  */
 public final class OnnxImporter {
+    /** The largest protobuf message, and so the largest ONNX file without external data. */
+    private static final long PROTOBUF_LIMIT = Integer.MAX_VALUE - 8;
+
     private OnnxImporter() {}
 
-    public static Model read(Path file) {
+    public static Model read(Path file) { return read(file, ReadLimits.current()); }
+
+    public static Model read(Path file, ReadLimits limits) {
         if (!Files.isRegularFile(file)) {
             throw new ModelFormatException("cannot read model '" + file + "': no such file");
         }
-        try (InputStream in = Files.newInputStream(file)) {
-            CodedInputStream coded = CodedInputStream.newInstance(in);
-            coded.setSizeLimit(Integer.MAX_VALUE);
-            OnnxMl.ModelProto proto = OnnxMl.ModelProto.parseFrom(coded);
-            return fromProto(proto, file.toAbsolutePath().getParent(), file.getFileName().toString());
-        } catch (InvalidProtocolBufferException e) {
-            throw new ModelFormatException("'" + file + "' is not a valid ONNX model (truncated or not protobuf: "
-                    + firstLine(e.getMessage()) + ")");
+        byte[] bytes;
+        try {
+            if (Files.size(file) > PROTOBUF_LIMIT) {
+                throw new LimitExceededException("'" + file + "' is larger than 2 GiB, more than one protobuf message can hold"
+                        + " (store the weights as external data)");
+            }
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new ModelFormatException("cannot read model '" + file + "': no such file");
         } catch (IOException e) {
             throw new ModelFormatException("cannot read model '" + file + "': " + e.getMessage());
         }
+        Path dir = file.toAbsolutePath().getParent();
+        return parse(bytes, ConfinedFolder.of(dir, "the model's folder"), file.toString(), limits);
     }
 
-    /** Parses model bytes; external data is resolved against {@code baseDir} (may be null). */
+    /** Parses model bytes; external data is resolved inside {@code baseDir} (null: external data is refused). */
     public static Model read(byte[] bytes, Path baseDir, String label) {
+        return parse(bytes, baseDir == null ? null : ConfinedFolder.of(baseDir, "the model's folder"), label, ReadLimits.current());
+    }
+
+    private static Model parse(byte[] bytes, ConfinedFolder folder, String label, ReadLimits limits) {
+        OnnxMl.ModelProto proto;
         try {
-            return fromProto(OnnxMl.ModelProto.parseFrom(bytes), baseDir, label);
-        } catch (InvalidProtocolBufferException e) {
-            throw new ModelFormatException("'" + label + "' is not a valid ONNX model (" + firstLine(e.getMessage()) + ")");
+            ProtoCensus.check(bytes, limits, label);
+            CodedInputStream coded = CodedInputStream.newInstance(bytes);
+            coded.enableAliasing(true); // raw_data stays a view of the file's bytes until it is copied once
+            coded.setRecursionLimit(limits.maxDepth());
+            proto = OnnxMl.ModelProto.parseFrom(coded);
+        } catch (IOException e) { // InvalidProtocolBufferException; nothing else reads from a byte array
+            throw new ModelFormatException("'" + label + "' is not a valid ONNX model (truncated or not protobuf: "
+                    + firstLine(e.getMessage()) + ")");
         }
+        return new Reader(new ExternalTensors(folder, label), limits).model(proto, label);
     }
 
-    private static Model fromProto(OnnxMl.ModelProto proto, Path baseDir, String label) {
-        if (!proto.hasGraph() || proto.getIrVersion() <= 0 || proto.getOpsetImportCount() == 0) {
-            throw new ModelFormatException("'" + label + "' is not an ONNX model (no graph, IR version or opset)");
-        }
-        Map<String, Long> opsets = new LinkedHashMap<>();
-        for (var o : proto.getOpsetImportList()) opsets.put(o.getDomain(), o.getVersion());
-        Graph graph = readGraph(proto.getGraph(), baseDir);
-        Map<String, String> meta = new LinkedHashMap<>();
-        for (var p : proto.getMetadataPropsList()) meta.put(p.getKey(), p.getValue());
-        List<byte[]> functions = new ArrayList<>();
-        for (var f : proto.getFunctionsList()) functions.add(f.toByteArray());
-        var info = new Model.ModelInfo(proto.getIrVersion(), proto.getProducerName(), proto.getProducerVersion(),
-                proto.getDomain(), proto.getModelVersion(), proto.getDocString(), meta, functions);
-        return new Model(graph, opsets, info);
-    }
+    /** One model's reading: external data, and the bytes allocated so far against the limit. */
+    private static final class Reader {
+        private final ExternalTensors external;
+        private final ReadLimits limits;
+        private long allocated;
 
-    private static Graph readGraph(OnnxMl.GraphProto g, Path baseDir) {
-        Map<String, NdArray> params = new LinkedHashMap<>();
-        for (var t : g.getInitializerList()) params.put(t.getName(), readTensor(t, baseDir));
-        List<Node> nodes = new ArrayList<>();
-        for (var n : g.getNodeList()) {
-            NdArray constant = constantValue(n, baseDir);
-            if (constant != null) {
-                params.put(n.getOutput(0), constant);
-                continue;
+        Reader(ExternalTensors external, ReadLimits limits) {
+            this.external = external;
+            this.limits = limits;
+        }
+
+        Model model(OnnxMl.ModelProto proto, String label) {
+            if (!proto.hasGraph() || proto.getIrVersion() <= 0 || proto.getOpsetImportCount() == 0) {
+                throw new ModelFormatException("'" + label + "' is not an ONNX model (no graph, IR version or opset)");
             }
-            nodes.add(readNode(n, baseDir));
+            Map<String, Long> opsets = new LinkedHashMap<>();
+            for (var o : proto.getOpsetImportList()) {
+                if (opsets.put(o.getDomain(), o.getVersion()) != null) {
+                    throw new ModelFormatException("'" + label + "' imports operator set " + Text.quote(o.getDomain()) + " twice");
+                }
+            }
+            Graph graph = graph(proto.getGraph());
+            Map<String, String> meta = new LinkedHashMap<>();
+            for (var p : proto.getMetadataPropsList()) meta.put(p.getKey(), p.getValue());
+            List<byte[]> functions = new ArrayList<>();
+            for (var f : proto.getFunctionsList()) functions.add(NestedExternalData.inline(f, this::inlined).toByteArray());
+            var info = new Model.ModelInfo(proto.getIrVersion(), proto.getProducerName(), proto.getProducerVersion(),
+                    proto.getDomain(), proto.getModelVersion(), proto.getDocString(), meta, functions);
+            return new Model(graph, opsets, info);
         }
-        List<ValueInfo> inputs = new ArrayList<>();
-        for (var v : g.getInputList()) {
-            // IR < 4 lists initializers among the inputs too: those are parameters, not inputs
-            if (!params.containsKey(v.getName())) inputs.add(readValueInfo(v));
+
+        private Graph graph(OnnxMl.GraphProto g) {
+            Map<String, NdArray> params = new LinkedHashMap<>();
+            for (var t : g.getInitializerList()) define(params, t.getName(), tensor(t), "initializer");
+            List<Node> nodes = new ArrayList<>();
+            for (var n : g.getNodeList()) {
+                NdArray constant = constantValue(n);
+                if (constant != null) {
+                    define(params, n.getOutput(0), constant, "Constant output");
+                    continue;
+                }
+                nodes.add(node(n));
+            }
+            List<ValueInfo> inputs = new ArrayList<>();
+            Set<String> inputNames = new HashSet<>();
+            for (var v : g.getInputList()) {
+                // IR < 4 lists initializers among the inputs too: those are parameters, not inputs
+                if (params.containsKey(v.getName())) continue;
+                if (!inputNames.add(v.getName())) {
+                    throw new ModelFormatException("graph input " + Text.quote(v.getName()) + " is declared twice");
+                }
+                inputs.add(readValueInfo(v));
+            }
+            List<ValueInfo> outputs = new ArrayList<>();
+            for (var v : g.getOutputList()) outputs.add(readValueInfo(v));
+            Map<String, ValueInfo> valueInfo = new LinkedHashMap<>();
+            for (var v : g.getValueInfoList()) {
+                if (v.getType().hasTensorType()) valueInfo.put(v.getName(), readValueInfo(v));
+            }
+            return new Graph(g.getName(), inputs, outputs, nodes, params, valueInfo, g.getDocString());
         }
-        List<ValueInfo> outputs = new ArrayList<>();
-        for (var v : g.getOutputList()) outputs.add(readValueInfo(v));
-        Map<String, ValueInfo> valueInfo = new LinkedHashMap<>();
-        for (var v : g.getValueInfoList()) {
-            if (v.getType().hasTensorType()) valueInfo.put(v.getName(), readValueInfo(v));
+
+        private static void define(Map<String, NdArray> params, String name, NdArray value, String what) {
+            if (params.put(name, value) != null) {
+                throw new ModelFormatException(what + " " + Text.quote(name) + " is defined more than once");
+            }
         }
-        return new Graph(g.getName(), inputs, outputs, nodes, params, valueInfo, g.getDocString());
+
+        /** The value of a Constant node that holds a tensor or number(s); null for anything else. */
+        private NdArray constantValue(OnnxMl.NodeProto n) {
+            if (!n.getOpType().equals("Constant") || !(n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx"))
+                    || n.getAttributeCount() != 1 || n.getOutputCount() != 1) {
+                return null;
+            }
+            var a = n.getAttribute(0);
+            return switch (a.getName()) {
+                case "value" -> tensor(a.getT());
+                case "value_float" -> NdArray.ofFloats(new float[] {a.getF()});
+                case "value_floats" -> {
+                    charge((long) a.getFloatsCount() * 4, "Constant " + Text.quote(n.getOutput(0)));
+                    float[] f = new float[a.getFloatsCount()];
+                    for (int i = 0; i < f.length; i++) f[i] = a.getFloats(i);
+                    yield NdArray.ofFloats(f, f.length);
+                }
+                case "value_int" -> NdArray.ofLongs(new long[] {a.getI()});
+                case "value_ints" -> {
+                    charge((long) a.getIntsCount() * 8, "Constant " + Text.quote(n.getOutput(0)));
+                    long[] v = a.getIntsList().stream().mapToLong(Long::longValue).toArray();
+                    yield NdArray.ofLongs(v, v.length);
+                }
+                default -> null;
+            };
+        }
+
+        private Node node(OnnxMl.NodeProto n) {
+            Map<String, Attr> attrs = new LinkedHashMap<>();
+            for (var a : n.getAttributeList()) {
+                if (attrs.put(a.getName(), attr(a)) != null) {
+                    throw new ModelFormatException("node " + Text.quote(n.getName()) + " (" + Text.quote(n.getOpType())
+                            + ") has attribute " + Text.quote(a.getName()) + " twice");
+                }
+            }
+            return new Node(n.getName(), n.getOpType(), n.getDomain(), n.getInputList(), n.getOutputList(),
+                    new Attributes(attrs), n.getDocString());
+        }
+
+        private Attr attr(OnnxMl.AttributeProto a) {
+            if (!a.getRefAttrName().isEmpty()) return opaque(a);
+            return switch (a.getType()) {
+                case FLOAT -> new Attr.Float(a.getF());
+                case INT -> new Attr.Int(a.getI());
+                case STRING -> new Attr.Str(a.getS().toStringUtf8());
+                case TENSOR -> new Attr.TensorValue(tensor(a.getT()));
+                case FLOATS -> {
+                    float[] f = new float[a.getFloatsCount()];
+                    for (int i = 0; i < f.length; i++) f[i] = a.getFloats(i);
+                    yield new Attr.Floats(f);
+                }
+                case INTS -> new Attr.Ints(a.getIntsList().stream().mapToLong(Long::longValue).toArray());
+                case STRINGS -> new Attr.Strs(a.getStringsList().stream().map(ByteString::toStringUtf8).toList());
+                default -> opaque(a);
+            };
+        }
+
+        /** Sub-graphs and other kinds Orbit does not interpret: kept as bytes, with any external data inlined. */
+        private Attr opaque(OnnxMl.AttributeProto a) {
+            return new Attr.Opaque(NestedExternalData.inline(a, this::inlined).toByteArray());
+        }
+
+        /** A tensor from inside an opaque attribute or function, its external bytes read (confined) and inlined. */
+        private OnnxMl.TensorProto inlined(OnnxMl.TensorProto t) {
+            NdArray a = tensor(t);
+            charge(a.byteSize(), "tensor " + Text.quote(t.getName()) + " inlined from external data");
+            return t.toBuilder().clearExternalData().clearDataLocation()
+                    .setRawData(com.google.protobuf.UnsafeByteOperations.unsafeWrap(a.toBytes())).build();
+        }
+
+        NdArray tensor(OnnxMl.TensorProto t) {
+            String who = "tensor " + Text.quote(t.getName());
+            DType dtype;
+            try {
+                dtype = DType.fromOnnx(t.getDataType());
+            } catch (IllegalArgumentException e) {
+                throw new ModelFormatException(who + ": " + e.getMessage());
+            }
+            long[] shape = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
+            long count;
+            long bytes;
+            try {
+                count = NdArray.count(shape);
+                bytes = Math.multiplyExact(count, (long) dtype.byteSize);
+            } catch (IllegalArgumentException | ArithmeticException e) {
+                throw new ModelFormatException(who + " has an invalid shape " + dimsText(shape)
+                        + " (a negative dimension, or more elements than a 64-bit count holds)");
+            }
+            if (t.getDataLocation() == OnnxMl.TensorProto.DataLocation.EXTERNAL) {
+                return NdArray.wrap(dtype, shape, external.map(t, bytes));
+            }
+            if (!t.getRawData().isEmpty()) {
+                if (t.getRawData().size() != bytes) {
+                    throw new ModelFormatException(who + " holds " + t.getRawData().size() + " bytes, its shape "
+                            + dimsText(shape) + " needs " + bytes);
+                }
+                charge(bytes, who);
+                NdArray a = NdArray.zeros(dtype, shape);
+                copy(t.getRawData(), a.segment());
+                return a;
+            }
+            int have = OnnxTensors.fieldCount(t, dtype);
+            // the count check comes before the allocation: a 1 KB file may declare a 4 TB tensor
+            if (have != count) {
+                throw new ModelFormatException(who + " holds " + have + " values, its shape " + dimsText(shape) + " needs " + count);
+            }
+            charge(bytes, who);
+            return OnnxTensors.fromFields(t, dtype, shape, count);
+        }
+
+        private void charge(long bytes, String what) {
+            allocated += bytes;
+            if (allocated > limits.maxBytes()) {
+                throw new LimitExceededException(what + " brings the tensor data this model makes Orbit allocate to "
+                        + allocated + " bytes, more than the limit of " + limits.maxBytes() + " (raise it with --max-bytes)");
+            }
+        }
     }
 
-    /** The value of a Constant node that holds a tensor or number(s); null for anything else. */
-    private static NdArray constantValue(OnnxMl.NodeProto n, Path baseDir) {
-        if (!n.getOpType().equals("Constant") || !(n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx"))
-                || n.getAttributeCount() != 1 || n.getOutputCount() != 1) {
-            return null;
+    private static void copy(ByteString from, MemorySegment to) {
+        var buffers = from.asReadOnlyByteBufferList();
+        long at = 0;
+        for (var b : buffers) {
+            MemorySegment src = MemorySegment.ofBuffer(b);
+            MemorySegment.copy(src, 0, to, at, src.byteSize());
+            at += src.byteSize();
         }
-        var a = n.getAttribute(0);
-        return switch (a.getName()) {
-            case "value" -> readTensor(a.getT(), baseDir);
-            case "value_float" -> NdArray.ofFloats(new float[] {a.getF()});
-            case "value_floats" -> {
-                float[] f = new float[a.getFloatsCount()];
-                for (int i = 0; i < f.length; i++) f[i] = a.getFloats(i);
-                yield NdArray.ofFloats(f, f.length);
-            }
-            case "value_int" -> NdArray.ofLongs(new long[] {a.getI()});
-            case "value_ints" -> {
-                long[] v = a.getIntsList().stream().mapToLong(Long::longValue).toArray();
-                yield NdArray.ofLongs(v, v.length);
-            }
-            default -> null;
-        };
-    }
-
-    private static Node readNode(OnnxMl.NodeProto n, Path baseDir) {
-        Map<String, Attr> attrs = new LinkedHashMap<>();
-        for (var a : n.getAttributeList()) attrs.put(a.getName(), readAttr(a, baseDir));
-        return new Node(n.getName(), n.getOpType(), n.getDomain(), n.getInputList(), n.getOutputList(),
-                new Attributes(attrs), n.getDocString());
-    }
-
-    private static Attr readAttr(OnnxMl.AttributeProto a, Path baseDir) {
-        if (!a.getRefAttrName().isEmpty()) return new Attr.Opaque(a.toByteArray());
-        return switch (a.getType()) {
-            case FLOAT -> new Attr.Float(a.getF());
-            case INT -> new Attr.Int(a.getI());
-            case STRING -> new Attr.Str(a.getS().toStringUtf8());
-            case TENSOR -> new Attr.TensorValue(readTensor(a.getT(), baseDir));
-            case FLOATS -> {
-                float[] f = new float[a.getFloatsCount()];
-                for (int i = 0; i < f.length; i++) f[i] = a.getFloats(i);
-                yield new Attr.Floats(f);
-            }
-            case INTS -> new Attr.Ints(a.getIntsList().stream().mapToLong(Long::longValue).toArray());
-            case STRINGS -> new Attr.Strs(a.getStringsList().stream().map(s -> s.toStringUtf8()).toList());
-            default -> new Attr.Opaque(a.toByteArray());
-        };
     }
 
     static ValueInfo readValueInfo(OnnxMl.ValueInfoProto v) {
         if (!v.getType().hasTensorType()) {
-            throw new ModelFormatException("value '" + v.getName() + "' is not a tensor; Orbit handles tensor graphs only");
+            throw new ModelFormatException("value " + Text.quote(v.getName()) + " is not a tensor; Orbit handles tensor graphs only");
         }
         var tt = v.getType().getTensorType();
         DType dtype = DType.fromOnnx(tt.getElemType());
@@ -170,7 +301,7 @@ public final class OnnxImporter {
             for (var d : tt.getShape().getDimList()) {
                 if (d.hasDimValue()) {
                     if (d.getDimValue() < 0) {
-                        throw new ModelFormatException("value '" + v.getName() + "' has a negative dimension");
+                        throw new ModelFormatException("value " + Text.quote(v.getName()) + " has a negative dimension");
                     }
                     dims.add(Dim.of(d.getDimValue()));
                 } else if (d.hasDimParam() && !d.getDimParam().isEmpty()) {
@@ -184,8 +315,8 @@ public final class OnnxImporter {
         return new ValueInfo(v.getName(), new ValueType(dtype, shape), v.getDocString());
     }
 
-    static NdArray readTensor(OnnxMl.TensorProto t, Path baseDir) {
-        return OnnxTensors.decode(t, baseDir);
+    private static String dimsText(long[] shape) {
+        return shape.length > 8 ? "of rank " + shape.length : java.util.Arrays.toString(shape);
     }
 
     private static String firstLine(String s) {

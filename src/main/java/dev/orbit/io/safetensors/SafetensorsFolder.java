@@ -10,9 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.orbit.io.ConfinedFolder;
+
 /**
  * The tensors of a checkpoint folder: either {@code model.safetensors.index.json} and the shards its weight map
- * names, or a single {@code model.safetensors}. Every shard name is confined to the folder ({@link FolderFiles}),
+ * names, or a single {@code model.safetensors}. Every shard name is confined to the folder ({@link ConfinedFolder}),
  * every shard is validated and mapped, and the index must agree with the shards exactly: each listed tensor is in
  * its shard, and each shard holds only tensors the index assigns to it.
  */
@@ -32,6 +34,9 @@ public final class SafetensorsFolder implements AutoCloseable {
         this.shardOf = shardOf;
     }
 
+    /** How messages name the folder every file must stay in. */
+    public static final String FOLDER = "the checkpoint folder";
+
     public static SafetensorsFolder open(Path folder) {
         if (!Files.isDirectory(folder)) throw new SafetensorsFormatException(folder + ": not a folder");
         boolean sharded = Files.exists(folder.resolve(INDEX), java.nio.file.LinkOption.NOFOLLOW_LINKS);
@@ -41,17 +46,18 @@ public final class SafetensorsFolder implements AutoCloseable {
         Map<String, SafetensorsFile> shards = new LinkedHashMap<>();
         try {
             if (!sharded) {
-                SafetensorsFile file = SafetensorsFile.open(FolderFiles.resolve(folder, SINGLE, "tensor file"));
+                SafetensorsFile file = SafetensorsFile.open(ConfinedFolder.of(folder, FOLDER).resolve(SINGLE, "tensor file"));
                 shards.put(SINGLE, file);
                 Map<String, String> shardOf = new LinkedHashMap<>();
                 for (String name : file.names()) shardOf.put(name, SINGLE);
                 return new SafetensorsFolder(folder, null, shards, shardOf);
             }
-            Path indexPath = FolderFiles.resolve(folder, INDEX, "index");
+            ConfinedFolder confined = ConfinedFolder.of(folder, FOLDER);
+            Path indexPath = confined.resolve(INDEX, "index");
             ShardIndex index = ShardIndex.parse(readIndex(indexPath), indexPath.toString());
             List<String> names = new ArrayList<>(index.shardNames());
             names.sort(null);
-            for (String shard : names) shards.put(shard, SafetensorsFile.open(FolderFiles.resolve(folder, shard, "shard")));
+            for (String shard : names) shards.put(shard, SafetensorsFile.open(confined.resolve(shard, "shard")));
             for (var kv : index.weightMap().entrySet()) {
                 if (!shards.get(kv.getValue()).contains(kv.getKey())) {
                     throw new SafetensorsFormatException(folder + ": the index puts tensor '" + kv.getKey() + "' in " + kv.getValue() + ", which does not hold it");

@@ -4,6 +4,7 @@ import static dev.orbit.ops.SpaceRules.label;
 
 import dev.orbit.graph.Node;
 import dev.orbit.ops.Layout;
+import dev.orbit.ops.ParamAxis;
 import dev.orbit.ops.Role;
 import dev.orbit.ops.SpaceRules;
 import dev.orbit.tensor.NdArray;
@@ -29,7 +30,16 @@ final class AddSubRule {
         String other = la != null ? b : a;
         if (l == null) return;
         if (!rules.isParam(other)) {
-            rules.forbidScaling(l, label(n) + ": adds a fixed tensor");
+            // a constant computed from one parameter along other axes (a position table sliced to the sequence)
+            int ro = rules.rank(n.output(0));
+            int rc = rules.rank(other);
+            int aligned = ro < 0 || rc < 0 ? -1 : l.axis() - (ro - rc);
+            ParamAxis source = aligned < 0 ? null : rules.constantAxis(other, aligned);
+            if (source != null && rules.dim(other, aligned) == l.length() && rules.parameter(source.parameter()).dim(source.axis()) == l.length()) {
+                rules.touchLayout(l, source.parameter(), source.axis(), Role.COVARIANT);
+            } else {
+                rules.forbidScaling(l, label(n) + ": adds a fixed tensor");
+            }
             rules.setLayout(n.output(0), l);
             return;
         }

@@ -43,10 +43,10 @@ public final class Mul extends BinaryArithmeticOp {
                 rules.region(n, false); // x·h(x): part of a decomposed activation
                 return;
             }
-            // a gate: the operand broadcast over more positions keeps its scale, both share the permutation
-            boolean bIsGate = rules.broadcastCount(b) >= rules.broadcastCount(a);
-            Layout main = bIsGate ? la : lb;
-            Layout gate = bIsGate ? lb : la;
+            // a gate: both share the permutation, the gate keeps its scale, the gated value's factor moves into the product
+            Boolean bIsGate = gateIsSecond(rules, a, b);
+            Layout main = Boolean.FALSE.equals(bIsGate) ? lb : la;
+            Layout gate = Boolean.FALSE.equals(bIsGate) ? la : lb;
             if (main.axis() != gate.axis() || main.segments().size() != gate.segments().size()
                     || main.length() != gate.length()) {
                 rules.freezeInputs(n, label(n) + ": multiplies tensors whose channels do not line up");
@@ -54,7 +54,7 @@ public final class Mul extends BinaryArithmeticOp {
             }
             rules.linkPerm(main, gate);
             rules.forbidScaling(gate, label(n) + ": a multiplicative gate must keep its scale");
-            if (rules.sameShape(a, b)) rules.forbidScaling(main, label(n) + ": product of two neuron spaces");
+            if (bIsGate == null) rules.forbidScaling(main, label(n) + ": product of two neuron spaces, neither of them a gate");
             rules.setLayout(n.output(0), main);
             return;
         }
@@ -67,5 +67,23 @@ public final class Mul extends BinaryArithmeticOp {
             return;
         }
         if (rules.perChannelOrScalar(n, la != null ? a : b, other, l, Role.PERMUTE_ONLY)) rules.setLayout(n.output(0), l);
+    }
+
+    /**
+     * Which operand of x·g is the gate: the one broadcast over more positions (squeeze-excitation), else the one
+     * computed from the other (squeeze-excitation at 1×1 spatial size), else the one that went through a non-linearity
+     * while the other is linear (SwiGLU: silu(W₁x)·W₃x). True: the second; false: the first; null: undecided.
+     */
+    private static Boolean gateIsSecond(SpaceRules rules, String a, String b) {
+        int ba = rules.broadcastCount(a);
+        int bb = rules.broadcastCount(b);
+        if (ba != bb) return bb > ba;
+        boolean aFromB = rules.dependsOn(a, b);
+        boolean bFromA = rules.dependsOn(b, a);
+        if (aFromB != bFromA) return bFromA;
+        boolean actA = rules.isActivation(a);
+        boolean actB = rules.isActivation(b);
+        if (actA != actB) return actB;
+        return null;
     }
 }

@@ -19,6 +19,8 @@ import dev.orbit.graph.ValueType;
 import dev.orbit.ops.EvalContext;
 import dev.orbit.ops.InferContext;
 import dev.orbit.ops.Layout;
+import dev.orbit.ops.ParamAxis;
+import dev.orbit.ops.Role;
 import dev.orbit.ops.Op;
 import dev.orbit.ops.OpArgs;
 import dev.orbit.ops.OpSupport;
@@ -107,16 +109,23 @@ public final class Concat implements Op {
             return;
         }
         Layout first = null;
-        for (int i = 0; i < ins.size(); i++) {
-            Layout l = ins.get(i);
-            if (l == null) {
-                for (Layout o : ins) rules.forbidScaling(o, label(n) + ": joined with a fixed tensor");
-                continue;
-            }
+        for (Layout l : ins) {
+            if (l == null) continue;
             if (first == null) first = l;
             else if (!rules.mergeLayouts(first, l)) {
                 rules.freezeInputs(n, label(n) + ": joins tensors whose channels do not line up");
                 return;
+            }
+        }
+        // a constant part re-indexing one parameter along other axes (a class token) moves with the channels
+        for (int i = 0; i < ins.size(); i++) {
+            if (ins.get(i) != null) continue;
+            ParamAxis source = rules.constantAxis(n.input(i), first.axis());
+            if (source != null && rules.parameter(source.parameter()).dim(source.axis()) == first.length()
+                    && rules.dim(n.input(i), first.axis()) == first.length()) {
+                rules.touchLayout(first, source.parameter(), source.axis(), Role.COVARIANT);
+            } else {
+                rules.forbidScaling(first, label(n) + ": joined with a fixed tensor");
             }
         }
         rules.setLayout(n.output(0), first);

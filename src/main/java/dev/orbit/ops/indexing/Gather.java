@@ -20,6 +20,10 @@ import dev.orbit.graph.ShapeException;
 import dev.orbit.graph.ValueType;
 import dev.orbit.ops.EvalContext;
 import dev.orbit.ops.InferContext;
+import dev.orbit.ops.Layout;
+import dev.orbit.ops.Role;
+import dev.orbit.ops.Segment;
+import dev.orbit.ops.SpaceRules;
 import dev.orbit.ops.Op;
 import dev.orbit.ops.OpSupport;
 
@@ -73,5 +77,56 @@ public final class Gather implements Op {
         System.arraycopy(is, 0, out, a, is.length);
         System.arraycopy(ds, a + 1, out, a + is.length, r - a - 1);
         return index_select(data, a, idx.reshape(-1)).reshape(out);
+    }
+
+    /**
+     * Symmetry: gathering along another axis passes the channels (a token picked, an embedding looked up by position);
+     * gathering channels by constant indices keeps whole neuron spaces only. A constant table read by computed
+     * indices (an embedding) is a linear writer: one-hot × table creates a space on the table's last axis.
+     */
+    @Override
+    public void spaceRule(Node n, SpaceRules rules) {
+        String data = n.input(0);
+        Layout l = rules.layout(data);
+        int r = rules.rank(data);
+        long axis = n.attributes().getInt("axis", 0);
+        if (axis < 0) axis += r;
+        int q = rules.rank(n.input(1));
+        if (l == null) {
+            if (rules.isParam(data) && !rules.isParam(n.input(1)) && rules.parameter(data).rank() == 2 && axis == 0 && q >= 0
+                    && rules.parameter(data).dtype().isFloating()) {
+                long d = rules.parameter(data).dim(1);
+                int s = rules.newSpace(d, label(n) + " (embedding lookup)");
+                rules.touch(s, data, 1, Role.COVARIANT, 0, 1);
+                rules.setLayout(n.output(0), new Layout(q, java.util.List.of(new Segment(s, d, 1))));
+            }
+            return;
+        }
+        if (q < 0 || r < 0) {
+            rules.freeze(data, label(n) + ": ranks unknown");
+            return;
+        }
+        if (axis != l.axis()) {
+            rules.setLayout(n.output(0), l.withAxis(l.axis() < axis ? l.axis() : l.axis() + q - 1));
+            return;
+        }
+        long[] idx = rules.intValues(n.input(1));
+        Layout part = null;
+        if (idx != null && q == 1 && idx.length > 0) {
+            long len = l.length();
+            boolean contiguous = true;
+            for (int i = 0; i < idx.length; i++) {
+                long v = idx[i] < 0 ? idx[i] + len : idx[i];
+                long first = idx[0] < 0 ? idx[0] + len : idx[0];
+                contiguous &= v == first + i;
+            }
+            long first = idx[0] < 0 ? idx[0] + len : idx[0];
+            if (contiguous) part = ChannelSelection.range(l, first, first + idx.length);
+        }
+        if (part == null) {
+            rules.freeze(data, label(n) + ": picks channels that are not whole neuron spaces");
+            return;
+        }
+        rules.setLayout(n.output(0), part);
     }
 }

@@ -17,11 +17,16 @@ import dev.orbit.graph.ShapeException;
 import dev.orbit.graph.ValueType;
 import dev.orbit.ops.EvalContext;
 import dev.orbit.ops.InferContext;
+import dev.orbit.ops.Layout;
+import dev.orbit.ops.SpaceRules;
 import dev.orbit.ops.Op;
 import dev.orbit.ops.OpArgs;
 import dev.orbit.ops.OpSupport;
 
-/** Slice: attributes before opset 10, inputs from 10, with steps and ONNX's clamping. Its input freezes. */
+/**
+ * Slice: attributes before opset 10, inputs from 10, with steps and ONNX's clamping. Symmetry: slicing other axes
+ * passes the channels; slicing the channel axis keeps whole neuron spaces only (a fused projection's parts).
+ */
 public final class Slice implements Op {
     @Override
     public String opType() { return "Slice"; }
@@ -136,5 +141,38 @@ public final class Slice implements Op {
             y = y.slice(a, new LongOptional(from), new LongOptional(to), by);
         }
         return y == x ? new Tensor(x) : y;
+    }
+
+    @Override
+    public void spaceRule(Node n, SpaceRules rules) {
+        Layout l = rules.layout(n.input(0));
+        if (l == null) return;
+        int r = rules.rank(n.input(0));
+        long[] starts = ChannelSelection.intArgument(rules, n, "starts", 1);
+        long[] ends = ChannelSelection.intArgument(rules, n, "ends", 2);
+        long[] axes = ChannelSelection.intArgument(rules, n, "axes", 3);
+        long[] steps = rules.opset() >= 10 ? ChannelSelection.intArgument(rules, n, "steps", 4) : null;
+        boolean axesGiven = ChannelSelection.hasArgument(n, "axes", 3);
+        boolean stepsGiven = rules.opset() >= 10 && ChannelSelection.hasArgument(n, "steps", 4);
+        if (starts == null || ends == null || r < 0 || axesGiven && axes == null || stepsGiven && steps == null) {
+            rules.freeze(n.input(0), label(n) + ": its bounds are computed from values, not known in advance");
+            return;
+        }
+        Layout out = l;
+        for (int i = 0; i < starts.length; i++) {
+            long axis = axes == null ? i : axes[i] < 0 ? axes[i] + r : axes[i];
+            if (axis != l.axis()) continue;
+            long step = steps == null ? 1 : steps[i];
+            long len = l.length();
+            long start = Math.clamp(starts[i] < 0 ? starts[i] + len : starts[i], 0, len);
+            long end = Math.clamp(ends[i] < 0 ? ends[i] + len : ends[i], 0, len);
+            if (step == 1 && start == 0 && end == len) continue;
+            out = step == 1 ? ChannelSelection.range(l, start, end) : null;
+            if (out == null) {
+                rules.freeze(n.input(0), label(n) + ": selects part of a neuron space on the channel axis");
+                return;
+            }
+        }
+        rules.setLayout(n.output(0), out);
     }
 }

@@ -17,11 +17,16 @@ import dev.orbit.graph.ShapeException;
 import dev.orbit.graph.ValueType;
 import dev.orbit.ops.EvalContext;
 import dev.orbit.ops.InferContext;
+import dev.orbit.ops.Layout;
+import dev.orbit.ops.SpaceRules;
 import dev.orbit.ops.Op;
 import dev.orbit.ops.OpArgs;
 import dev.orbit.ops.OpSupport;
 
-/** Split: sizes as attribute before opset 13, as input from 13, num_outputs from 18. Its input freezes. */
+/**
+ * Split: sizes as attribute before opset 13, as input from 13, num_outputs from 18. Symmetry: splitting another axis
+ * passes the channels to every part; splitting the channel axis keeps whole neuron spaces only (fused q|k|v).
+ */
 public final class Split implements Op {
     @Override
     public String opType() { return "Split"; }
@@ -101,5 +106,31 @@ public final class Split implements Op {
         List<Tensor> outs = new ArrayList<>(sizes.length);
         for (long i = 0; i < parts.size(); i++) outs.add(parts.get(i));
         return outs;
+    }
+
+    @Override
+    public void spaceRule(Node n, SpaceRules rules) {
+        Layout l = rules.layout(n.input(0));
+        if (l == null) return;
+        int r = rules.rank(n.input(0));
+        long axis = n.attributes().getInt("axis", 0);
+        if (axis < 0) axis += r;
+        if (axis != l.axis()) {
+            for (String out : n.outputs()) if (!out.isEmpty()) rules.setLayout(out, l);
+            return;
+        }
+        java.util.List<Layout> parts = new java.util.ArrayList<>();
+        long start = 0;
+        for (String out : n.outputs()) {
+            long len = rules.dim(out, (int) axis);
+            Layout part = len < 0 ? null : ChannelSelection.range(l, start, start + len);
+            if (part == null) {
+                rules.freeze(n.input(0), label(n) + ": splits a neuron space on the channel axis");
+                return;
+            }
+            parts.add(part);
+            start += len;
+        }
+        for (int i = 0; i < parts.size(); i++) if (!n.output(i).isEmpty()) rules.setLayout(n.output(i), parts.get(i));
     }
 }

@@ -1,5 +1,7 @@
 package dev.orbit.ops.norm;
 
+import static dev.orbit.ops.SpaceRules.label;
+
 import static org.bytedeco.pytorch.global.torch.instance_norm;
 
 import java.util.List;
@@ -11,10 +13,14 @@ import dev.orbit.graph.Node;
 import dev.orbit.graph.ValueType;
 import dev.orbit.ops.EvalContext;
 import dev.orbit.ops.InferContext;
+import dev.orbit.ops.SpaceRules;
 import dev.orbit.ops.Op;
 import dev.orbit.ops.OpSupport;
 
-/** InstanceNormalization (epsilon 1e-5 by default). It normalises across positions per channel; its inputs freeze. */
+/**
+ * InstanceNormalization (epsilon 1e-5 by default). It normalises across positions per channel: the space before it
+ * admits permutations only (ε is fixed), scale and bias start a new space sharing that permutation.
+ */
 public final class InstanceNormalization implements Op {
     @Override
     public String opType() { return "InstanceNormalization"; }
@@ -34,5 +40,10 @@ public final class InstanceNormalization implements Op {
         double eps = node.attributes().getFloat("epsilon", 1e-5f);
         return OpSupport.one(instance_norm(x, new TensorOptional(ctx.require(node, 1)), new TensorOptional(ctx.require(node, 2)),
                 new TensorOptional(), new TensorOptional(), true, 0.0, eps, false));
+    }
+
+    @Override
+    public void spaceRule(Node n, SpaceRules rules) {
+        rules.normalization(label(n), n.input(0), n.output(0), n.input(1), n.input(2), 1);
     }
 }

@@ -1,5 +1,7 @@
 package dev.orbit.ops.norm;
 
+import static dev.orbit.ops.SpaceRules.label;
+
 import static org.bytedeco.pytorch.global.torch.add;
 import static org.bytedeco.pytorch.global.torch.layer_norm;
 import static org.bytedeco.pytorch.global.torch.mul;
@@ -20,11 +22,14 @@ import dev.orbit.graph.ValueType;
 import dev.orbit.ops.EvalContext;
 import dev.orbit.ops.InferContext;
 import dev.orbit.ops.Op;
+import dev.orbit.ops.SpaceRules;
 import dev.orbit.ops.OpSupport;
 
 /**
- * LayerNormalization (opset 17): axis, epsilon (1e-5), optional bias, optional Mean and InvStdDev outputs. It
- * normalises across the channels, so its inputs freeze (norm folding and residual rotations act there instead).
+ * LayerNormalization (opset 17): axis, epsilon (1e-5), optional bias, optional Mean and InvStdDev outputs. Symmetry:
+ * over the channel axis alone, the space before it admits permutations only (ε is fixed, so no common factor is
+ * exact); the normalised values times the gain are a new space sharing that permutation (norm folding and residual
+ * rotations act on top of this). Over several axes, or with the statistics read, its inputs freeze.
  */
 public final class LayerNormalization implements Op {
     @Override
@@ -91,5 +96,19 @@ public final class LayerNormalization implements Op {
             if (bias != null) y = add(y, bias);
         }
         return stats ? List.of(y, mean, rstd) : List.of(y);
+    }
+
+    @Override
+    public void spaceRule(Node n, SpaceRules rules) {
+        int r = rules.rank(n.input(0));
+        long given = n.attributes().getInt("axis", -1);
+        int axis = (int) (given < 0 ? given + r : given);
+        boolean statsRead = false;
+        for (int k = 1; k < n.outputs().size(); k++) statsRead |= !n.output(k).isEmpty();
+        if (axis != r - 1 || r < 0 || statsRead) {
+            rules.freezeInputs(n, label(n) + ": normalises over more than the channel axis, or its statistics are outputs");
+            return;
+        }
+        rules.normalization(label(n), n.input(0), n.output(0), n.input(1), n.input(2), axis);
     }
 }

@@ -15,11 +15,13 @@ import dev.orbit.graph.ShapeException;
 import dev.orbit.graph.ValueType;
 import dev.orbit.ops.EvalContext;
 import dev.orbit.ops.InferContext;
+import dev.orbit.ops.Layout;
+import dev.orbit.ops.SpaceRules;
 import dev.orbit.ops.Op;
 import dev.orbit.ops.OpArgs;
 import dev.orbit.ops.OpSupport;
 
-/** Expand: numpy broadcasting to a shape. Its inputs freeze. */
+/** Expand: numpy broadcasting to a shape. Symmetry: copies along other axes pass the channels. */
 public final class Expand implements Op {
     @Override
     public String opType() { return "Expand"; }
@@ -50,5 +52,19 @@ public final class Expand implements Op {
             out[i] = a == 1 ? b : a;
         }
         return x.expand(out);
+    }
+
+    @Override
+    public void spaceRule(Node n, SpaceRules rules) {
+        Layout l = rules.layout(n.input(0));
+        if (l == null) return;
+        int shift = rules.rank(n.output(0)) - rules.rank(n.input(0));
+        long in = rules.dim(n.input(0), l.axis());
+        long out = rules.dim(n.output(0), l.axis() + shift);
+        if (rules.rank(n.input(0)) < 0 || shift < 0 || in < 0 || in != out) {
+            rules.freeze(n.input(0), label(n) + ": does not keep the channel axis as it is");
+            return;
+        }
+        rules.setLayout(n.output(0), l.withAxis(l.axis() + shift));
     }
 }

@@ -128,25 +128,7 @@ public final class Reshape implements Op {
         return target;
     }
 
-    /** Only [N, C, …] → [N, C·…] keeps channels whole: then it is a Flatten. */
+    /** The channel axis survives whole, merges with the axes after it, or is recovered from such a merge. */
     @Override
-    public void spaceRule(Node node, SpaceRules rules) { rule(rules, node); }
-
-    private static void rule(SpaceRules rules, Node n) {
-        Layout l = rules.layout(n.input(0));
-        if (l == null) return;
-        int rin = rules.rank(n.input(0));
-        int rout = rules.rank(n.output(0));
-        long outDim = rout == 2 ? rules.dim(n.output(0), 1) : -1;
-        long flat = 1;
-        for (int i = 1; i < rin && flat > 0; i++) {
-            long d = rules.dim(n.input(0), i);
-            flat = d < 0 ? -1 : flat * d;
-        }
-        if (l.axis() == 1 && rout == 2 && outDim > 0 && outDim == flat) {
-            Flatten.rule(rules, n, 1);
-        } else {
-            rules.freeze(n.input(0), label(n) + ": reshape does not keep channels whole");
-        }
-    }
+    public void spaceRule(Node node, SpaceRules rules) { ChannelRegrouping.apply(rules, node); }
 }

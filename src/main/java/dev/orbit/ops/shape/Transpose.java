@@ -16,9 +16,11 @@ import dev.orbit.graph.ValueType;
 import dev.orbit.ops.EvalContext;
 import dev.orbit.ops.InferContext;
 import dev.orbit.ops.Op;
+import dev.orbit.ops.Layout;
 import dev.orbit.ops.OpSupport;
+import dev.orbit.ops.SpaceRules;
 
-/** Transpose (perm defaults to reversing the axes). Its inputs freeze: it moves the channel axis. */
+/** Transpose (perm defaults to reversing the axes). Symmetry: the channel axis moves with its layout (NHWC ↔ NCHW). */
 public final class Transpose implements Op {
     @Override
     public String opType() { return "Transpose"; }
@@ -59,5 +61,23 @@ public final class Transpose implements Op {
         Tensor x = ctx.require(node, 0);
         int[] p = perm(node, (int) x.dim());
         return OpSupport.one(x.permute(Arrays.stream(p).asLongStream().toArray()));
+    }
+
+    @Override
+    public void spaceRule(Node node, SpaceRules rules) {
+        Layout l = rules.layout(node.input(0));
+        if (l == null) return;
+        int r = rules.rank(node.input(0));
+        if (r < 0) {
+            rules.freeze(node.input(0), label(node) + ": the rank of its input is unknown");
+            return;
+        }
+        int[] perm = perm(node, r);
+        for (int i = 0; i < perm.length; i++) {
+            if (perm[i] == l.axis()) {
+                rules.setLayout(node.output(0), l.withAxis(i));
+                return;
+            }
+        }
     }
 }

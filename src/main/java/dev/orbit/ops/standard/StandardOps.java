@@ -14,6 +14,7 @@ import dev.orbit.ops.activation.HardSigmoid;
 import dev.orbit.ops.activation.HardSwish;
 import dev.orbit.ops.activation.Identity;
 import dev.orbit.ops.activation.LeakyRelu;
+import dev.orbit.ops.activation.Mish;
 import dev.orbit.ops.activation.PRelu6;
 import dev.orbit.ops.activation.PRelu;
 import dev.orbit.ops.activation.Relu;
@@ -154,6 +155,7 @@ public final class StandardOps {
             new Erf(),
             new Gelu(),
             new Softplus(),
+            new Mish(),
             new Softsign(),
             new HardSigmoid(),
             new HardSwish(),

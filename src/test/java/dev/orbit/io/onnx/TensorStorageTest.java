@@ -63,7 +63,7 @@ class TensorStorageTest {
                     default -> b.addInt32Data((int) want.getAsLong(i));
                 }
             }
-            NdArray got = OnnxTensors.decode(b.build(), null);
+            NdArray got = OnnxTensors.decode(b.build());
             assertEquals(t, got.dtype());
             assertArrayEquals(want.toBytes(), got.toBytes(), t + " from its typed field");
         }
@@ -79,10 +79,10 @@ class TensorStorageTest {
     void aFieldWithTheWrongCountAndUnsupportedTypesAreModelErrors() {
         var shortField = OnnxMl.TensorProto.newBuilder().setName("w").setDataType(DType.FLOAT16.onnxCode).addDims(3)
                 .addInt32Data(1).build();
-        assertThrows(ModelFormatException.class, () -> OnnxTensors.decode(shortField, null));
+        assertThrows(ModelFormatException.class, () -> OnnxTensors.decode(shortField));
         var string = OnnxMl.TensorProto.newBuilder().setName("s").setDataType(8).addDims(1)
                 .addStringData(com.google.protobuf.ByteString.copyFromUtf8("x")).build();
-        var e = assertThrows(ModelFormatException.class, () -> OnnxTensors.decode(string, null));
+        var e = assertThrows(ModelFormatException.class, () -> OnnxTensors.decode(string));
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("string"), e.getMessage());
     }
 }

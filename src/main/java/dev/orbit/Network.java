@@ -1,0 +1,94 @@
+package dev.orbit;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import dev.orbit.eval.Evaluator;
+import dev.orbit.graph.Model;
+import dev.orbit.io.onnx.OnnxExporter;
+import dev.orbit.ops.standard.StandardOps;
+import dev.orbit.tensor.NdArray;
+import dev.orbit.verify.OrtRunner;
+import dev.orbit.verify.Tolerance;
+import dev.orbit.verify.VerificationRule;
+import dev.orbit.verify.Verifier;
+import dev.orbit.verify.VerifyReport;
+
+/**
+ * A model opened through {@link Orbit}: Orbit's graph IR plus a label for reports. Immutable; every move returns a
+ * new model and leaves this one untouched.
+ *
+ * <pre>{@code
+ * Network model = Orbit.load(Path.of("m.onnx"));
+ * System.out.print(model.summary().toText());               // inputs, outputs, ops, parameters
+ * VerifyReport own = model.verify(Inputs.random(16));      // Orbit's evaluator against ONNX Runtime
+ * }</pre>
+ */
+public final class Network {
+    private final Model model;
+    private final String label;
+    private Symmetries symmetries;
+
+    Network(Model model, String label) {
+        this.model = model;
+        this.label = label;
+    }
+
+    /** The graph IR (parameters, nodes, opsets) this model wraps. */
+    public Model ir() { return model; }
+
+    /** How reports name this model: the file it came from, or the label it was given. */
+    public String label() { return label; }
+
+    /** The same model under another label (reports name models by their labels). */
+    public Network named(String newLabel) {
+        Network n = new Network(model, newLabel);
+        n.symmetries = symmetries;
+        return n;
+    }
+
+    /** The neuron spaces and matrix groups of this model, analysed once and kept. */
+    public synchronized Symmetries symmetries() {
+        if (symmetries == null) symmetries = new Symmetries(model);
+        return symmetries;
+    }
+
+    /** What {@code orbit inspect} shows: inputs, outputs, op counts, parameters, opset, metadata. */
+    public ModelSummary summary() { return ModelSummary.of(label, model); }
+
+    /** Moves this model along its orbit; see {@link Moves}. Throws {@link MoveException} when the model does not allow it. */
+    public Moved move(Move move) { return MoveRunner.run(this, move); }
+
+    /** Orbit's evaluator against ONNX Runtime on this one model, held to {@link Tolerance#EVALUATOR}. */
+    public VerifyReport verify(Inputs inputs) { return verify(inputs, Tolerance.EVALUATOR); }
+
+    /** Orbit's evaluator against ONNX Runtime on this one model; fails early when an op cannot be evaluated. */
+    public VerifyReport verify(Inputs inputs, VerificationRule rule) {
+        model.graph().nodes().forEach(n -> StandardOps.registry().require(n, model.opset()));
+        return Verifier.evaluatorVsOrt(model, label, inputs.feeds(this), inputs.describe(), rule);
+    }
+
+    /** This model (the reference) and {@code candidate} in ONNX Runtime on the same inputs, made for this model. */
+    public VerifyReport compareWith(Network candidate, Inputs inputs, VerificationRule rule) {
+        return Verifier.compareInOrt(model, label, candidate.model, candidate.label, inputs.feeds(this), inputs.describe(), rule);
+    }
+
+    /** Runs the model in Orbit's evaluator (libtorch): output name → array. */
+    public Map<String, NdArray> run(Map<String, NdArray> feeds) { return new Evaluator(model).run(feeds); }
+
+    /** Runs the model in ONNX Runtime: output name → array. */
+    public Map<String, NdArray> runInOnnxRuntime(Map<String, NdArray> feeds) {
+        try (OrtRunner r = new OrtRunner(model)) {
+            return r.run(feeds);
+        }
+    }
+
+    /** Writes the model as ONNX (atomically: a temporary file renamed into place). */
+    public void save(Path file) { OnnxExporter.write(model, file); }
+
+    /** The model as ONNX bytes. */
+    public byte[] toOnnx() { return OnnxExporter.toBytes(model); }
+
+    @Override
+    public String toString() { return label; }
+}

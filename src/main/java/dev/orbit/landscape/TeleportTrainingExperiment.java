@@ -1,0 +1,55 @@
+package dev.orbit.landscape;
+
+import java.util.List;
+
+import dev.orbit.experiment.Context;
+import dev.orbit.experiment.Experiment;
+import dev.orbit.io.idx.MnistData;
+import dev.orbit.report.HtmlReport;
+
+/**
+ * {@code teleport-training}: training with and without one teleportation (inter, r = 0.9) at initialisation or after
+ * an epoch, with the pseudo-teleportation control, over a grid of settings and seeds. Default: the full grid, 5 seeds,
+ * 8 epochs, 8,000 digits; quick: two settings, 2 seeds, 2 epochs, 1,000 digits.
+ */
+public final class TeleportTrainingExperiment implements Experiment<TeleportTraining.Config, TeleportTraining.Result> {
+    @Override
+    public String name() { return "teleport-training"; }
+
+    @Override
+    public TeleportTraining.Config defaults() {
+        return new TeleportTraining.Config("128-128", TeleportTraining.defaultGrid(), 5, 8, 64, 0.9, 0, 8000, 0.95);
+    }
+
+    @Override
+    public TeleportTraining.Config quick(TeleportTraining.Config c) {
+        var grid = List.of(new TeleportTraining.Setting("relu", "kaiming", 0.01, 0.9), new TeleportTraining.Setting("tanh", "kaiming", 0.01, 0));
+        return new TeleportTraining.Config(c.hidden(), grid, 2, 2, c.batch(), c.range(), Math.min(c.atEpoch(), 1), 1000, c.target());
+    }
+
+    @Override
+    public TeleportTraining.Result run(TeleportTraining.Config c, Context context) {
+        context.phase("runs", (long) c.settings().size() * 3 * c.seeds());
+        return TeleportTraining.run(MnistData.bundled(MnistData.Split.TRAIN), MnistData.bundled(MnistData.Split.TEST), c, context::step);
+    }
+
+    @Override
+    public HtmlReport report(TeleportTraining.Result r) { return TeleportTrainingReport.of(r); }
+
+    @Override
+    public String headline(TeleportTraining.Result r) { return "does one teleportation speed up training?"; }
+
+    @Override
+    public String summary(TeleportTraining.Result r) {
+        var c = r.config();
+        StringBuilder b = new StringBuilder(String.format("%d settings × 3 arms × %d seeds, %d epochs, mlp:784-%s-10, teleport %s; epochs to %.0f%% test accuracy "
+                + "(mean ± std; n = seeds that reached it) and final accuracy:%n", c.settings().size(), c.seeds(), c.epochs(), c.hidden(),
+                c.atEpoch() == 0 ? "at initialisation" : "after epoch " + c.atEpoch(), 100 * c.target()));
+        for (var s : r.results()) {
+            b.append(String.format("  %-44s", s.setting().label()));
+            for (var a : s.arms()) b.append(String.format("  %s %s", a.arm().name().toLowerCase(), TeleportTrainingReport.summary(a)));
+            b.append(System.lineSeparator());
+        }
+        return b.toString();
+    }
+}

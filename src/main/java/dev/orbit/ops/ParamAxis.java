@@ -1,0 +1,4 @@
+package dev.orbit.ops;
+
+/** One axis of a parameter tensor. */
+public record ParamAxis(String parameter, int axis) {}
