@@ -61,6 +61,10 @@ import dev.orbit.ops.constant.EyeLike;
 import dev.orbit.ops.constant.Range;
 import dev.orbit.ops.conv.Conv;
 import dev.orbit.ops.conv.ConvTranspose;
+import dev.orbit.ops.control.If;
+import dev.orbit.ops.control.Loop;
+import dev.orbit.ops.control.Scan;
+import dev.orbit.ops.control.Scan8;
 import dev.orbit.ops.indexing.Compress;
 import dev.orbit.ops.indexing.Concat;
 import dev.orbit.ops.indexing.Gather;
@@ -283,6 +287,11 @@ public final class StandardOps {
             new ConstantOfShape(),
             new Range(),
             new EyeLike(),
+            // control flow: sub-graphs run by the evaluator
+            new If(),
+            new Loop(),
+            new Scan8(),
+            new Scan(),
             // Orbit's own domain: length products
             new HyperbolicLengthProduct(),
             new EuclideanLengthProduct()));
