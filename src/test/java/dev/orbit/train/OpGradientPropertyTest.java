@@ -753,6 +753,36 @@ class OpGradientPropertyTest {
         both("teleported Tanh (τ input)", net, seed);
     }
 
+    // ================================================================ recurrent layers
+
+    /**
+     * RNN, GRU (reset before and after the recurrence) and LSTM with peepholes, in the direction of the try, with
+     * biases and initial states: gradients flow through every step of the recurrence into W, R, B and X.
+     */
+    @Property(tries = 4, seed = SEED)
+    void recurrent(@ForAll @IntRange(min = 0, max = 2) int direction, @ForAll boolean initialStates, @ForAll long seed) {
+        Random r = new Random(seed);
+        String dir = List.of("forward", "reverse", "bidirectional").get(direction);
+        long nd = direction == 2 ? 2 : 1;
+        long seq = 3;
+        long batch = 2;
+        long in = 3;
+        long h = 2;
+        for (String variant : List.of("RNN", "GRU", "GRU (linear_before_reset)", "LSTM")) {
+            String op = variant.split(" ")[0];
+            long g = op.equals("RNN") ? 1 : op.equals("GRU") ? 3 : 4;
+            Net net = Net.node(op).in("X", randn(r, seq, batch, in)).param("W", randn(r, 0.5, nd, g * h, in))
+                    .param("R", randn(r, 0.5, nd, g * h, h)).param("B", randn(r, 0.5, nd, 2 * g * h));
+            if (initialStates || op.equals("LSTM")) {
+                net.skip().param("initial_h", randn(r, 0.5, nd, batch, h));
+                if (op.equals("LSTM")) net.param("initial_c", randn(r, 0.5, nd, batch, h)).param("P", randn(r, 0.5, nd, 3 * h));
+            }
+            net.attr("hidden_size", h).attr("direction", dir);
+            if (variant.contains("linear_before_reset")) net.attr("linear_before_reset", 1L);
+            both(variant, net, seed);
+        }
+    }
+
     // ================================================================ gaps found by these checks (fixed, or disabled with the reason)
 
     /** ONNX Clip's min and max are tensors (here differentiable initializers), so ∂y/∂min = [x < min]. */

@@ -66,6 +66,9 @@ import dev.orbit.ops.control.Loop;
 import dev.orbit.ops.control.Scan;
 import dev.orbit.ops.control.Scan8;
 import dev.orbit.ops.indexing.Compress;
+import dev.orbit.ops.recurrent.Gru;
+import dev.orbit.ops.recurrent.Lstm;
+import dev.orbit.ops.recurrent.Rnn;
 import dev.orbit.ops.indexing.Concat;
 import dev.orbit.ops.indexing.Gather;
 import dev.orbit.ops.indexing.GatherElements;
@@ -292,6 +295,10 @@ public final class StandardOps {
             new Loop(),
             new Scan8(),
             new Scan(),
+            // recurrent layers
+            new Rnn(),
+            new Gru(),
+            new Lstm(),
             // Orbit's own domain: length products
             new HyperbolicLengthProduct(),
             new EuclideanLengthProduct()));
