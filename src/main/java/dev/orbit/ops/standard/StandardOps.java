@@ -66,6 +66,13 @@ import dev.orbit.ops.control.Loop;
 import dev.orbit.ops.control.Scan;
 import dev.orbit.ops.control.Scan8;
 import dev.orbit.ops.indexing.Compress;
+import dev.orbit.ops.quantize.ConvInteger;
+import dev.orbit.ops.quantize.DequantizeLinear;
+import dev.orbit.ops.quantize.DynamicQuantizeLinear;
+import dev.orbit.ops.quantize.MatMulInteger;
+import dev.orbit.ops.quantize.QLinearConv;
+import dev.orbit.ops.quantize.QLinearMatMul;
+import dev.orbit.ops.quantize.QuantizeLinear;
 import dev.orbit.ops.recurrent.Gru;
 import dev.orbit.ops.recurrent.Lstm;
 import dev.orbit.ops.recurrent.Rnn;
@@ -299,6 +306,14 @@ public final class StandardOps {
             new Rnn(),
             new Gru(),
             new Lstm(),
+            // quantization: the integer grid
+            new QuantizeLinear(),
+            new DequantizeLinear(),
+            new DynamicQuantizeLinear(),
+            new MatMulInteger(),
+            new ConvInteger(),
+            new QLinearMatMul(),
+            new QLinearConv(),
             // Orbit's own domain: length products
             new HyperbolicLengthProduct(),
             new EuclideanLengthProduct()));
