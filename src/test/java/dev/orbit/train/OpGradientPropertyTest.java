@@ -783,6 +783,37 @@ class OpGradientPropertyTest {
         }
     }
 
+    // ================================================================ losses
+
+    /**
+     * NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss over [N, C] or [N, C, d]: each reduction, with and
+     * without class weights and an ignore_index that some targets hit; gradients into the scores and the weights.
+     * NLL is linear in its input, so its second-order checks run on squared outputs.
+     */
+    @Property(tries = 6, seed = SEED)
+    void classLosses(@ForAll @IntRange(min = 0, max = 2) int reduction, @ForAll boolean weighted, @ForAll boolean ignoring,
+                     @ForAll boolean spatial, @ForAll long seed) {
+        Random r = new Random(seed);
+        long n = 3;
+        long c = 4;
+        long[] x = spatial ? dims(n, c, 2) : dims(n, c);
+        long[] t = spatial ? dims(n, 2) : dims(n);
+        long[] target = new long[(int) NdArray.count(t)];
+        for (int i = 0; i < target.length; i++) target[i] = r.nextInt((int) c);
+        target[0] = 1; // the ignored class is hit at least once, and not by every target
+        target[target.length - 1] = 2;
+        String mode = List.of("none", "sum", "mean").get(reduction);
+        for (String op : List.of("NegativeLogLikelihoodLoss", "SoftmaxCrossEntropyLoss")) {
+            Net net = Net.node(op).in("x", randn(r, x)).param("target", NdArray.ofLongs(target, t));
+            if (weighted) net.param("weight", uniform(r, 0.5, 1.5, c));
+            net.attr("reduction", mode).opset(13);
+            if (ignoring) net.attr("ignore_index", 1L);
+            String label = op + " (" + mode + (weighted ? ", weighted" : "") + (ignoring ? ", ignore_index" : "") + ")";
+            if (op.startsWith("Negative")) passthrough(label, net, seed);
+            else both(label, net, seed);
+        }
+    }
+
     // ================================================================ gaps found by these checks (fixed, or disabled with the reason)
 
     /** ONNX Clip's min and max are tensors (here differentiable initializers), so ∂y/∂min = [x < min]. */

@@ -66,6 +66,8 @@ import dev.orbit.ops.control.Loop;
 import dev.orbit.ops.control.Scan;
 import dev.orbit.ops.control.Scan8;
 import dev.orbit.ops.indexing.Compress;
+import dev.orbit.ops.loss.NegativeLogLikelihoodLoss;
+import dev.orbit.ops.loss.SoftmaxCrossEntropyLoss;
 import dev.orbit.ops.quantize.ConvInteger;
 import dev.orbit.ops.quantize.DequantizeLinear;
 import dev.orbit.ops.quantize.DynamicQuantizeLinear;
@@ -314,6 +316,9 @@ public final class StandardOps {
             new ConvInteger(),
             new QLinearMatMul(),
             new QLinearConv(),
+            // losses
+            new NegativeLogLikelihoodLoss(),
+            new SoftmaxCrossEntropyLoss(),
             // Orbit's own domain: length products
             new HyperbolicLengthProduct(),
             new EuclideanLengthProduct()));
