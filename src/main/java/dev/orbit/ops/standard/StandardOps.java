@@ -65,6 +65,14 @@ import dev.orbit.ops.control.If;
 import dev.orbit.ops.control.Loop;
 import dev.orbit.ops.control.Scan;
 import dev.orbit.ops.control.Scan8;
+import dev.orbit.ops.signal.HannWindow;
+import dev.orbit.ops.signal.HammingWindow;
+import dev.orbit.ops.signal.BlackmanWindow;
+import dev.orbit.ops.linear.Det;
+import dev.orbit.ops.norm.MeanVarianceNormalization;
+import dev.orbit.ops.norm.Lrn;
+import dev.orbit.ops.indexing.ReverseSequence;
+import dev.orbit.ops.resize.GridSample;
 import dev.orbit.ops.indexing.Compress;
 import dev.orbit.ops.loss.NegativeLogLikelihoodLoss;
 import dev.orbit.ops.loss.SoftmaxCrossEntropyLoss;
@@ -319,6 +327,15 @@ public final class StandardOps {
             // losses
             new NegativeLogLikelihoodLoss(),
             new SoftmaxCrossEntropyLoss(),
+            // the rest of the conformance suite
+            new HannWindow(),
+            new HammingWindow(),
+            new BlackmanWindow(),
+            new Det(),
+            new MeanVarianceNormalization(),
+            new Lrn(),
+            new ReverseSequence(),
+            new GridSample(),
             // Orbit's own domain: length products
             new HyperbolicLengthProduct(),
             new EuclideanLengthProduct()));
