@@ -814,6 +814,32 @@ class OpGradientPropertyTest {
         }
     }
 
+    // ================================================================ the rest of the conformance suite's differentiable ops
+
+    /** Det of a batch of well-conditioned matrices (identity plus noise); MVN and LRN over an NCHW tensor. */
+    @Property(tries = 4, seed = SEED)
+    void detMvnLrn(@ForAll @IntRange(min = 2, max = 3) int n, @ForAll @IntRange(min = 1, max = 5) int size, @ForAll long seed) {
+        Random r = new Random(seed);
+        double[] m = randn(r, 0.3, 2, n, n).toDoubleArray();
+        for (int b = 0; b < 2; b++) for (int i = 0; i < n; i++) m[b * n * n + i * n + i] += 1;
+        both("Det", Net.node("Det").in("x", NdArray.ofDoubles(m, 2, n, n)), seed);
+        both("MeanVarianceNormalization", Net.node("MeanVarianceNormalization").in("x", randn(r, 2, 3, 2, 2)), seed);
+        both("LRN", Net.node("LRN").in("x", randn(r, 2, 4, 2, 2)).attr("size", (long) size).attr("alpha", 0.1)
+                .attr("beta", 0.75).attr("bias", 1.0), seed);
+    }
+
+    /** GridSample is linear in X for a fixed grid (bilinear and bicubic weights), with every padding mode. */
+    @Property(tries = 4, seed = SEED)
+    void gridSample(@ForAll @IntRange(min = 0, max = 1) int mode, @ForAll @IntRange(min = 0, max = 2) int padding,
+                    @ForAll boolean alignCorners, @ForAll long seed) {
+        Random r = new Random(seed);
+        Net net = Net.node("GridSample").in("x", randn(r, 1, 2, 3, 4)).param("grid", uniform(r, -1.1, 1.1, 1, 2, 3, 2))
+                .opset(16).attr("mode", List.of("bilinear", "bicubic").get(mode))
+                .attr("padding_mode", List.of("zeros", "border", "reflection").get(padding))
+                .attr("align_corners", alignCorners ? 1L : 0L).fixed("grid");
+        passthrough("GridSample (" + List.of("bilinear", "bicubic").get(mode) + ")", net, seed);
+    }
+
     // ================================================================ gaps found by these checks (fixed, or disabled with the reason)
 
     /** ONNX Clip's min and max are tensors (here differentiable initializers), so ∂y/∂min = [x < min]. */

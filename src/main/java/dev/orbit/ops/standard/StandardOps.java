@@ -73,6 +73,8 @@ import dev.orbit.ops.norm.MeanVarianceNormalization;
 import dev.orbit.ops.norm.Lrn;
 import dev.orbit.ops.indexing.ReverseSequence;
 import dev.orbit.ops.resize.GridSample;
+import dev.orbit.ops.detection.NonMaxSuppression;
+import dev.orbit.ops.indexing.Unique;
 import dev.orbit.ops.indexing.Compress;
 import dev.orbit.ops.loss.NegativeLogLikelihoodLoss;
 import dev.orbit.ops.loss.SoftmaxCrossEntropyLoss;
@@ -336,6 +338,8 @@ public final class StandardOps {
             new Lrn(),
             new ReverseSequence(),
             new GridSample(),
+            new NonMaxSuppression(),
+            new Unique(),
             // Orbit's own domain: length products
             new HyperbolicLengthProduct(),
             new EuclideanLengthProduct()));
