@@ -50,14 +50,16 @@ read -r new_sha new_dir < <(build "$new")
 
 # run_side DIR: one round of the three Orbit benchmarks with DIR's classes, prefixed "name value" lines.
 read -r -a train_env <<<"${TRAIN_BENCH_ENV-OPENBLAS_THREAD_TIMEOUT=4 MALLOC_ARENA_MAX=1 MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=68719476736}"
+# The class path goes in CLASSPATH, not -cp: ONNX Runtime 1.29 crashes the JVM when its options reach a few KB
+# (docs/NOTES.md).
 run_side() {
-  local dir="$1" java=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
-      -Xmx8g -Xms2g -XX:+UseParallelGC -cp "$dir/target/classes:$dir/target/test-classes:$(cat "$dir/target/bench.classpath")")
+  local dir="$1" java=(env "CLASSPATH=$dir/target/classes:$dir/target/test-classes:$(cat "$1/target/bench.classpath")"
+      "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx8g -Xms2g -XX:+UseParallelGC)
   (cd "$dir" && "${java[@]}" dev.orbit.bench.TeleportLargeBench 5) \
     | awk '/import \+ export unchanged/ {print "teleport-large.unchanged_ms", $(NF-1)} /import \+ teleport \+ export/ {print "teleport-large.teleport_ms", $(NF-1)}'
   (cd "$dir" && "${java[@]}" dev.orbit.bench.EvaluatorBench "$threads" 200) \
     | awk '/orbit evaluator/ {print "evaluator.orbit_ms", $(NF-1)} /^  onnxruntime/ {print "evaluator.ort_ms", $(NF-1)}'
-  (cd "$dir" && env "${train_env[@]}" OPENBLAS_NUM_THREADS="$threads" "${java[@]}" dev.orbit.bench.TrainBench "$threads" 3) \
+  (cd "$dir" && "${java[@]:0:2}" "${train_env[@]}" OPENBLAS_NUM_THREADS="$threads" "${java[@]:2}" dev.orbit.bench.TrainBench "$threads" 3) \
     | sed -n 's/^orbit \([^ ]*\) .*epoch_seconds=\([0-9.]*\).*/train.\1.epoch_s \2/p'
 }
 
