@@ -8,7 +8,8 @@
 #   scripts/compare-rewiring.sh --compare DIR_A DIR_B
 #
 # Each REV is checked out in a temporary git worktree under $ORBIT_CMP_WORK (default /tmp/orbit-compare) and built
-# with './mvnw -q -B -Dmaven.test.skip=true -Dfuzz.skip=true package' (the fuzz executions find no compiled tests otherwise); the worktree is removed afterwards unless ORBIT_CMP_KEEP=1.
+# with './mvnw -q -B -Dmaven.test.skip=true -Dfuzz.skip=true package' (the fuzz executions find no compiled tests
+# otherwise); the worktree is removed afterwards unless ORBIT_CMP_KEEP=1.
 # Commands run from the output folder with relative paths, so printed paths are the same for both commits.
 # ORBIT_CMP_ONLY=models|experiments restricts the collection to one half; ORBIT_CMP_ONLY=elements to what moves
 # models by group elements (teleport, permute, apply --inverse on mlp_relu, transformer_prenorm and decoder_rmsnorm;
