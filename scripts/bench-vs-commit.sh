@@ -11,6 +11,7 @@
 # TRAIN_BENCH_ENV defaults), so only the code differs. The load average is printed before every round: the
 # machine may be shared, and a round next to a concurrent build says more about the build than about Orbit.
 # Run it under nice to leave interactive work alone (the figures are ratios of neighbours, so nice hits both).
+# BENCH_ONLY=teleport,evaluator,train (comma-separated) runs a subset.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
@@ -50,16 +51,18 @@ read -r new_sha new_dir < <(build "$new")
 
 # run_side DIR: one round of the three Orbit benchmarks with DIR's classes, prefixed "name value" lines.
 read -r -a train_env <<<"${TRAIN_BENCH_ENV-OPENBLAS_THREAD_TIMEOUT=4 MALLOC_ARENA_MAX=1 MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=68719476736}"
+# BENCH_ONLY=teleport,evaluator,train (default: all three) picks the benchmarks.
+want() { [[ ",${BENCH_ONLY:-teleport,evaluator,train}," == *",$1,"* ]]; }
 # The class path goes in CLASSPATH, not -cp: ONNX Runtime 1.29 crashes the JVM when its options reach a few KB
 # (docs/NOTES.md).
 run_side() {
   local dir="$1" java=(env "CLASSPATH=$dir/target/classes:$dir/target/test-classes:$(cat "$1/target/bench.classpath")"
       "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx8g -Xms2g -XX:+UseParallelGC)
-  (cd "$dir" && "${java[@]}" dev.orbit.bench.TeleportLargeBench 5) \
+  want teleport && (cd "$dir" && "${java[@]}" dev.orbit.bench.TeleportLargeBench 5) \
     | awk '/import \+ export unchanged/ {print "teleport-large.unchanged_ms", $(NF-1)} /import \+ teleport \+ export/ {print "teleport-large.teleport_ms", $(NF-1)}'
-  (cd "$dir" && "${java[@]}" dev.orbit.bench.EvaluatorBench "$threads" 200) \
+  want evaluator && (cd "$dir" && "${java[@]}" dev.orbit.bench.EvaluatorBench "$threads" 200) \
     | awk '/orbit evaluator/ {print "evaluator.orbit_ms", $(NF-1)} /^  onnxruntime/ {print "evaluator.ort_ms", $(NF-1)}'
-  (cd "$dir" && "${java[@]:0:2}" "${train_env[@]}" OPENBLAS_NUM_THREADS="$threads" "${java[@]:2}" dev.orbit.bench.TrainBench "$threads" 3) \
+  want train && (cd "$dir" && "${java[@]:0:2}" "${train_env[@]}" OPENBLAS_NUM_THREADS="$threads" "${java[@]:2}" dev.orbit.bench.TrainBench "$threads" 3) \
     | sed -n 's/^orbit \([^ ]*\) .*epoch_seconds=\([0-9.]*\).*/train.\1.epoch_s \2/p'
 }
 
