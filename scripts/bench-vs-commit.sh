@@ -64,6 +64,7 @@ run_side() {
     | awk '/orbit evaluator/ {print "evaluator.orbit_ms", $(NF-1)} /^  onnxruntime/ {print "evaluator.ort_ms", $(NF-1)}'
   want train && (cd "$dir" && "${java[@]:0:2}" "${train_env[@]}" OPENBLAS_NUM_THREADS="$threads" "${java[@]:2}" dev.orbit.bench.TrainBench "$threads" 3) \
     | sed -n 's/^orbit \([^ ]*\) .*epoch_seconds=\([0-9.]*\).*/train.\1.epoch_s \2/p'
+  return 0 # a benchmark left out is not a failure
 }
 
 results="$(mktemp)"
