@@ -109,6 +109,27 @@ class BoundedParsingTest {
         refused("more than the limit", "verify", file("cos.onnx", constantOfShape(fourTb)).toString());
     }
 
+    /**
+     * Commands that run a user's model in libtorch without verifying it first (Jacobians, gradients) check the
+     * same budget before the first run: the 4 TiB ConstantOfShape is refused by the limit, not by libtorch's
+     * allocator (which under memory overcommit may grant a few tens of GB and let the kernel kill the process).
+     */
+    @Test
+    @Timeout(120) // three commands that first load the bundled digits, not one file read
+    void runsWithoutVerificationCheckTheBudgetFirst() throws IOException {
+        String cos = file("cos.onnx", constantOfShape(1L << 20, 1L << 20)).toString();
+        for (String[] args : List.of(
+                new String[] {"jacobian", "--model", cos, "--points", "1", "-o", tmp.resolve("j").toString()},
+                new String[] {"experiment", "micro-teleport", "--quick", "--model", cos, "-o", tmp.resolve("mt").toString()},
+                new String[] {"experiment", "gradient-scaling", "--quick", "--model", cos, "-o", tmp.resolve("gs").toString()})) {
+            // not bounded(): these commands load the bundled digits (tens of MB of heap) before they see the model
+            var r = CliRun.of(args);
+            assertEquals(ExitCodes.BAD_INPUT, r.exitCode(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.cleanError(), r.err());
+            assertTrue(r.err().contains("would take 4398046511104 bytes, more than the limit"), args[0] + " " + args[1] + ": " + r.err());
+        }
+    }
+
     /** x → y, plus an output filled by ConstantOfShape(shape) with the shape in an initializer. */
     static OnnxMl.ModelProto constantOfShape(long... shape) {
         var s = OnnxMl.TensorProto.newBuilder().setName("shape").setDataType(OnnxMl.TensorProto.DataType.INT64_VALUE).addDims(shape.length);
