@@ -291,6 +291,32 @@ class BoundedParsingTest {
         refused("element file", "apply", mlp, big.toString(), "-o", tmp.resolve("o.onnx").toString());
     }
 
+    /**
+     * Fuzz finding (element campaign, 2026-12-07): a non-number inside a matrix row made the message quote the whole
+     * JSON node (megabytes for a nested array); names taken from the file (matrix kind, keys, a space's origin) were
+     * not escaped, so a newline split the message. Each is now one short line.
+     */
+    @Test
+    void elementFileMessagesNeverEchoTheInput() throws IOException {
+        String mlp = "src/test/resources/fixtures/mlp_relu.onnx";
+        String attention = "src/test/resources/fixtures/relu_attention.onnx";
+        String huge = "[" + "1,".repeat(200_000) + "1]";
+        String[] bodies = {
+            "{\"format\":\"orbit-element/2\",\"matrices\":[{\"kind\":\"rotation\",\"stream\":0,\"matrix\":[[" + huge + "]]}]}",
+            "{\"format\":\"orbit-element/2\",\"matrices\":[{\"kind\":\"rot\\nation\"}]}",
+            "{\"format\":\"orbit-element/1\",\"scales\":{\"0\\n1\":[1]}}",
+            "{\"format\":\"orbit-element/1\",\"spaces\":[{\"id\":0,\"size\":5,\"origin\":\"Gemm\\n" + "x".repeat(100_000) + "\"}]}",
+        };
+        for (int i = 0; i < bodies.length; i++) {
+            Path f = file("e" + i + ".json", bodies[i].getBytes());
+            for (String model : List.of(mlp, attention)) {
+                var r = refused("element", "apply", model, f.toString(), "-o", tmp.resolve("o.onnx").toString());
+                assertTrue(r.err().length() < 600, () -> "message of " + r.err().length() + " characters: " + r.err().substring(0, 300));
+                assertEquals(1, r.err().strip().lines().count(), r.err());
+            }
+        }
+    }
+
     @Test
     void rawDataIsNotAString() throws IOException {
         // raw_data is bytes, bounded by the file itself, and may be far above the string limit
