@@ -20,6 +20,7 @@ import dev.orbit.graph.Model;
 import dev.orbit.graph.ModelFormatException;
 import dev.orbit.io.AtomicFiles;
 import dev.orbit.io.ReadLimits;
+import dev.orbit.io.Text;
 
 /**
  * Every kind of {@link SymmetryElement} as JSON, with what it was made for, so replaying it on another model is
@@ -191,7 +192,7 @@ public final class ElementFile {
             if (id < 0 || id >= a.spaces().size() || a.space(id).size() != s.path("size").asLong()
                     || a.space(id).permClass() != s.path("perm_class").asInt()) {
                 throw new ModelFormatException("element '" + file + "' was made for another model: space " + id
-                        + " (" + s.path("origin").asText() + ", size " + s.path("size").asLong() + ") does not match");
+                        + " (" + Text.quote(s.path("origin").asText()) + ", size " + s.path("size").asLong() + ") does not match");
             }
         }
         Map<Integer, int[]> perms = new TreeMap<>();
@@ -302,7 +303,7 @@ public final class ElementFile {
             case "head_scaling" -> new HeadScaling(index(o, "attention", file), vector(o.path("query"), file),
                     vector(o.path("key"), file), vector(o.path("value"), file));
             case "rotation" -> new StreamRotation(index(o, "stream", file), matrix(o.path("matrix"), file));
-            default -> throw new ModelFormatException("element '" + file + "': unknown matrix kind '" + kind + "'");
+            default -> throw new ModelFormatException("element '" + file + "': unknown matrix kind " + Text.quote(kind));
         };
     }
 
@@ -315,7 +316,8 @@ public final class ElementFile {
         if (!arr.isArray()) throw new ModelFormatException("element '" + file + "': expected an array of numbers");
         double[] v = new double[arr.size()];
         for (int i = 0; i < v.length; i++) {
-            if (!arr.get(i).isNumber()) throw new ModelFormatException("element '" + file + "': expected numbers, got " + arr.get(i));
+            if (!arr.get(i).isNumber()) throw new ModelFormatException("element '" + file + "': expected numbers, entry " + i + " is "
+                    + arr.get(i).getNodeType().name().toLowerCase(java.util.Locale.ROOT)); // never the node itself: it may be megabytes
             v[i] = arr.get(i).asDouble();
         }
         return v;
@@ -336,7 +338,7 @@ public final class ElementFile {
         try {
             return Integer.parseInt(k);
         } catch (NumberFormatException e) {
-            throw new ModelFormatException("element '" + file + "': key '" + k + "' is not a number");
+            throw new ModelFormatException("element '" + file + "': key " + Text.quote(k) + " is not a number");
         }
     }
 
