@@ -46,6 +46,14 @@ public record MlpChannels(List<long[]> perm, List<double[]> scale) implements Ch
         return names;
     }
 
+    @Override public java.util.Set<Integer> axes(Architecture arch, String name) {
+        String suffix = Layers.suffix(arch, Layers.of(arch, name), name);
+        return switch (suffix) {
+            case "mlp.down_proj.weight", "mlp.c_fc.weight", "output.dense.weight" -> java.util.Set.of(1);
+            default -> java.util.Set.of(0);
+        };
+    }
+
     @Override public Tensor move(Architecture arch, String name, Weights w) {
         int layer = Layers.of(arch, name);
         long[] p = perm.get(layer);

@@ -12,11 +12,15 @@ public final class MoveSampler {
 
     public enum Rotation { HAAR, HADAMARD }
 
-    /** Haar-random Q, or a randomised Hadamard H·diag(±1)/√d (d a power of two). */
+    /**
+     * Haar-random Q, or a randomised Hadamard (H_m ⊗ H_{2ᵏ})·diag(±1)/√d applied by a fast transform (d = m·2ᵏ
+     * with m a Sylvester or Paley order, {@link dev.orbit.numeric.Hadamard#split}; other widths are refused).
+     */
     public static ResidualRotation rotation(Architecture a, Rotation kind, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         int d = a.hiddenSize();
-        return new ResidualRotation(kind == Rotation.HAAR ? Matrices.haarOrthogonal(d, rng) : Matrices.randomHadamard(d, rng));
+        return new ResidualRotation(kind == Rotation.HAAR ? new Orthogonal.Dense(Matrices.haarOrthogonal(d, rng))
+                : Orthogonal.KroneckerHadamard.random(d, rng));
     }
 
     /** Random permutations; SwiGLU scales |τ| ∈ [1/spread, spread] with random signs (GELU families: τ = 1). */
