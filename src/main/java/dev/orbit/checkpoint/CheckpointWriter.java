@@ -53,10 +53,31 @@ public final class CheckpointWriter {
      * {@link #outputBytes}) after every tensor.
      */
     public static void write(Checkpoint in, List<CheckpointMove> moves, ElementType outType, Path out, LongConsumer progress) {
-        write(in, moves, outType, out, progress, ChunkedMoves.CHUNK_BYTES);
+        write(in, moves, outType, out, progress, ChunkedMoves.CHUNK_BYTES, dir -> true);
+    }
+
+    /**
+     * As above, with a check of the complete folder before it is renamed to {@code out} (verification reads the
+     * written shards back): when {@code accept} says no, nothing is left at {@code out} and {@link Rejected} is thrown.
+     */
+    public static void write(Checkpoint in, List<CheckpointMove> moves, ElementType outType, Path out, LongConsumer progress,
+            java.util.function.Predicate<Path> accept) {
+        write(in, moves, outType, out, progress, ChunkedMoves.CHUNK_BYTES, accept);
+    }
+
+    /** The written folder failed the caller's check; it was removed. */
+    public static final class Rejected extends RuntimeException {
+        Rejected(Path out) {
+            super(out + " was not written: the written checkpoint failed its check");
+        }
     }
 
     static void write(Checkpoint in, List<CheckpointMove> moves, ElementType outType, Path out, LongConsumer progress, long chunkBytes) {
+        write(in, moves, outType, out, progress, chunkBytes, dir -> true);
+    }
+
+    static void write(Checkpoint in, List<CheckpointMove> moves, ElementType outType, Path out, LongConsumer progress, long chunkBytes,
+            java.util.function.Predicate<Path> accept) {
         if (outType != null && !outType.isFloating()) throw new IllegalArgumentException("the output type must be floating, not " + outType);
         var tensors = in.tensors();
         ChunkedMoves chain = new ChunkedMoves(in.architecture(), moves, tensors::tensor, chunkBytes);
@@ -106,6 +127,7 @@ public final class CheckpointWriter {
                     Files.copy(ConfinedFolder.of(folder, dev.orbit.io.safetensors.SafetensorsFolder.FOLDER).resolve(name, "file"), dir.resolve(name));
                 }
             }
+            if (!accept.test(dir)) throw new Rejected(out);
         });
     }
 
