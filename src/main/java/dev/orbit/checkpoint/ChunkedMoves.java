@@ -25,7 +25,7 @@ import dev.orbit.io.safetensors.StoredTensor;
  */
 final class ChunkedMoves {
     /** float64 bytes per chunk: small enough for the caches, large enough to amortise libtorch's per-call cost. */
-    static final long CHUNK_BYTES = 8L << 20;
+    static final long CHUNK_BYTES = Long.getLong("orbit.checkpoint.chunkBytes", 8L << 20);
 
     private record Step(CheckpointMove move, Architecture arch, Set<String> touched) {}
 

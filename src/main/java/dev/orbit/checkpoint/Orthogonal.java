@@ -12,7 +12,7 @@ import dev.orbit.numeric.Matrices;
 
 /**
  * An orthogonal Q (n × n) applied to the last axis of a float64 tensor, x → x·Q, in one of two forms: a dense
- * matrix (Haar; O(n²) per row) or a randomised Kronecker Hadamard (H_m ⊗ H_{2ᵏ})·diag(s)/√n (O(n(m + log n))
+ * matrix (Haar; O(n²) per row) or a randomised Kronecker Hadamard diag(s)·(H_m ⊗ H_{2ᵏ})/√n (O(n(m + log n))
  * per row through a fast Walsh–Hadamard transform; 4096 wide: 12 butterfly passes instead of a 4096² matmul).
  */
 public sealed interface Orthogonal permits Orthogonal.Dense, Orthogonal.KroneckerHadamard {
@@ -40,8 +40,10 @@ public sealed interface Orthogonal permits Orthogonal.Dense, Orthogonal.Kronecke
     }
 
     /**
-     * (H_m ⊗ H_p)·diag(s)/√(mp), H_m from {@link Hadamard#matrix}, H_p Sylvester's (p = 2ᵏ). With m = 1 it is the
-     * same matrix as {@link Matrices#randomHadamard} draws from the same seed.
+     * diag(s)·(H_m ⊗ H_p)/√(mp), H_m from {@link Hadamard#matrix}, H_p Sylvester's (p = 2ᵏ). The random signs come
+     * first, on the input side: after the transform they would only flip output signs, leaving every |x·Q| (the
+     * outlier objective) the same for all seeds. With m = 1 it is the transpose of {@link Matrices#randomHadamard}
+     * drawn from the same seed.
      */
     record KroneckerHadamard(int m, int p, double[] signs) implements Orthogonal {
         public static KroneckerHadamard random(int n, SplittableRandom rng) {
@@ -59,10 +61,10 @@ public sealed interface Orthogonal permits Orthogonal.Dense, Orthogonal.Kronecke
         @Override public Tensor right(Tensor x) {
             long[] shape = x.sizes().vec().get();
             int n = size();
-            Tensor y = x.reshape(-1, m, p);
+            Tensor y = x.mul(Edits.matrix(signs, n)).reshape(-1, m, p);
             if (m > 1) y = torch.matmul(y.transpose(1, 2), Edits.matrix(Hadamard.matrix(m))).transpose(1, 2);
             y = walshHadamard(y.reshape(-1, p).contiguous(), p).reshape(-1, n);
-            y = y.mul(Edits.matrix(signs, n)).mul(new Scalar(1 / Math.sqrt(n)));
+            y = y.mul(new Scalar(1 / Math.sqrt(n)));
             return y.reshape(shape);
         }
 
@@ -88,7 +90,7 @@ public sealed interface Orthogonal permits Orthogonal.Dense, Orthogonal.Kronecke
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < n; j++) {
                     double hp = Integer.bitCount((i % p) & (j % p)) % 2 == 0 ? 1 : -1;
-                    q[i][j] = hm[i / p][j / p] * hp * signs[j] * norm;
+                    q[i][j] = signs[i] * hm[i / p][j / p] * hp * norm;
                 }
             }
             return q;
