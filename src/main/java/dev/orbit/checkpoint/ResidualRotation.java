@@ -26,7 +26,7 @@ public record ResidualRotation(Orthogonal q) implements CheckpointMove {
             case DecoderArchitecture d when d.head() == null -> "a model without a head outputs the normed stream itself, which the rotation changes";
             case DecoderArchitecture d when q.size() != d.hiddenSize() -> "Q is " + q.size() + "×" + q.size() + ", the stream is " + d.hiddenSize() + " wide";
             case DecoderArchitecture d -> null;
-            case Gpt2Architecture g -> "GPT-2's LayerNorm subtracts the mean: rotating needs a Q that fixes the all-ones direction (not implemented)";
+            case Gpt2Architecture g -> "GPT-2's LayerNorm subtracts the mean (Q would have to fix the all-ones direction), and folding ln_f's bias into the tied head makes a logits bias GPT-2 has no tensor for";
             case BertArchitecture b -> "BERT is post-norm: the normalised values, gain included, are the residual stream, so no rotation commutes with the norm";
         };
     }
