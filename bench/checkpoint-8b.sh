@@ -31,7 +31,15 @@ if [ ! -f "$in/config.json" ]; then
   python3 scripts/make_random_llama.py "$in" --layers "$layers" --shards "$shards" >&2
 fi
 bytes=$(du -sb "$in" | cut -f1)
-./orbit --version >/dev/null 2>&1 || true   # builds the jar outside the timed rounds
+# build once, then run a frozen copy of the jar: a source change during the run must not rebuild inside a round
+./orbit --version >/dev/null
+source scripts/find-jdk.sh
+orbit_find_jdk; orbit_native_env
+frozen="$work/orbit-jar"; rm -rf "$frozen"; mkdir -p "$frozen"; cp -r target/orbit.jar target/lib "$frozen/"
+orbit() {
+  exec "$JAVA_HOME/bin/java" --enable-native-access="$ORBIT_NATIVE_ACCESS" --sun-misc-unsafe-memory-access=allow -XX:+UseParallelGC \
+    --module-path "$frozen/orbit.jar:$frozen/lib" --add-modules ALL-MODULE-PATH -m dev.orbit/dev.orbit.cli.OrbitCommand "$@"
+}
 
 # runs "$@", prints "seconds peakRssAnonKB peakRssFileKB"
 timed() {
@@ -61,7 +69,7 @@ for r in $(seq 1 "$rounds"); do
   printf "round %d  cp     %7.1f s  %5.2f GB/s\n" "$r" "$s" "$(echo "$bytes / $s / 1000000000" | bc -l)"
   cp_total=$(echo "$cp_total + $s" | bc)
   # shellcheck disable=SC2086
-  read -r s anon file < <(timed ./orbit teleport "$in" -o "$out" $moves --no-verify --seed "$r")
+  read -r s anon file < <(timed orbit teleport "$in" -o "$out" $moves --no-verify --seed "$r")
   rm -rf "$out"; sync
   printf "round %d  orbit  %7.1f s  %5.2f GB/s  peak RssAnon %6.0f MB  peak RssFile %6.0f MB\n" "$r" "$s" \
     "$(echo "$bytes / $s / 1000000000" | bc -l)" "$(echo "$anon / 1024" | bc -l)" "$(echo "$file / 1024" | bc -l)"
@@ -71,4 +79,5 @@ for r in $(seq 1 "$rounds"); do
 done
 printf "throughput ratio orbit/cp: %.2f (cp %.1f s, orbit %.1f s over %d rounds); peak RssAnon %.0f MB, peak RssFile %.0f MB\n" \
   "$(echo "$cp_total / $orbit_total" | bc -l)" "$cp_total" "$orbit_total" "$rounds" "$(echo "$max_anon / 1024" | bc -l)" "$(echo "$max_file / 1024" | bc -l)"
+rm -rf "$frozen"
 if [ "${KEEP:-0}" != 1 ]; then rm -rf "$in"; fi
