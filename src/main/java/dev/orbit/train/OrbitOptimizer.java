@@ -71,6 +71,8 @@ public final class OrbitOptimizer {
             Evaluator evaluator = new Evaluator(model, registry);
             Map<String, Tensor> base = OrbitPoint.float64Parameters(model);
             List<String> trainable = trainableNames(model);
+            // objectives differentiate by the weights too, also those no group coordinate moves (an output bias)
+            for (String n : trainable) base.get(n).set_requires_grad(true);
             GroupParameters gp = new GroupParameters(model, a, c.scales());
             Evaluation e = evaluate(model, evaluator, base, trainable, gp, objective);
             double before = e.value;
