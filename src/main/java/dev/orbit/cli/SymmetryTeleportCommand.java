@@ -23,10 +23,10 @@ final class SymmetryTeleportCommand implements java.util.concurrent.Callable<Int
     @Option(names = "--seeds", defaultValue = "5", description = "Seeds per cell (default ${DEFAULT-VALUE}).")
     int seeds;
 
-    @Option(names = "--target", defaultValue = "0.95", description = "Test accuracy whose epoch and wall-clock are reported (default ${DEFAULT-VALUE}).")
+    @Option(names = "--target", defaultValue = "0.9", description = "Test accuracy whose epoch and wall-clock are reported (default ${DEFAULT-VALUE}).")
     double target;
 
-    @Option(names = "--every", defaultValue = "250", description = "Teleport at step 0 and every K steps (default ${DEFAULT-VALUE}).")
+    @Option(names = "--every", defaultValue = "500", description = "Teleport at step 0 and every K steps (default ${DEFAULT-VALUE}).")
     int every;
 
     @Option(names = "--teleport-steps", defaultValue = "5", description = "Orbit-optimiser steps per teleport (default ${DEFAULT-VALUE}).")
@@ -34,6 +34,12 @@ final class SymmetryTeleportCommand implements java.util.concurrent.Callable<Int
 
     @Option(names = "--teleport-lr", defaultValue = "0.05", description = "Orbit-optimiser learning rate on ln-objectives (default ${DEFAULT-VALUE}).")
     double lr;
+
+    @Option(names = "--optimizer", paramLabel = "NAME", description = "Optimisers to run (repeatable: sgd, momentum, adagrad, adam; default all four).")
+    List<String> optimizers;
+
+    @Option(names = "--train-samples", defaultValue = "8000", description = "Training digits (default ${DEFAULT-VALUE}, all bundled).")
+    int trainSamples;
 
     @Option(names = "--arch", paramLabel = "SPEC", description = "Architectures (repeatable; default: the MLP 784-128-128-10 and the small CNN).")
     List<String> archs;
@@ -46,8 +52,9 @@ final class SymmetryTeleportCommand implements java.util.concurrent.Callable<Int
 
     SymmetryTeleport.Config config() {
         var d = EXPERIMENT.defaults();
-        var c = new SymmetryTeleport.Config(archs == null ? d.archs() : List.copyOf(archs), d.settings(), d.arms(), seeds, epochs, d.batch(),
-                d.trainSamples(), target, every, steps, lr, d.enormLr(), d.bound(), d.sharpness(), d.randomRange());
+        var settings = optimizers == null ? d.settings() : d.settings().stream().filter(s -> optimizers.contains(s.optimizer())).toList();
+        var c = new SymmetryTeleport.Config(archs == null ? d.archs() : List.copyOf(archs), settings, d.arms(), seeds, epochs, d.batch(),
+                trainSamples, target, every, steps, lr, d.enormLr(), d.bound(), d.sharpness(), d.randomRange());
         return experiment.quick ? EXPERIMENT.quick(c) : c;
     }
 
@@ -57,6 +64,10 @@ final class SymmetryTeleportCommand implements java.util.concurrent.Callable<Int
             throw new UserError(ExitCodes.USAGE, "--epochs and --seeds must be positive, --every and --teleport-steps ≥ 0, --teleport-lr > 0, --target in (0, 1]");
         }
         if (archs != null) for (String a : archs) Architectures.check(a, "--arch: ");
+        if (optimizers != null) for (String o : optimizers) {
+            if (!List.of("sgd", "momentum", "adagrad", "adam").contains(o)) throw new UserError(ExitCodes.USAGE, "--optimizer: unknown '" + o + "' (sgd, momentum, adagrad, adam)");
+        }
+        if (trainSamples <= 0 || trainSamples > 8000) throw new UserError(ExitCodes.USAGE, "--train-samples must be in [1, 8000]");
         return ExperimentRunner.runAndWrite(spec, EXPERIMENT, config(), experiment.output);
     }
 }
