@@ -39,7 +39,7 @@ public final class StandardOnnx {
             params.putAll(e.parameters());
         }
         Set<String> used = new HashSet<>();
-        for (Node n : nodes) used.addAll(n.inputs());
+        for (Node n : nodes) used.addAll(n.readValues());
         params.keySet().retainAll(used);
         Map<String, Long> opsets = new LinkedHashMap<>(m.opsets());
         opsets.remove(HyperbolicLengthProduct.DOMAIN);

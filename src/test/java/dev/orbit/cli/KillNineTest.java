@@ -154,7 +154,8 @@ class KillNineTest {
     /**
      * A real orbit process: this JVM's java, the test class path, the launcher's flags. The class path goes in
      * CLASSPATH, not -cp: ONNX Runtime 1.29's Java binding crashes (SIGSEGV) when the JVM's options run to a few
-     * kilobytes (docs/NOTES.md).
+     * kilobytes (docs/NOTES.md). Surefire runs this test inside the module, with Orbit and its dependencies on the
+     * module path: the child gets both paths as one class path.
      */
     private Process start(Job job, int k) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
@@ -163,10 +164,14 @@ class KillNineTest {
         cmd.addAll(job.args());
         var pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("log-" + job.name() + "-" + k + ".txt").toFile());
-        pb.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+        pb.environment().put("CLASSPATH", childClassPath());
         pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
         pb.environment().put("OPENBLAS_THREAD_TIMEOUT", "4");
         return pb.start();
     }
 
+    private static String childClassPath() {
+        return java.util.stream.Stream.of(System.getProperty("jdk.module.path"), System.getProperty("java.class.path"))
+                .filter(p -> p != null && !p.isBlank()).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    }
 }
