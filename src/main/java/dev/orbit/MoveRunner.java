@@ -16,6 +16,7 @@ import dev.orbit.symmetry.Sampling;
 import dev.orbit.symmetry.StreamRotation;
 import dev.orbit.symmetry.SymmetryAnalysis;
 import dev.orbit.symmetry.SymmetryElement;
+import dev.orbit.train.OrbitOptimizer;
 
 /** How each {@link Move} becomes an element and a moved model. */
 final class MoveRunner {
@@ -34,6 +35,22 @@ final class MoveRunner {
                 GroupElement g = Sampling.permutations(s.analysis(), p.seed());
                 yield act(model, model, s, g, String.format("permuted %s: %d permutation classes (seed %d)", model.label(),
                         g.permutations().size(), p.seed()), Map.of());
+            }
+            case Moves.Optimise o -> {
+                Symmetries s = model.symmetries();
+                OrbitOptimizer.Result r = OrbitOptimizer.optimise(model.ir(), s.analysis(), o.objective(), o.config());
+                Map<String, Object> facts = new LinkedHashMap<>();
+                facts.put("objective", r.objective());
+                facts.put("objective_before", r.before());
+                facts.put("objective_after", r.after());
+                facts.put("steps_accepted", r.accepted());
+                facts.put("steps", r.steps());
+                facts.put("max_abs_log_scale", r.maxLogScale());
+                facts.put("coordinates", r.dimension());
+                facts.put("left_fixed", r.skipped());
+                yield act(model, model, s, r.element(), String.format("optimised %s along its orbit: %s %.6g → %.6g (%d of %d steps kept, "
+                        + "%d coordinates, max |log-scale| %.3f)", model.label(), r.objective(), r.before(), r.after(), r.accepted(), r.steps(),
+                        r.dimension(), r.maxLogScale()), facts);
             }
             case Moves.Apply a -> {
                 Symmetries s = model.symmetries();

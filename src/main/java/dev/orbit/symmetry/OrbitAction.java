@@ -79,10 +79,27 @@ public final class OrbitAction {
     }
 
     /**
-     * Moves tensors shaped like parameters that transform like gradients (momentum buffers): keyed by parameter
-     * name; parameters the element does not touch come back unchanged.
+     * Moves tensors shaped like parameters that transform like gradients (momentum buffers, Adam's first moment):
+     * keyed by parameter name; parameters the element does not touch come back unchanged. Diagonal parts divide
+     * where the weights were multiplied; a matrix part M on a parameter axis acts on the gradient by M⁻ᵀ.
      */
     public static Map<String, NdArray> moveGradients(Map<String, NdArray> grads, SymmetryAnalysis a, GroupElement g) {
+        Map<String, NdArray> out = diagonal(grads, a, g, false);
+        if (g.matrices().isEmpty()) return out;
+        return MatrixAction.apply(out, a, g.matrices().stream().map(OrbitAction::dual).toList());
+    }
+
+    /**
+     * Moves tensors that transform like squared gradients, entry by entry (Adam's second moment, AdaGrad's sum):
+     * permuted like the parameters, divided by τ² where the weights were multiplied by τ. A matrix part mixes
+     * entries, so no entrywise state follows it: such elements are refused (the optimiser resets that state).
+     */
+    public static Map<String, NdArray> moveSquaredGradients(Map<String, NdArray> squares, SymmetryAnalysis a, GroupElement g) {
+        if (!g.matrices().isEmpty()) throw new IllegalArgumentException("entrywise squared gradients do not follow a matrix part");
+        return diagonal(squares, a, g, true);
+    }
+
+    private static Map<String, NdArray> diagonal(Map<String, NdArray> grads, SymmetryAnalysis a, GroupElement g, boolean squared) {
         Map<String, List<AxisMove>> moves = new LinkedHashMap<>();
         for (NeuronSpace s : a.spaces()) {
             if (!g.permutations().containsKey(s.permClass()) && !g.scales().containsKey(s.id())) continue;
@@ -95,9 +112,22 @@ public final class OrbitAction {
         Map<String, NdArray> out = new LinkedHashMap<>(grads);
         for (var e : grads.entrySet()) {
             List<AxisMove> m = moves.get(e.getKey());
-            if (m != null) out.put(e.getKey(), ParameterMove.apply(e.getValue(), m, true));
+            if (m != null) out.put(e.getKey(), ParameterMove.apply(e.getValue(), m, true, squared));
         }
         return out;
+    }
+
+    /** The part that moves gradients: pairs by A⁻ᵀ, rotations by Q itself, per-head scalings by the reciprocals. */
+    private static MatrixPart dual(MatrixPart m) {
+        return switch (m) {
+            case PairTransform p -> {
+                double[][][] d = new double[p.blocks().length][][];
+                for (int h = 0; h < d.length; h++) d[h] = dev.orbit.numeric.Matrices.transpose(dev.orbit.numeric.Matrices.inverse(p.blocks()[h]));
+                yield new PairTransform(p.pair(), d);
+            }
+            case StreamRotation r -> r;
+            case HeadScaling s -> s.inverse();
+        };
     }
 
     /** One touch with the permutation and factors of its space. */
