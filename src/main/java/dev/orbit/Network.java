@@ -59,6 +59,15 @@ public final class Network {
     /** Moves this model along its orbit; see {@link Moves}. Throws {@link MoveException} when the model does not allow it. */
     public Moved move(Move move) { return MoveRunner.run(this, move); }
 
+    /**
+     * Whether {@code other} is a move g·this of this model: recovers g (permutations, scalings, attention GL(d),
+     * residual rotations) and the residual per weight tensor; see {@link SameOrbit} and docs/IDENTITY.md. Names and
+     * opsets may differ; the weights must pair up by name or by order and shape ({@code ModelFormatException} if not).
+     */
+    public SameOrbit sameOrbitAs(Network other) {
+        return new SameOrbit(this, other, dev.orbit.identity.Membership.compare(model, other.model));
+    }
+
     /** Orbit's evaluator against ONNX Runtime on this one model, held to {@link Tolerance#EVALUATOR}. */
     public VerifyReport verify(Inputs inputs) { return verify(inputs, Tolerance.EVALUATOR); }
 
