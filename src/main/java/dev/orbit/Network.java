@@ -68,6 +68,19 @@ public final class Network {
         return new SameOrbit(this, other, dev.orbit.identity.Membership.compare(model, other.model));
     }
 
+    /** The orbit's canonical representative: the same for every move of this model (docs/IDENTITY.md). */
+    public Canonical canonical() { return new Canonical(this, dev.orbit.identity.CanonicalForm.of(model)); }
+
+    /** The licensee's keyed copy: moved by an element derived from HMAC-SHA-256(key, id), no rewrite nodes. */
+    public Network license(byte[] key, String id) {
+        return new Network(dev.orbit.identity.Licensing.license(model, key, id), label + " licensed to " + id);
+    }
+
+    /** Which licensee's copy {@code leaked} is closest to (this model is the original). */
+    public dev.orbit.identity.Licensing.Trace traceLicensee(Network leaked, byte[] key, java.util.List<String> ids) {
+        return dev.orbit.identity.Licensing.trace(leaked.model, model, key, ids);
+    }
+
     /** Orbit's evaluator against ONNX Runtime on this one model, held to {@link Tolerance#EVALUATOR}. */
     public VerifyReport verify(Inputs inputs) { return verify(inputs, Tolerance.EVALUATOR); }
 
