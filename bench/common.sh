@@ -9,8 +9,8 @@ run_bench() {
   fi
   rm -f "$log"
   orbit_native_env  # scripts/find-jdk.sh
-  # the class path goes in CLASSPATH, not -cp: ONNX Runtime's Java binding crashes the JVM when its options reach
-  # ~3-4 KB (docs/NOTES.md), and the test class path is longer than that
+  # the class path goes in CLASSPATH, not -cp: ONNX Runtime 1.29 crashes the JVM when its options reach a few KB
+  # (docs/NOTES.md); the test class path is that long
   CLASSPATH="target/classes:target/test-classes:$(cat target/bench.classpath)" \
     "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx8g -Xms2g -XX:+UseParallelGC "$@"
 }
