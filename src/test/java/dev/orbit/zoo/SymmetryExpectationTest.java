@@ -43,6 +43,11 @@ class SymmetryExpectationTest {
                 touches.addObject().put("parameter", w.get("parameter").asText()).put("axis", w.get("axis").asInt())
                         .put("role", "COVARIANT").put("offset", w.get("offset").asLong()).put("repeat", 1);
             }
+            // per-channel parameters that only move with the space's permutation (ConvNeXt's layer scale)
+            for (JsonNode w : e.path("permuted")) {
+                touches.addObject().put("parameter", w.get("parameter").asText()).put("axis", w.get("axis").asInt())
+                        .put("role", "PERMUTE_ONLY").put("offset", w.path("offset").asLong()).put("repeat", 1);
+            }
         }
         ArrayNode pairs = found.putArray("pairs");
         ArrayNode streams = found.putArray("streams");
