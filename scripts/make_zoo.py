@@ -178,9 +178,7 @@ def make_control_flow(name):
     write_f32(os.path.join(FIXTURES, name + ".input.bin"), x)
     write_f32(os.path.join(FIXTURES, name + ".output.bin"), y)
     meta = {"input_shape": list(x.shape), "opset": built.model.opset_import[0].version,
-            "description": built.description,
-            "orbit_pending": "control flow (If/Loop) is not evaluated by Orbit yet (issue 14); the fixture is "
-                             "left out of Fixtures.runnable() until it is"}
+            "description": built.description}
     if name == "if_branch":  # the other branch's sample and reference
         xe = x.copy()
         xe[:, 0] = -np.abs(xe[:, 0])

@@ -147,7 +147,7 @@ class Space:
         self.spec, self.name, self.size = spec, name, size
         self.perm, self.scaling, self.perm_class = perm, scaling, perm_class or name
         self.reason, self.heads, self.head_dim, self.rule_limited, self.output = reason, heads, head_dim, rule_limited, output
-        self.writers, self.readers = [], []
+        self.writers, self.readers, self.permuted = [], [], []
 
     def w(self, source, offset=0, size=None, axis=None):
         self.writers.append(self.spec.resolver.ref(source, "out", offset, size, axis))
@@ -157,9 +157,17 @@ class Space:
         self.readers.append(self.spec.resolver.ref(source, "in", offset, size, axis))
         return self
 
+    def p(self, source, offset=0, size=None, axis=None):
+        """A per-channel parameter applied inside the space (a layer scale): it permutes with the space; which
+        factor it carries is a free choice (the producer's weight can carry it instead), so no role is expected."""
+        self.permuted.append(self.spec.resolver.ref(source, "out", offset, size, axis))
+        return self
+
     def json(self):
         out = {"name": self.name, "size": self.size, "writers": self.writers, "readers": self.readers,
                "perm_class": self.perm_class, "permutation": self.perm, "scaling": self.scaling}
+        if self.permuted:
+            out["permuted"] = self.permuted
         if self.heads:
             out["heads"], out["head_dim"] = self.heads, self.head_dim
         if self.reason:
@@ -361,7 +369,7 @@ def spec_convnext(S, m):
             ln = S.space(p + " LayerNorm output (after the gain)", C, cls=stage)
             ln.w(p + ".block.2.weight").w(p + ".block.2.bias").r(p + ".block.3.weight")
             S.space(p + " pwconv1 output (GELU)", 4 * C).w(p + ".block.3.weight").r(p + ".block.5.weight")
-            stream.w(p + ".block.5.weight").w(p + ".layer_scale", axis=0)
+            stream.w(p + ".block.5.weight").p(p + ".layer_scale", axis=0)
         idx += 1
         if s == 3:
             break

@@ -15,6 +15,8 @@ import dev.orbit.symmetry.PairTransform;
 import dev.orbit.symmetry.Sampling;
 import dev.orbit.symmetry.StreamRotation;
 import dev.orbit.symmetry.SymmetryAnalysis;
+import dev.orbit.symmetry.SymmetryElement;
+import dev.orbit.train.OrbitOptimizer;
 
 /** How each {@link Move} becomes an element and a moved model. */
 final class MoveRunner {
@@ -34,17 +36,33 @@ final class MoveRunner {
                 yield act(model, model, s, g, String.format("permuted %s: %d permutation classes (seed %d)", model.label(),
                         g.permutations().size(), p.seed()), Map.of());
             }
+            case Moves.Optimise o -> {
+                Symmetries s = model.symmetries();
+                OrbitOptimizer.Result r = OrbitOptimizer.optimise(model.ir(), s.analysis(), o.objective(), o.config());
+                Map<String, Object> facts = new LinkedHashMap<>();
+                facts.put("objective", r.objective());
+                facts.put("objective_before", r.before());
+                facts.put("objective_after", r.after());
+                facts.put("steps_accepted", r.accepted());
+                facts.put("steps", r.steps());
+                facts.put("max_abs_log_scale", r.maxLogScale());
+                facts.put("coordinates", r.dimension());
+                facts.put("left_fixed", r.skipped());
+                yield act(model, model, s, r.element(), String.format("optimised %s along its orbit: %s %.6g → %.6g (%d of %d steps kept, "
+                        + "%d coordinates, max |log-scale| %.3f)", model.label(), r.objective(), r.before(), r.after(), r.accepted(), r.steps(),
+                        r.dimension(), r.maxLogScale()), facts);
+            }
             case Moves.Apply a -> {
                 Symmetries s = model.symmetries();
                 Element e = a.file() != null ? Element.read(a.file(), model) : a.element();
-                GroupElement g = a.inverted() ? e.inverse().group() : e.group();
+                SymmetryElement g = a.inverted() ? e.inverse().group() : e.group();
                 String what = a.file() != null ? a.file().toString() : "an element";
                 yield act(model, model, s, g, String.format("applied %s%s to %s", a.inverted() ? "the inverse of " : "", what, model.label()), Map.of());
             }
         };
     }
 
-    private static Moved act(Network original, Network base, Symmetries s, GroupElement g, String description, Map<String, Object> facts) {
+    private static Moved act(Network original, Network base, Symmetries s, SymmetryElement g, String description, Map<String, Object> facts) {
         Model moved = OrbitAction.apply(base.ir(), s.analysis(), g);
         return new Moved(original, Orbit.of(moved, original.label()), Element.of(g, s.analysis()), s, description, facts);
     }

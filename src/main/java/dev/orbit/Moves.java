@@ -4,6 +4,10 @@ import java.nio.file.Path;
 
 import dev.orbit.symmetry.MatrixSampling;
 import dev.orbit.symmetry.Sampling;
+import dev.orbit.train.GroupParameters;
+import dev.orbit.train.Objective;
+import dev.orbit.train.OrbitOptimizer;
+import dev.orbit.train.TrustRegion;
 
 /**
  * The moves along a model's orbit. Each is an immutable value; the builder methods return changed copies.
@@ -17,6 +21,7 @@ import dev.orbit.symmetry.Sampling;
  * Moves.teleport().rotateResidual(HADAMARD)        // fold norm gains (exact), rotate every residual stream
  * Moves.permute().seed(3)                          // random permutations only
  * Moves.apply(Path.of("m.element.json")).inverse() // replay a saved element, or undo it
+ * Moves.optimise(Objective.weightNorm())          // the minimum-norm point of the scaling orbit (ENorm)
  * }</pre>
  */
 public final class Moves {
@@ -41,6 +46,18 @@ public final class Moves {
     public static Teleport teleport(Sampling.Kind sampling, double range) {
         return new Teleport(sampling, range, DEFAULT_CENTER, false, 0, null, null);
     }
+
+    /**
+     * The point of the orbit that optimises {@code objective} (e.g. {@code Objective.weightNorm()}, or
+     * {@code Objective.gradientNorm(x, y, loss)}), reached by gradient steps on the group coordinates inside
+     * {@code region}; 100 steps at learning rate 0.1 unless changed with {@link Optimise#steps} and {@link Optimise#lr}.
+     */
+    public static Optimise optimise(Objective objective, TrustRegion region) {
+        return new Optimise(objective, region, DEFAULT_OPTIMISE_STEPS, DEFAULT_OPTIMISE_LR, GroupParameters.Scales.PER_NEURON);
+    }
+
+    /** {@link #optimise(Objective, TrustRegion)} with the default trust region (factors within [1/4, 4], condition number ≤ 10). */
+    public static Optimise optimise(Objective objective) { return optimise(objective, TrustRegion.DEFAULT); }
 
     /** A random permutation of every permutable space, seed 0. */
     public static Permute permute() { return new Permute(0); }
@@ -91,6 +108,28 @@ public final class Moves {
             if (!(condition >= 1) || !Double.isFinite(condition)) throw new IllegalArgumentException("the condition number must be ≥ 1, got " + condition);
             if (!(headScale >= 1) || !Double.isFinite(headScale)) throw new IllegalArgumentException("the head-scale spread must be ≥ 1, got " + headScale);
         }
+    }
+
+    /** The optimiser's defaults for {@link #optimise}. */
+    public static final int DEFAULT_OPTIMISE_STEPS = 100;
+    public static final double DEFAULT_OPTIMISE_LR = 0.1;
+
+    /** A chosen teleport: the orbit point that optimises an objective inside a trust region. */
+    public record Optimise(Objective objective, TrustRegion region, int steps, double lr, GroupParameters.Scales scales) implements Move {
+        public Optimise {
+            java.util.Objects.requireNonNull(objective, "objective");
+            java.util.Objects.requireNonNull(region, "trust region");
+            new OrbitOptimizer.Config(steps, lr, region, scales); // rejects what the optimiser cannot use
+        }
+
+        public Optimise steps(int s) { return new Optimise(objective, region, s, lr, scales); }
+
+        public Optimise lr(double l) { return new Optimise(objective, region, steps, l, scales); }
+
+        /** One log-scale per space (a uniform factor on each space) instead of one per neuron. */
+        public Optimise perSpace() { return new Optimise(objective, region, steps, lr, GroupParameters.Scales.PER_SPACE); }
+
+        OrbitOptimizer.Config config() { return new OrbitOptimizer.Config(steps, lr, region, scales); }
     }
 
     /** Random permutations of every permutable space. */

@@ -20,7 +20,9 @@ import dev.orbit.train.Loss;
 import dev.orbit.train.Optimizer;
 import dev.orbit.train.Schedule;
 import dev.orbit.train.TrainableModel;
+import dev.orbit.train.Teleporter;
 import dev.orbit.train.Trainer;
+import dev.orbit.symmetry.SpaceAnalyzer;
 import dev.orbit.verify.Verifier;
 import dev.orbit.verify.VerifyReport;
 import picocli.CommandLine.Command;
@@ -44,7 +46,7 @@ final class TrainCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--lr", defaultValue = "0.1", description = "Learning rate (default ${DEFAULT-VALUE} for SGD; use ~0.001 with Adam).")
     double lr;
 
-    @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd (default) or adam.")
+    @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd (default), adam or adagrad.")
     String optimizer;
 
     @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default ${DEFAULT-VALUE}; 0 for plain SGD).")
@@ -64,6 +66,14 @@ final class TrainCommand implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--augment", defaultValue = "shift:1", description = "Training-time augmentation: shift:MAX (random whole-pixel shifts up to MAX, default shift:1) or none.")
     String augment;
+
+    @Option(names = "--teleport", paramLabel = "OBJECTIVE[:every=K][:steps=S][:lr=η][:bound=F]",
+            description = {"Teleport along the orbit at step 0 and every K steps (default 200) to a better point for OBJECTIVE:",
+                    "grad-norm (largest ‖∇L‖² on the next batch), sharpness (top Hessian eigenvalue), trace (Hessian trace),",
+                    "weight-norm (ENorm). S orbit-optimiser steps (default 10) at learning rate η (0.05; weight-norm 0.01),",
+                    "factors within [1/F, F] (default 4). Optimiser state moves with the weights; each teleport is verified in",
+                    "ONNX Runtime on its batch (docs/PURPOSE.md)."})
+    String teleport;
 
     @Mixin
     SeedOption seedOption;
@@ -96,15 +106,18 @@ final class TrainCommand implements java.util.concurrent.Callable<Integer> {
         Augmentation augmentation;
         Optimizer opt;
         Trainer.Config config;
+        Teleporter.Spec teleportSpec;
         try {
             archSpec = ArchSpec.parse(arch);
             initializer = Initializer.parse(init, archSpec.activation().gain()); // Kaiming gain follows the activation
             opt = switch (optimizer.toLowerCase()) {
                 case "sgd" -> new Optimizer.Sgd(momentum, nesterov, weightDecay);
                 case "adam" -> new Optimizer.Adam(0.9, 0.999, 1e-8, weightDecay);
-                default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer + "' (sgd, adam)");
+                case "adagrad" -> new Optimizer.AdaGrad(1e-10, weightDecay, 0);
+                default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer + "' (sgd, adam, adagrad)");
             };
             augmentation = Augmentation.parse(augment, 28, 28);
+            teleportSpec = teleport == null ? null : Teleporter.Spec.parse(teleport);
             config = new Trainer.Config(epochs, batch, lr, Schedule.parse(schedule, epochs), seed, new Loss.CrossEntropy(), quiet || json);
         } catch (IllegalArgumentException e) {
             throw new UserError(ExitCodes.USAGE, e.getMessage());
@@ -125,13 +138,23 @@ final class TrainCommand implements java.util.concurrent.Callable<Integer> {
                 initial.graph().parameterCount(), trainData.size(), testData.size());
         List<EpochStats> history;
         Model trained;
+        double[] worstTeleportError = {0};
+        Teleporter teleporter = teleportSpec == null ? null : new Teleporter(teleportSpec, SpaceAnalyzer.analyze(initial), ev -> {
+            VerifyReport r = Verifier.compareInOrt(ev.before(), "before teleport", ev.after(), "after teleport",
+                    Map.of(NetworkBuilder.INPUT, ev.x()), ev.x().dim(0) + " training digits", dev.orbit.verify.Tolerance.MOVE);
+            if (!r.passedAndFinite()) throw new UserError(ExitCodes.VERIFY_FAILED, "the teleport at step " + ev.step()
+                    + " failed verification in ONNX Runtime (max rel error " + r.worstRelError() + "); training stopped");
+            worstTeleportError[0] = Math.max(worstTeleportError[0], r.worstRelError());
+            if (!json && !quiet) out.printf("teleport at step %d: %s %.4g → %.4g (%d of %d steps kept), verified in ONNX Runtime (max rel error %.1e)%n",
+                    ev.step(), ev.result().objective(), ev.result().before(), ev.result().after(), ev.result().accepted(), ev.result().steps(), r.worstRelError());
+        });
         try (TrainableModel model = new TrainableModel(initial);
              Batches train = new Batches(reshape(trainData.images(), inputShape), trainData.labels(), augmentation);
              Batches test = new Batches(reshape(testData.images(), inputShape), testData.labels());
              opt) {
             history = Trainer.fit(model, opt, train, test, config, json || quiet ? null : (s, m, o) ->
                     out.printf("epoch %d: loss %.4f, train accuracy %.4f, test accuracy %.4f, %.1f s, %.0f samples/s%n",
-                            s.epoch(), s.trainLoss(), s.trainAccuracy(), s.testAccuracy(), s.seconds(), s.samplesPerSecond()));
+                            s.epoch(), s.trainLoss(), s.trainAccuracy(), s.testAccuracy(), s.seconds(), s.samplesPerSecond()), teleporter);
             trained = model.snapshot().withInfo(model.model().info()
                     .withMetadata("orbit.trained", String.format("%s, %d epochs, %s lr %s, batch %d, seed %d", archSpec, epochs,
                             optimizer, lr, batch, seed)));
@@ -150,9 +173,17 @@ final class TrainCommand implements java.util.concurrent.Callable<Integer> {
             r.put("test_accuracy", testAccuracy);
             r.put("verification", check);
             r.put("output", check.passed() ? output.toString() : null);
+            if (teleporter != null) {
+                r.put("teleport", teleportSpec.toString());
+                r.put("teleports", teleporter.results().size());
+                r.put("teleport_seconds", teleporter.seconds());
+                r.put("teleport_worst_rel_error", worstTeleportError[0]);
+            }
             out.println(Json.write(r));
         } else {
             out.printf("test accuracy: %.4f%n", testAccuracy);
+            if (teleporter != null) out.printf("%d teleports (%s): %.2f s, worst ONNX Runtime error %.1e%n", teleporter.results().size(), teleportSpec,
+                    teleporter.seconds(), worstTeleportError[0]);
             out.printf("exported %s: Orbit vs ONNX Runtime on the test digits, max rel error %.2e, argmax agreement %.2f%% %s%n",
                     output, check.worstRelError(), 100 * check.outputs().getFirst().argmaxAgreement(), check.passed() ? "PASS" : "FAIL (not written)");
         }

@@ -52,6 +52,9 @@ public final class Evaluator {
     /** Whether any value may be float16/bfloat16, or uint16/32: the policies cost nothing for the other graphs. */
     private final boolean mayHoldHalf;
     private final boolean mayHoldWidened;
+    /** Per sub-graph (by identity): its parameters in native memory and its values' last uses. */
+    private final Map<Graph, Map<String, NdArray>> subgraphParams = new java.util.IdentityHashMap<>();
+    private final Map<Graph, Map<String, Integer>> subgraphLastUse = new java.util.IdentityHashMap<>();
 
     /** An evaluator with Orbit's standard ops. */
     public Evaluator(Model model) { this(model, StandardOps.registry()); }
@@ -108,9 +111,14 @@ public final class Evaluator {
     private Map<String, Tensor> run(Map<String, Tensor> inputs, Map<String, Tensor> params, boolean training) {
         Map<String, Tensor> env = new HashMap<>(params);
         env.putAll(inputs);
-        Set<String> keep = new HashSet<>(env.keySet());
+        runNodes(graph, lastUse, env, new HashSet<>(env.keySet()), training);
+        return env;
+    }
+
+    /** Evaluates {@code g}'s nodes into {@code env}, freeing intermediates (not {@code keep}) after their last use. */
+    private void runNodes(Graph g, Map<String, Integer> lastUses, Map<String, Tensor> env, Set<String> keep, boolean training) {
         boolean freeEarly = !training;
-        List<Node> nodes = graph.nodes();
+        List<Node> nodes = g.nodes();
         for (int i = 0; i < nodes.size(); i++) {
             Node node = nodes.get(i);
             List<Tensor> outs = evaluateNode(node, env, training);
@@ -119,15 +127,51 @@ public final class Evaluator {
                 if (!name.isEmpty()) env.put(name, wrapUnsigned(name, outs.get(k)));
             }
             if (freeEarly) {
-                for (String in : node.inputs()) {
-                    if (!keep.contains(in) && lastUse.getOrDefault(in, -1) == i) {
+                for (String in : node.readValues()) {
+                    if (!keep.contains(in) && lastUses.getOrDefault(in, -1) == i) {
                         Tensor t = env.remove(in);
                         if (t != null) t.close();
                     }
                 }
             }
         }
-        return env;
+    }
+
+    /**
+     * One run of a sub-graph: the enclosing scope's values (as {@code outer} holds them when its node runs), its own
+     * parameters and the given inputs. Outputs that are values from outside the run (an input, a parameter, an
+     * outer value handed straight through) come back as new handles, so freeing them cannot free the original.
+     */
+    private List<Tensor> runSubgraph(Node owner, Graph body, List<Tensor> inputs, Map<String, Tensor> outer, boolean training) {
+        if (inputs.size() != body.inputs().size()) {
+            throw new EvaluationException(owner.opType() + " node '" + owner.label() + "': its sub-graph '" + body.name()
+                    + "' takes " + body.inputs().size() + " inputs, the node gives it " + inputs.size());
+        }
+        Map<String, Tensor> env = new HashMap<>(outer);
+        for (var e : subgraphParams(body).entrySet()) env.put(e.getKey(), e.getValue().torchView());
+        for (int k = 0; k < inputs.size(); k++) env.put(body.inputs().get(k).name(), inputs.get(k));
+        java.util.IdentityHashMap<Tensor, Boolean> fromOutside = new java.util.IdentityHashMap<>();
+        for (Tensor t : env.values()) if (t != null) fromOutside.put(t, true);
+        runNodes(body, subgraphLastUse.computeIfAbsent(body, Graph::lastUse), env, new HashSet<>(env.keySet()), training);
+        List<Tensor> outs = new ArrayList<>(body.outputs().size());
+        for (ValueInfo o : body.outputs()) {
+            Tensor t = env.get(o.name());
+            if (t == null) {
+                throw new EvaluationException(owner.opType() + " node '" + owner.label() + "': its sub-graph '" + body.name()
+                        + "' does not produce its output '" + o.name() + "'");
+            }
+            outs.add(fromOutside.containsKey(t) ? new Tensor(t) : t);
+        }
+        return outs;
+    }
+
+    /** A sub-graph's parameters in native memory, copied once per evaluator. */
+    private Map<String, NdArray> subgraphParams(Graph body) {
+        return subgraphParams.computeIfAbsent(body, b -> {
+            Map<String, NdArray> m = new HashMap<>();
+            for (var e : b.parameters().entrySet()) m.put(e.getKey(), e.getValue().toNative());
+            return m;
+        });
     }
 
     private List<Tensor> evaluateNode(Node node, Map<String, Tensor> env, boolean training) {
@@ -144,15 +188,52 @@ public final class Evaluator {
             if (t == null) throw new EvaluationException("value '" + in + "' is missing when node '" + node.label() + "' runs");
             if (mayHoldHalf) {
                 ScalarType st = t.scalar_type().intern();
-                if (st == ScalarType.Half || st == ScalarType.BFloat16) {
-                    half = st;
-                    t = t.to(ScalarType.Float);
-                }
+                if (st == ScalarType.Half || st == ScalarType.BFloat16) half = st;
             }
             ins.add(t);
         }
-        List<Tensor> outs = evaluateOp(node, op, opset, ins, training);
-        return half == null ? outs : roundToHalf(node, outs, half);
+        return half == null ? evaluateOp(node, op, opset, ins, env, training)
+                : evaluateInFloat32(node, op, opset, ins, env, training, half);
+    }
+
+    /**
+     * The half policy for one node: its half inputs widened to float32, the op, its float32 results rounded back.
+     * It runs in a scope of its own, so the float32 copies (and any view an op keeps of them) die with the node,
+     * not at the end of the run: a float16 model never holds a float32 copy of more than one node's tensors.
+     * Autograd keeps its own references where a backward pass needs them.
+     */
+    private List<Tensor> evaluateInFloat32(Node node, Op op, long opset, List<Tensor> ins, Map<String, Tensor> env,
+                                           boolean training, ScalarType half) {
+        PointerScope outer = PointerScope.getInnerScope();
+        List<Tensor> survivors = new ArrayList<>();
+        List<Tensor> result;
+        try (PointerScope inner = new PointerScope()) {
+            List<Tensor> wide = new ArrayList<>(ins.size());
+            for (Tensor t : ins) {
+                ScalarType st = t == null ? null : t.scalar_type().intern();
+                wide.add(st == ScalarType.Half || st == ScalarType.BFloat16 ? t.to(ScalarType.Float) : t);
+            }
+            result = roundToHalf(node, evaluateOp(node, op, opset, wide, env, training), half);
+            for (Tensor t : result) {
+                // results made inside this scope outlive it; an input handed back unchanged already belongs outside
+                if (t != null && !containsSame(ins, t)) {
+                    t.retainReference();
+                    survivors.add(t);
+                }
+            }
+        }
+        for (Tensor t : survivors) {
+            if (outer != null) {
+                outer.attach(t);
+                t.releaseReference();
+            }
+        }
+        return result;
+    }
+
+    private static boolean containsSame(List<Tensor> ts, Tensor t) {
+        for (Tensor x : ts) if (x == t) return true;
+        return false;
     }
 
     /** float32 results of a node that read half inputs go back to the half type, unless its type rule says float32. */
@@ -162,9 +243,8 @@ public final class Evaluator {
             Tensor t = outs.get(k);
             DType want = k < node.outputs().size() ? staticTypes.get(node.output(k)) : null;
             boolean isFloat = t != null && t.scalar_type().intern() == ScalarType.Float;
-            if (isFloat && want == null) t = t.to(half);
-            else if (isFloat && want.isHalf()) t = t.to(want.torchType);
-            rounded.add(t);
+            ScalarType target = !isFloat ? null : want == null ? half : want.isHalf() ? want.torchType : null;
+            rounded.add(target == null ? t : t.to(target));
         }
         return rounded;
     }
@@ -193,16 +273,19 @@ public final class Evaluator {
         return types;
     }
 
-    private List<Tensor> evaluateOp(Node node, Op op, long opset, List<Tensor> ins, boolean training) {
+    private List<Tensor> evaluateOp(Node node, Op op, long opset, List<Tensor> ins, Map<String, Tensor> env, boolean training) {
         EvalContext ctx = new EvalContext() {
             @Override public Tensor input(int i) { return i < ins.size() ? ins.get(i) : null; }
             @Override public int inputCount() { return ins.size(); }
             @Override public long opset() { return opset; }
             @Override public boolean training() { return training; }
+            @Override public List<Tensor> runSubgraph(Graph body, List<Tensor> inputs) {
+                return Evaluator.this.runSubgraph(node, body, inputs, env, training);
+            }
         };
         try {
             return op.evaluate(node, ctx);
-        } catch (UnsupportedOpException | ModelFormatException | ShapeException e) {
+        } catch (UnsupportedOpException | ModelFormatException | ShapeException | EvaluationException e) {
             throw e;
         } catch (RuntimeException e) {
             String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");

@@ -42,9 +42,16 @@ public final class ShapeInference {
             Shape s = inputShapes.getOrDefault(in.name(), in.type().shape());
             types.put(in.name(), new ValueType(in.type().dtype(), s));
         }
+        inferNodes(model, g, types, g::parameter, registry);
+        return types;
+    }
+
+    /** Adds the types of {@code g}'s parameters and node outputs to {@code types} (which holds its inputs). */
+    private static void inferNodes(Model model, Graph g, Map<String, ValueType> types,
+                                   java.util.function.Function<String, NdArray> constants, OpRegistry registry) {
         for (var e : g.parameters().entrySet()) types.put(e.getKey(), ValueType.of(e.getValue()));
         for (Node node : g.nodes()) {
-            List<ValueType> outs = inferNode(model, node, types, registry);
+            List<ValueType> outs = inferNode(model, node, types, constants, registry);
             for (int k = 0; k < node.outputs().size(); k++) {
                 String name = node.outputs().get(k);
                 if (name.isEmpty()) continue;
@@ -52,13 +59,30 @@ public final class ShapeInference {
                 types.put(name, t != null ? t : ValueType.unknown(firstDType(node, types)));
             }
         }
-        return types;
     }
 
-    private static List<ValueType> inferNode(Model model, Node node, Map<String, ValueType> types, OpRegistry registry) {
+    /** A sub-graph's output types: the enclosing scope's types, the given input types, its own nodes. */
+    private static List<ValueType> inferSubgraph(Model model, Graph body, List<ValueType> inputs, Map<String, ValueType> outer,
+                                                 java.util.function.Function<String, NdArray> outerConstants, OpRegistry registry) {
+        Map<String, ValueType> types = new java.util.HashMap<>(outer);
+        for (int k = 0; k < body.inputs().size(); k++) {
+            ValueType given = k < inputs.size() ? inputs.get(k) : null;
+            types.put(body.inputs().get(k).name(), given != null ? given : body.inputs().get(k).type());
+        }
+        java.util.function.Function<String, NdArray> constants = n -> {
+            NdArray c = body.parameter(n);
+            return c != null ? c : body.inputs().stream().anyMatch(v -> v.name().equals(n)) ? null : outerConstants.apply(n);
+        };
+        inferNodes(model, body, types, constants, registry);
+        List<ValueType> outs = new java.util.ArrayList<>();
+        for (ValueInfo o : body.outputs()) outs.add(types.getOrDefault(o.name(), o.type()));
+        return outs;
+    }
+
+    private static List<ValueType> inferNode(Model model, Node node, Map<String, ValueType> types,
+                                             java.util.function.Function<String, NdArray> constants, OpRegistry registry) {
         var found = registry.find(node, model.opset());
         if (found.isEmpty()) return List.of();
-        Graph g = model.graph();
         InferContext ctx = new InferContext() {
             @Override public ValueType input(int i) {
                 String n = node.input(i);
@@ -67,9 +91,12 @@ public final class ShapeInference {
             @Override public int inputCount() { return node.inputs().size(); }
             @Override public NdArray constant(int i) {
                 String n = node.input(i);
-                return n.isEmpty() ? null : g.parameter(n);
+                return n.isEmpty() ? null : constants.apply(n);
             }
             @Override public long opset() { return model.opset(); }
+            @Override public List<ValueType> inferSubgraph(Graph body, List<ValueType> inputs) {
+                return ShapeInference.inferSubgraph(model, body, inputs, types, constants, registry);
+            }
         };
         try {
             return found.get().infer(node, ctx);

@@ -25,9 +25,33 @@ public final class Graph {
     private final Map<String, NdArray> parameters;
     private final Map<String, ValueInfo> valueInfo;
     private final String docString;
+    /** Values a sub-graph reads from its enclosing graphs by name; empty for a model's main graph. */
+    private final Set<String> outerReads;
 
     public Graph(String name, List<ValueInfo> inputs, List<ValueInfo> outputs, List<Node> nodes,
                  Map<String, NdArray> parameters, Map<String, ValueInfo> valueInfo, String docString) {
+        this(name, inputs, outputs, nodes, parameters, valueInfo, docString, Set.of());
+    }
+
+    /**
+     * A sub-graph (a node attribute): like the constructor, but a value no node, input or parameter of its own
+     * provides is an outer-scope reference, read from the enclosing graphs when it runs ({@link #outerReads()}).
+     */
+    public static Graph subgraph(String name, List<ValueInfo> inputs, List<ValueInfo> outputs, List<Node> nodes,
+                                 Map<String, NdArray> parameters, Map<String, ValueInfo> valueInfo, String docString) {
+        Set<String> own = new HashSet<>(parameters.keySet());
+        for (ValueInfo v : inputs) own.add(v.name());
+        for (Node n : nodes) own.addAll(n.outputs());
+        own.add("");
+        Set<String> outer = new java.util.LinkedHashSet<>();
+        for (Node n : nodes) for (String in : n.readValues()) if (!own.contains(in)) outer.add(in);
+        for (ValueInfo o : outputs) if (!own.contains(o.name())) outer.add(o.name());
+        return new Graph(name, inputs, outputs, nodes, parameters, valueInfo, docString, outer);
+    }
+
+    private Graph(String name, List<ValueInfo> inputs, List<ValueInfo> outputs, List<Node> nodes,
+                  Map<String, NdArray> parameters, Map<String, ValueInfo> valueInfo, String docString, Set<String> outerReads) {
+        this.outerReads = Collections.unmodifiableSet(new java.util.LinkedHashSet<>(outerReads));
         this.name = name == null ? "" : name;
         this.inputs = List.copyOf(inputs);
         this.outputs = List.copyOf(outputs);
@@ -52,6 +76,9 @@ public final class Graph {
 
     public String docString() { return docString; }
 
+    /** The values this sub-graph reads from its enclosing graphs (outer-scope references); empty for a main graph. */
+    public Set<String> outerReads() { return outerReads; }
+
     public boolean isParameter(String value) { return parameters.containsKey(value); }
 
     public NdArray parameter(String value) { return parameters.get(value); }
@@ -69,7 +96,7 @@ public final class Graph {
     /** Every node that reads a value. */
     public List<Node> consumers(String value) {
         List<Node> out = new ArrayList<>();
-        for (Node n : nodes) if (n.inputs().contains(value)) out.add(n);
+        for (Node n : nodes) if (n.readValues().contains(value)) out.add(n);
         return out;
     }
 
@@ -80,20 +107,21 @@ public final class Graph {
             if (!p.containsKey(e.getKey())) throw new IllegalArgumentException("no parameter named " + e.getKey());
             p.put(e.getKey(), e.getValue());
         }
-        return new Graph(name, inputs, outputs, nodes, p, valueInfo, docString);
+        return new Graph(name, inputs, outputs, nodes, p, valueInfo, docString, outerReads);
     }
 
     /** A copy with new nodes and parameters (a structural rewrite). */
     public Graph withNodes(List<Node> newNodes, Map<String, NdArray> newParameters) {
-        return new Graph(name, inputs, outputs, newNodes, newParameters, valueInfo, docString);
+        return new Graph(name, inputs, outputs, newNodes, newParameters, valueInfo, docString, outerReads);
     }
 
     public Graph withInputs(List<ValueInfo> newInputs) {
-        return new Graph(name, newInputs, outputs, nodes, parameters, valueInfo, docString);
+        return new Graph(name, newInputs, outputs, nodes, parameters, valueInfo, docString, outerReads);
     }
 
     private Set<String> definedOutside() {
         Set<String> defined = new HashSet<>(parameters.keySet());
+        defined.addAll(outerReads);
         for (ValueInfo v : inputs) defined.add(v.name());
         defined.add("");
         return defined;
@@ -114,7 +142,7 @@ public final class Graph {
         Map<Integer, List<Integer>> dependents = new HashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
             Node n = nodes.get(i);
-            for (String in : new HashSet<>(n.inputs())) {
+            for (String in : new HashSet<>(n.readValues())) {
                 if (defined.contains(in)) continue;
                 Integer p = producerOf.get(in);
                 if (p == null) {
@@ -141,6 +169,8 @@ public final class Graph {
         Set<String> defined = definedOutside();
         for (Node n : nodes) defined.addAll(n.outputs());
         for (ValueInfo o : outputs) {
+            // "" names an omitted optional value of a node, never a graph output (a fuzz finding: it evaluated to null)
+            if (o.name().isEmpty()) throw new ModelFormatException("a graph output has an empty name");
             if (!defined.contains(o.name())) {
                 throw new ModelFormatException("graph output '" + o.name() + "' is not produced by any node");
             }
@@ -150,7 +180,7 @@ public final class Graph {
     /** Values in evaluation order after each node: used to free intermediates early. */
     public Map<String, Integer> lastUse() {
         Map<String, Integer> last = new HashMap<>();
-        for (int i = 0; i < nodes.size(); i++) for (String in : nodes.get(i).inputs()) last.put(in, i);
+        for (int i = 0; i < nodes.size(); i++) for (String in : nodes.get(i).readValues()) last.put(in, i);
         for (ValueInfo o : outputs) last.put(o.name(), Integer.MAX_VALUE);
         return last;
     }

@@ -34,6 +34,41 @@ public record Node(String name, String opType, String domain, List<String> input
 
     public String output(int i) { return outputs.get(i); }
 
+    /** The sub-graphs among the attributes (If's branches, Loop's and Scan's bodies), by attribute name. */
+    public java.util.Map<String, Graph> subgraphs() {
+        java.util.Map<String, Graph> out = new java.util.LinkedHashMap<>();
+        attributes.map().forEach((k, a) -> { if (a instanceof Attr.Subgraph(Graph g, byte[] b)) out.put(k, g); });
+        return out;
+    }
+
+    /** The sub-graph in attribute {@code name}; fails with a one-line message when it is absent or not readable. */
+    public Graph subgraph(String attribute) {
+        return switch (attributes.map().get(attribute)) {
+            case Attr.Subgraph(Graph g, byte[] b) -> g;
+            case null -> throw new ModelFormatException(opType + " node '" + label() + "' has no attribute '" + attribute + "'");
+            default -> throw new ModelFormatException(opType + " node '" + label() + "': attribute '" + attribute
+                    + "' is not a graph Orbit can read (it holds sequence or optional values, or is not a graph)");
+        };
+    }
+
+    /**
+     * Values of the enclosing graph that this node's sub-graphs read by name (outer-scope references): the node
+     * depends on them as much as on its inputs, for ordering and for how long they must live.
+     */
+    public java.util.Set<String> implicitInputs() {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (Attr a : attributes.map().values()) if (a instanceof Attr.Subgraph(Graph g, byte[] b)) out.addAll(g.outerReads());
+        return out;
+    }
+
+    /** The inputs, then the implicit inputs of the sub-graphs. */
+    public List<String> readValues() {
+        if (implicitInputs().isEmpty()) return inputs;
+        java.util.List<String> all = new java.util.ArrayList<>(inputs);
+        all.addAll(implicitInputs());
+        return all;
+    }
+
     /** A {@code Mul} a move inserted around a rewritten activation region: τ·f(x/τ) (see {@link #REWRITE_IN}). */
     public boolean isRewrite() { return isRewriteIn() || isRewriteOut(); }
 

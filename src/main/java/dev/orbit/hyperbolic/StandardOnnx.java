@@ -12,6 +12,7 @@ import dev.orbit.graph.Model;
 import dev.orbit.graph.Node;
 import dev.orbit.ops.length.EuclideanLengthProduct;
 import dev.orbit.ops.length.HyperbolicLengthProduct;
+import dev.orbit.symmetry.LengthLayers;
 import dev.orbit.tensor.DType;
 import dev.orbit.tensor.NdArray;
 
@@ -39,7 +40,7 @@ public final class StandardOnnx {
             params.putAll(e.parameters());
         }
         Set<String> used = new HashSet<>();
-        for (Node n : nodes) used.addAll(n.inputs());
+        for (Node n : nodes) used.addAll(n.readValues());
         params.keySet().retainAll(used);
         Map<String, Long> opsets = new LinkedHashMap<>(m.opsets());
         opsets.remove(HyperbolicLengthProduct.DOMAIN);

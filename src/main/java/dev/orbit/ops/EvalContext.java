@@ -17,6 +17,15 @@ public interface EvalContext {
     /** True while training (BatchNorm uses batch statistics, Dropout drops). Inference by default. */
     default boolean training() { return false; }
 
+    /**
+     * Runs a sub-graph of this node (If's branches, Loop's and Scan's bodies) on {@code inputs}, one per sub-graph
+     * input, in the enclosing graph's scope: the sub-graph reads the values it does not define from there. Returns
+     * its outputs in order; each is the caller's to keep.
+     */
+    default java.util.List<Tensor> runSubgraph(dev.orbit.graph.Graph body, java.util.List<Tensor> inputs) {
+        throw new UnsupportedOperationException("this evaluation does not run sub-graphs");
+    }
+
     /** The i-th input, failing with a message naming the node if it is absent. */
     default Tensor require(Node node, int i) {
         Tensor t = input(i);

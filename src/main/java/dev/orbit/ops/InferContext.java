@@ -20,6 +20,12 @@ public interface InferContext {
 
     long opset();
 
+    /**
+     * The output types of a sub-graph of this node run on inputs of the given types (null: the sub-graph's declared
+     * type), in the enclosing graph's scope; null when this inference does not look into sub-graphs.
+     */
+    default List<ValueType> inferSubgraph(dev.orbit.graph.Graph body, List<ValueType> inputs) { return null; }
+
     /** The i-th input's integer values as dimensions (constants or tracked shape arithmetic), else null. */
     default List<Dim> intValues(int i) {
         NdArray c = constant(i);

@@ -178,6 +178,18 @@ public interface SpaceRules {
         if (l != null) setLayout(n.output(0), l);
     }
 
+    /**
+     * Whether a tensor combined elementwise with a value whose channels lie on {@code l}'s axis is the same for every
+     * channel (it broadcasts along the channel axis). False when unknown.
+     */
+    default boolean sameForEveryChannel(String tensor, String result, Layout l) {
+        int ro = rank(result);
+        int rt = rank(tensor);
+        if (ro < 0 || rt < 0) return false;
+        int aligned = l.axis() - (ro - rt);
+        return aligned < 0 || dim(tensor, aligned) == 1;
+    }
+
     /** A bias added along the output channels: per-channel → covariant; broadcast scalar → no scaling. */
     default void bias(Node n, String b, Layout out, int axis, int outRank) {
         if (b.isEmpty()) return;

@@ -16,7 +16,8 @@ import java.util.TreeMap;
  * The diagonal and matrix parts act on different parameter axes, so they commute. Elements compose and invert;
  * they are plain data, serialisable to JSON so a move can be replayed or undone.
  */
-public record GroupElement(Map<Integer, int[]> permutations, Map<Integer, double[]> scales, List<MatrixPart> matrices) {
+public record GroupElement(Map<Integer, int[]> permutations, Map<Integer, double[]> scales, List<MatrixPart> matrices)
+        implements SymmetryElement {
     public GroupElement {
         permutations = Map.copyOf(permutations);
         scales = Map.copyOf(scales);
@@ -79,8 +80,9 @@ public record GroupElement(Map<Integer, int[]> permutations, Map<Integer, double
             if (permutations.containsKey(s.permClass()) || first.permutations.containsKey(s.permClass())) perms.put(s.permClass(), pc);
             if (scales.containsKey(s.id()) || first.scales.containsKey(s.id())) scl.put(s.id(), t);
         }
+        // first's matrices as they look after this element's permutations, then this element's on top
         Map<String, MatrixPart> parts = new LinkedHashMap<>();
-        for (MatrixPart m : first.matrices) parts.put(m.target(), m);
+        for (MatrixPart m : first.matrices) parts.put(m.target(), m.reindexed(structurePermutation(m, a, false)));
         for (MatrixPart m : matrices) parts.merge(m.target(), m, (f, t) -> t.after(f));
         return new GroupElement(perms, scl, new ArrayList<>(parts.values()));
     }
@@ -102,7 +104,56 @@ public record GroupElement(Map<Integer, int[]> permutations, Map<Integer, double
                 scl.put(s.id(), inv);
             }
         }
-        return new GroupElement(perms, scl, matrices.stream().map(MatrixPart::inverse).toList());
+        return new GroupElement(perms, scl, matrices.stream().map(m -> m.inverse().reindexed(structurePermutation(m, a, true))).toList());
+    }
+
+    /**
+     * How this element's permutations move the heads (or stream channels) a matrix part is indexed by: the key/value
+     * head permutation of a pair's value or query space, the query heads of an attention, the channel permutation of a
+     * stream; identity when nothing is permuted there. {@code inverse}: of the inverse permutation.
+     */
+    private int[] structurePermutation(MatrixPart m, SymmetryAnalysis a, boolean inverse) {
+        BlockTouch at;
+        int n;
+        boolean channels = false;
+        switch (m) {
+            case PairTransform p -> {
+                LinearPair pair = a.pairs().get(p.pair());
+                at = pair.left().getFirst();
+                n = pair.kvHeads();
+            }
+            case HeadScaling h -> {
+                AttentionBlock b = a.attentions().get(h.attention());
+                at = b.query().getFirst();
+                n = b.heads();
+            }
+            case StreamRotation r -> {
+                ResidualStream st = a.streams().get(r.stream());
+                at = st.writers().getFirst();
+                n = st.size();
+                channels = true;
+            }
+        }
+        int[] p = null;
+        for (NeuronSpace s : a.spaces()) {
+            if (!permutations.containsKey(s.permClass())) continue;
+            for (ParamTouch t : s.touches()) {
+                if (t.role() != dev.orbit.ops.Role.COVARIANT || !t.parameter().equals(at.parameter()) || t.axis() != at.axis()) continue;
+                if (channels ? t.offset() <= at.offset() && at.offset() < t.offset() + s.size() * t.repeat() : t.offset() == at.offset()) {
+                    int[] c = channels ? channelPermutation(s) : permutation(s.permClass(), s.classSize());
+                    if (c.length == n) p = c;
+                }
+            }
+        }
+        if (p == null) {
+            p = new int[n];
+            for (int i = 0; i < n; i++) p[i] = i;
+            return p;
+        }
+        if (!inverse) return p;
+        int[] q = new int[n];
+        for (int j = 0; j < n; j++) q[p[j]] = j;
+        return q;
     }
 
     /** Checks the element fits the analysis: only free spaces move, sizes match, factors are allowed. */

@@ -26,6 +26,19 @@ public record HeadScaling(int attention, double[] query, double[] key, double[] 
     }
 
     @Override
+    public MatrixPart reindexed(int[] p) {
+        double[] q = new double[query.length];
+        double[] k = new double[key.length];
+        double[] v = new double[value.length];
+        for (int h = 0; h < q.length; h++) {
+            q[h] = query[p[h]];
+            k[h] = key[p[h]];
+            v[h] = value[p[h]];
+        }
+        return new HeadScaling(attention, q, k, v);
+    }
+
+    @Override
     public MatrixPart inverse() {
         double[] q = new double[query.length];
         double[] k = new double[key.length];

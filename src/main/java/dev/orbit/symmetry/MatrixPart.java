@@ -13,6 +13,13 @@ public sealed interface MatrixPart permits PairTransform, HeadScaling, StreamRot
 
     MatrixPart inverse();
 
+    /**
+     * The part seen through a permutation applied after it: head (or stream channel) j of the result is {@code p[j]}
+     * of this part's (blocks re-indexed, a stream matrix conjugated). Permutations act on the same parameter axes
+     * as matrices (whole heads, stream channels), so composing and inverting elements moves the matrices along.
+     */
+    MatrixPart reindexed(int[] p);
+
     /** Throws IllegalArgumentException when the part does not fit the model's analysis. */
     void validate(SymmetryAnalysis a);
 }

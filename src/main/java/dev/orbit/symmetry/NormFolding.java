@@ -299,7 +299,7 @@ public final class NormFolding {
     /** Drops parameters no node reads any more (the folded gains and biases). */
     private void prune() {
         Set<String> used = new HashSet<>();
-        for (Node n : graph.nodes()) used.addAll(n.inputs());
+        for (Node n : graph.nodes()) used.addAll(n.readValues());
         graph.outputs().forEach(o -> used.add(o.name()));
         Map<String, NdArray> params = new LinkedHashMap<>();
         for (var e : graph.parameters().entrySet()) if (used.contains(e.getKey())) params.put(e.getKey(), e.getValue());

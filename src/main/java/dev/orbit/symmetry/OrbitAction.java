@@ -19,7 +19,8 @@ import dev.orbit.tensor.DType;
 import dev.orbit.tensor.NdArray;
 
 /**
- * The action of a group element on a model: a pure function (model, element) → model. Parameters move as
+ * The action of an element ({@link SymmetryElement}) on a model: a pure function (model, element) → model. For the
+ * neuron-space kind ({@link GroupElement}), parameters move as
  * the analysis lists (rows ×τ, columns ÷τ, per-channel constants permuted), computed in float64 and stored in
  * the parameter's own type. Activation regions that do not commute with the factors are rewritten as
  * τ·f(x/τ), exported as plain per-channel {@code Mul} nodes named {@code orbit_tp_in_*} / {@code orbit_tp_out_*}
@@ -36,14 +37,27 @@ public final class OrbitAction {
 
     private OrbitAction() {}
 
-    public static Model apply(Model model, GroupElement g) {
-        return apply(model, SpaceAnalyzer.analyze(model), g);
+    /** The action of any element; the symmetry analysis is computed only for the kinds that are indexed by it. */
+    public static Model apply(Model model, SymmetryElement e) {
+        return e instanceof IsometryElement i ? IsometryAction.apply(model, i) : apply(model, SpaceAnalyzer.analyze(model), e);
     }
 
-    public static Model apply(Model model, SymmetryAnalysis a, GroupElement g) { return apply(model, a, g, StandardOps.registry()); }
+    public static Model apply(Model model, SymmetryAnalysis a, SymmetryElement e) { return apply(model, a, e, StandardOps.registry()); }
 
-    /** The action on a model whose ops (for the shapes of rewrite constants) come from {@code registry}. */
-    public static Model apply(Model model, SymmetryAnalysis a, GroupElement g, OpRegistry registry) {
+    /**
+     * The one action of every kind of element on a model whose ops (for the shapes of rewrite constants) come from
+     * {@code registry}: neuron-space elements as described above, isometries on their length-product layers, ODE
+     * gauges as the scalings of the unrolled model's states ({@link GaugeElement#discrete()}).
+     */
+    public static Model apply(Model model, SymmetryAnalysis a, SymmetryElement e, OpRegistry registry) {
+        return switch (e) {
+            case GroupElement g -> act(model, a, g, registry);
+            case IsometryElement i -> IsometryAction.apply(model, i);
+            case GaugeElement gauge -> act(model, a, gauge.discrete(), registry);
+        };
+    }
+
+    private static Model act(Model model, SymmetryAnalysis a, GroupElement g, OpRegistry registry) {
         g.validate(a);
         Graph graph = model.graph();
         Map<String, NdArray> params = new LinkedHashMap<>(graph.parameters());
@@ -65,10 +79,27 @@ public final class OrbitAction {
     }
 
     /**
-     * Moves tensors shaped like parameters that transform like gradients (momentum buffers): keyed by parameter
-     * name; parameters the element does not touch come back unchanged.
+     * Moves tensors shaped like parameters that transform like gradients (momentum buffers, Adam's first moment):
+     * keyed by parameter name; parameters the element does not touch come back unchanged. Diagonal parts divide
+     * where the weights were multiplied; a matrix part M on a parameter axis acts on the gradient by M⁻ᵀ.
      */
     public static Map<String, NdArray> moveGradients(Map<String, NdArray> grads, SymmetryAnalysis a, GroupElement g) {
+        Map<String, NdArray> out = diagonal(grads, a, g, false);
+        if (g.matrices().isEmpty()) return out;
+        return MatrixAction.apply(out, a, g.matrices().stream().map(OrbitAction::dual).toList());
+    }
+
+    /**
+     * Moves tensors that transform like squared gradients, entry by entry (Adam's second moment, AdaGrad's sum):
+     * permuted like the parameters, divided by τ² where the weights were multiplied by τ. A matrix part mixes
+     * entries, so no entrywise state follows it: such elements are refused (the optimiser resets that state).
+     */
+    public static Map<String, NdArray> moveSquaredGradients(Map<String, NdArray> squares, SymmetryAnalysis a, GroupElement g) {
+        if (!g.matrices().isEmpty()) throw new IllegalArgumentException("entrywise squared gradients do not follow a matrix part");
+        return diagonal(squares, a, g, true);
+    }
+
+    private static Map<String, NdArray> diagonal(Map<String, NdArray> grads, SymmetryAnalysis a, GroupElement g, boolean squared) {
         Map<String, List<AxisMove>> moves = new LinkedHashMap<>();
         for (NeuronSpace s : a.spaces()) {
             if (!g.permutations().containsKey(s.permClass()) && !g.scales().containsKey(s.id())) continue;
@@ -81,9 +112,22 @@ public final class OrbitAction {
         Map<String, NdArray> out = new LinkedHashMap<>(grads);
         for (var e : grads.entrySet()) {
             List<AxisMove> m = moves.get(e.getKey());
-            if (m != null) out.put(e.getKey(), ParameterMove.apply(e.getValue(), m, true));
+            if (m != null) out.put(e.getKey(), ParameterMove.apply(e.getValue(), m, true, squared));
         }
         return out;
+    }
+
+    /** The part that moves gradients: pairs by A⁻ᵀ, rotations by Q itself, per-head scalings by the reciprocals. */
+    private static MatrixPart dual(MatrixPart m) {
+        return switch (m) {
+            case PairTransform p -> {
+                double[][][] d = new double[p.blocks().length][][];
+                for (int h = 0; h < d.length; h++) d[h] = dev.orbit.numeric.Matrices.transpose(dev.orbit.numeric.Matrices.inverse(p.blocks()[h]));
+                yield new PairTransform(p.pair(), d);
+            }
+            case StreamRotation r -> r;
+            case HeadScaling s -> s.inverse();
+        };
     }
 
     /** One touch with the permutation and factors of its space. */

@@ -19,6 +19,13 @@ public record PairTransform(int pair, double[][][] blocks) implements MatrixPart
     }
 
     @Override
+    public MatrixPart reindexed(int[] p) {
+        double[][][] m = new double[blocks.length][][];
+        for (int g = 0; g < m.length; g++) m[g] = blocks[p[g]];
+        return new PairTransform(pair, m);
+    }
+
+    @Override
     public MatrixPart inverse() {
         double[][][] m = new double[blocks.length][][];
         for (int h = 0; h < blocks.length; h++) m[h] = Matrices.inverse(blocks[h]);

@@ -19,10 +19,13 @@ final class ParameterMove {
      * {@code dual}: move a gradient-like tensor instead of a parameter. Gradients transform contragrediently
      * (∂L/∂(τw) = (∂L/∂w)/τ): covariant entries are divided by τ, contravariant ones multiplied.
      */
-    static NdArray apply(NdArray w, List<OrbitAction.AxisMove> moves, boolean dual) {
+    static NdArray apply(NdArray w, List<OrbitAction.AxisMove> moves, boolean dual) { return apply(w, moves, dual, false); }
+
+    /** {@code squared}: every factor squared (a running mean of squared gradients, Adam's v, AdaGrad's sum). */
+    static NdArray apply(NdArray w, List<OrbitAction.AxisMove> moves, boolean dual, boolean squared) {
         if (!w.dtype().isFloating()) throw new IllegalArgumentException("parameter " + w + " is not floating point");
         // float16/bfloat16 weights move in float32 (exact widening) and are rounded back once
-        if (w.dtype().isHalf()) return apply(w.to(DType.FLOAT32), moves, dual).to(w.dtype());
+        if (w.dtype().isHalf()) return apply(w.to(DType.FLOAT32), moves, dual, squared).to(w.dtype());
         int rank = w.rank();
         long[] shape = w.shape();
         int[][] idx = new int[rank][];
@@ -59,6 +62,7 @@ final class ParameterMove {
                     case CONTRAVARIANT -> dual ? tau[j] : 1.0 / tau[j];
                     case PERMUTE_ONLY -> 1.0;
                 };
+                if (squared) f *= f;
                 for (long k = 0; k < rep; k++) {
                     int pos = Math.toIntExact(t.offset() + j * rep + k);
                     idx[axis][pos] = Math.toIntExact(t.offset() + p[j] * rep + k);

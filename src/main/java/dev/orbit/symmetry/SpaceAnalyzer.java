@@ -120,6 +120,7 @@ public final class SpaceAnalyzer implements SpaceRules, ValueShapes {
             if (last != null) normAt.put(last, norm);
         }
         for (int i = 0; i < nodes.size(); i++) visit(i, nodes.get(i));
+        for (Node n : nodes) freezeReadByName(n);
         for (ValueInfo out : graph.outputs()) {
             freeze(out.name(), "network output '" + out.name() + "' is fixed");
             Layout l = layout(out.name());
@@ -127,6 +128,19 @@ public final class SpaceAnalyzer implements SpaceRules, ValueShapes {
         }
         new AttentionSpaces(this).apply();
         return resolve();
+    }
+
+    /**
+     * Values a node's sub-graphs read by name (If's branches, Loop's and Scan's bodies): a move does not reach into
+     * sub-graphs, so every space through such a value, and every space touching such a parameter, stays fixed.
+     */
+    private void freezeReadByName(Node n) {
+        for (String v : n.implicitInputs()) {
+            String reason = SpaceRules.label(n) + ": its sub-graph reads '" + v + "' by name, and a move does not reach into sub-graphs";
+            freeze(v, reason);
+            if (!graph.isParameter(v)) continue;
+            for (Touch t : touches) if (t.touch().parameter().equals(v)) freezeSpace(t.space(), reason);
+        }
     }
 
     private void cut(List<BlockTouch> side, int heads, int headDim) {

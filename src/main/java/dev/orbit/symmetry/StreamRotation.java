@@ -18,6 +18,14 @@ public record StreamRotation(int stream, double[][] matrix) implements MatrixPar
     }
 
     @Override
+    public MatrixPart reindexed(int[] p) {
+        int n = matrix.length;
+        double[][] m = new double[n][n];
+        for (int a = 0; a < n; a++) for (int b = 0; b < n; b++) m[a][b] = matrix[p[a]][p[b]];
+        return new StreamRotation(stream, m);
+    }
+
+    @Override
     public MatrixPart inverse() { return new StreamRotation(stream, Matrices.transpose(matrix)); }
 
     @Override

@@ -39,10 +39,24 @@ public final class Trainer {
         void after(EpochStats stats, TrainableModel model, Optimizer optimizer);
     }
 
+    /**
+     * Called before every optimisation step (step 0 is the first, at initialisation), outside the step's PointerScope,
+     * with the rows of the batch the step will use; may teleport the model ({@link Teleporter}).
+     */
+    public interface StepHook {
+        void before(long step, TrainableModel model, Optimizer optimizer, Batches train, long[] order, int from, int to);
+    }
+
     private Trainer() {}
 
     public static List<EpochStats> fit(TrainableModel model, Optimizer opt, Batches train, Batches test, Config c,
                                        EpochListener listener) {
+        return fit(model, opt, train, test, c, listener, null);
+    }
+
+    public static List<EpochStats> fit(TrainableModel model, Optimizer opt, Batches train, Batches test, Config c,
+                                       EpochListener listener, StepHook hook) {
+        long global = 0;
         List<EpochStats> history = new ArrayList<>();
         for (int epoch = 0; epoch < c.epochs(); epoch++) {
             double lr = c.schedule().lr(c.lr(), epoch);
@@ -59,6 +73,8 @@ public final class Trainer {
                 for (int s = 0; s < steps; s++) {
                     int from = s * c.batchSize();
                     int to = Math.min(train.size(), from + c.batchSize());
+                    if (hook != null) hook.before(global, model, opt, train, order, from, to);
+                    global++;
                     try (PointerScope scope = new PointerScope()) {
                         Tensor[] xy = train.batch(order, from, to);
                         Tensor out = model.forwardOne(xy[0], true);
@@ -117,20 +133,12 @@ public final class Trainer {
     }
 
     /**
-     * Teleports a model in the middle of training. SGD momentum is a sum of gradients and moves with them
-     * (÷τ where the weights got ×τ); Adam's state is reset, because its per-coordinate normalisation is not
-     * equivariant under rescaling.
+     * Teleports a model in the middle of training; the optimiser's state moves with the weights
+     * ({@link Optimizer#teleport}: momentum and first moments like the gradient, second moments like its square).
      */
     public static void teleport(TrainableModel model, Optimizer opt, SymmetryAnalysis a, GroupElement g) {
         Model moved = OrbitAction.apply(model.snapshot(), a, g, model.registry());
-        Map<String, Tensor> state = opt.gradientLikeState();
-        Map<String, NdArray> buffers = new LinkedHashMap<>();
-        for (var e : state.entrySet()) buffers.put(e.getKey(), NdArray.fromTorch(e.getValue()));
-        Map<String, NdArray> movedBuffers = OrbitAction.moveGradients(buffers, a, g);
-        try (NoGradGuard ng = new NoGradGuard()) {
-            for (var e : state.entrySet()) e.getValue().copy_(movedBuffers.get(e.getKey()).torchView());
-        }
-        if (state.isEmpty()) opt.reset();
+        opt.teleport(a, g);
         model.replace(moved);
     }
 

@@ -76,6 +76,26 @@ class ExperimentCommandTest {
     }
 
     @Test
+    void symmetryTeleportRunsEveryArmAndVerifiesEveryTeleport() throws Exception {
+        var r = CliRun.of("experiment", "symmetry-teleport", "--quick", "-o", tmp.toString());
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err() + r.out());
+        var cells = new ObjectMapper().readTree(tmp.resolve("result.json").toFile()).get("cells");
+        assertEquals(2 * 5, cells.size(), "SGD and AdaGrad × none, random, grad-norm, sharpness, ENorm");
+        for (var cell : cells) {
+            for (var run : cell.get("runs")) {
+                String arm = cell.get("arm").asText();
+                assertTrue(Double.isFinite(run.get("train_loss").get(0).asDouble()), "every arm trains: " + cell);
+                int teleports = run.get("teleports").asInt();
+                // 1,000 digits at batch 64 = 16 steps: teleports at steps 0 and 8 (random: once, at initialisation)
+                assertEquals(arm.equals("NONE") ? 0 : arm.equals("RANDOM") ? 1 : 2, teleports, arm);
+                if (teleports > 0) assertTrue(run.get("worst_move_error").asDouble() <= 1e-4 && run.get("worst_move_error").asDouble() > 0, cell.toString());
+            }
+        }
+        assertTrue(r.out().contains("grad-norm"), r.out());
+        assertEquals(ExitCodes.USAGE, CliRun.of("experiment", "symmetry-teleport", "--teleport-lr", "0", "-o", tmp.toString()).exitCode());
+    }
+
+    @Test
     void teleportTrainingRunsThreeArmsPerSetting() throws Exception {
         var r = CliRun.of("experiment", "teleport-training", "--quick", "-o", tmp.toString());
         assertEquals(ExitCodes.OK, r.exitCode(), r.err() + r.out());

@@ -40,6 +40,7 @@ class InputsUnchangedTest {
             "help", "nothing",
             "experiment flatness", "trains its own MLPs on the bundled digits",
             "experiment teleport-training", "trains its own MLPs on the bundled digits",
+            "experiment symmetry-teleport", "trains its own MLPs and CNNs on the bundled digits",
             "experiment ode-gauge", "trains its own neural ODEs on generated data",
             "hyperbolic-train", "the bundled digits");
 

@@ -163,10 +163,21 @@ class KillNineTest {
         cmd.addAll(job.args());
         var pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("log-" + job.name() + "-" + k + ".txt").toFile());
-        pb.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+        pb.environment().put("CLASSPATH", testClassPath());
         pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
         pb.environment().put("OPENBLAS_THREAD_TIMEOUT", "4");
         return pb.start();
+    }
+
+    /**
+     * The classes of this test run for a child JVM's class path: surefire runs the tests inside the module
+     * dev.orbit, so Orbit's own classes and its modular dependencies are on the module path, the rest on the
+     * class path. The child runs all of them from the class path, as scripts/fuzz-campaign.sh does.
+     */
+    static String testClassPath() {
+        return java.util.stream.Stream.of(System.getProperty("jdk.module.path"), System.getProperty("java.class.path"))
+                .filter(p -> p != null && !p.isEmpty())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 
 }

@@ -41,6 +41,7 @@ class ExperimentConfigTest {
                 new Case(new GradientScalingExperiment(), GradientScalingExperiment.Config.class),
                 new Case(new FlatnessExperiment(), Flatness.Config.class),
                 new Case(new TeleportTrainingExperiment(), TeleportTraining.Config.class),
+                new Case(new dev.orbit.landscape.SymmetryTeleportExperiment(), dev.orbit.landscape.SymmetryTeleport.Config.class),
                 new Case(new OdeGaugeExperiment(), OdeGaugeExperiment.Config.class),
                 new Case(new SpectrumExperiment(), SpectrumExperiment.Config.class),
                 new Case(new JacobianExperiment(), JacobianExperiment.Config.class),

@@ -123,16 +123,27 @@ class SymmetryExpectationsTest {
     }
 
     @Test
-    void layerNormOverTheChannelsFreezesItsSpace() {
+    void decomposedLayerNormSplitsItsSpaceIntoPreNormAndPostGainParts() {
         var a = analyze("layernorm_decomposed");
-        assertFalse(a.space(0).isFree());
-        assertTrue(a.space(0).scaleReason().contains("ReduceMean"), a.space(0).scaleReason());
+        NeuronSpace pre = a.space(0);
+        NeuronSpace post = a.space(1);
+        assertTrue(pre.permutable(), "LayerNorm is permutation-equivariant");
+        assertEquals(Scaling.NONE, pre.scaling(), "epsilon is fixed: no factor passes the norm");
+        assertTrue(pre.scaleReason().contains("LayerNorm"), pre.scaleReason());
+        assertEquals(pre.permClass(), post.permClass(), "gain and bias are permuted with the channels they scale");
+        assertEquals(Scaling.NONZERO, post.scaling());
+        assertTrue(post.touches().stream().anyMatch(t -> t.parameter().contains("gamma") && t.role() == dev.orbit.ops.Role.COVARIANT));
+        assertTrue(post.touches().stream().anyMatch(t -> t.parameter().contains("beta") && t.role() == dev.orbit.ops.Role.COVARIANT));
     }
 
     @Test
-    void transformerFeedForwardIsFreeAttentionIsNotYet() {
+    void transformerHeadsNormsAndFeedForwardEachGetTheirGroup() {
         var a = analyze("transformer_encoder");
-        assertEquals(List.of(64L, 64L), freeSizes(a), "the two feed-forward hidden layers");
+        assertEquals(List.of(64L, 64L), a.spaces().stream().filter(s -> s.scaling() == Scaling.NONZERO && s.size() == 64).map(NeuronSpace::size).toList(),
+                "the two feed-forward hidden layers scale");
+        long heads = a.spaces().stream().filter(NeuronSpace::headPermutable).count();
+        assertEquals(6, heads, "q, k and v of two attentions move by whole heads");
+        assertTrue(a.spaces().stream().filter(NeuronSpace::headPermutable).allMatch(s -> s.permBlock() == 8 && s.scaling() == Scaling.NONE));
         assertTrue(a.spaces().stream().filter(s -> !s.isFree()).allMatch(s -> !s.scaleReason().isEmpty()),
                 "every frozen space says why");
     }

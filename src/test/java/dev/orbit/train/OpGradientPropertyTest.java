@@ -753,6 +753,93 @@ class OpGradientPropertyTest {
         both("teleported Tanh (τ input)", net, seed);
     }
 
+    // ================================================================ recurrent layers
+
+    /**
+     * RNN, GRU (reset before and after the recurrence) and LSTM with peepholes, in the direction of the try, with
+     * biases and initial states: gradients flow through every step of the recurrence into W, R, B and X.
+     */
+    @Property(tries = 4, seed = SEED)
+    void recurrent(@ForAll @IntRange(min = 0, max = 2) int direction, @ForAll boolean initialStates, @ForAll long seed) {
+        Random r = new Random(seed);
+        String dir = List.of("forward", "reverse", "bidirectional").get(direction);
+        long nd = direction == 2 ? 2 : 1;
+        long seq = 3;
+        long batch = 2;
+        long in = 3;
+        long h = 2;
+        for (String variant : List.of("RNN", "GRU", "GRU (linear_before_reset)", "LSTM")) {
+            String op = variant.split(" ")[0];
+            long g = op.equals("RNN") ? 1 : op.equals("GRU") ? 3 : 4;
+            Net net = Net.node(op).in("X", randn(r, seq, batch, in)).param("W", randn(r, 0.5, nd, g * h, in))
+                    .param("R", randn(r, 0.5, nd, g * h, h)).param("B", randn(r, 0.5, nd, 2 * g * h));
+            if (initialStates || op.equals("LSTM")) {
+                net.skip().param("initial_h", randn(r, 0.5, nd, batch, h));
+                if (op.equals("LSTM")) net.param("initial_c", randn(r, 0.5, nd, batch, h)).param("P", randn(r, 0.5, nd, 3 * h));
+            }
+            net.attr("hidden_size", h).attr("direction", dir);
+            if (variant.contains("linear_before_reset")) net.attr("linear_before_reset", 1L);
+            both(variant, net, seed);
+        }
+    }
+
+    // ================================================================ losses
+
+    /**
+     * NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss over [N, C] or [N, C, d]: each reduction, with and
+     * without class weights and an ignore_index that some targets hit; gradients into the scores and the weights.
+     * NLL is linear in its input, so its second-order checks run on squared outputs.
+     */
+    @Property(tries = 6, seed = SEED)
+    void classLosses(@ForAll @IntRange(min = 0, max = 2) int reduction, @ForAll boolean weighted, @ForAll boolean ignoring,
+                     @ForAll boolean spatial, @ForAll long seed) {
+        Random r = new Random(seed);
+        long n = 3;
+        long c = 4;
+        long[] x = spatial ? dims(n, c, 2) : dims(n, c);
+        long[] t = spatial ? dims(n, 2) : dims(n);
+        long[] target = new long[(int) NdArray.count(t)];
+        for (int i = 0; i < target.length; i++) target[i] = r.nextInt((int) c);
+        target[0] = 1; // the ignored class is hit at least once, and not by every target
+        target[target.length - 1] = 2;
+        String mode = List.of("none", "sum", "mean").get(reduction);
+        for (String op : List.of("NegativeLogLikelihoodLoss", "SoftmaxCrossEntropyLoss")) {
+            Net net = Net.node(op).in("x", randn(r, x)).param("target", NdArray.ofLongs(target, t));
+            if (weighted) net.param("weight", uniform(r, 0.5, 1.5, c));
+            net.attr("reduction", mode).opset(13);
+            if (ignoring) net.attr("ignore_index", 1L);
+            String label = op + " (" + mode + (weighted ? ", weighted" : "") + (ignoring ? ", ignore_index" : "") + ")";
+            if (op.startsWith("Negative")) passthrough(label, net, seed);
+            else both(label, net, seed);
+        }
+    }
+
+    // ================================================================ the rest of the conformance suite's differentiable ops
+
+    /** Det of a batch of well-conditioned matrices (identity plus noise); MVN and LRN over an NCHW tensor. */
+    @Property(tries = 4, seed = SEED)
+    void detMvnLrn(@ForAll @IntRange(min = 2, max = 3) int n, @ForAll @IntRange(min = 1, max = 5) int size, @ForAll long seed) {
+        Random r = new Random(seed);
+        double[] m = randn(r, 0.3, 2, n, n).toDoubleArray();
+        for (int b = 0; b < 2; b++) for (int i = 0; i < n; i++) m[b * n * n + i * n + i] += 1;
+        both("Det", Net.node("Det").in("x", NdArray.ofDoubles(m, 2, n, n)), seed);
+        both("MeanVarianceNormalization", Net.node("MeanVarianceNormalization").in("x", randn(r, 2, 3, 2, 2)), seed);
+        both("LRN", Net.node("LRN").in("x", randn(r, 2, 4, 2, 2)).attr("size", (long) size).attr("alpha", 0.1)
+                .attr("beta", 0.75).attr("bias", 1.0), seed);
+    }
+
+    /** GridSample is linear in X for a fixed grid (bilinear and bicubic weights), with every padding mode. */
+    @Property(tries = 4, seed = SEED)
+    void gridSample(@ForAll @IntRange(min = 0, max = 1) int mode, @ForAll @IntRange(min = 0, max = 2) int padding,
+                    @ForAll boolean alignCorners, @ForAll long seed) {
+        Random r = new Random(seed);
+        Net net = Net.node("GridSample").in("x", randn(r, 1, 2, 3, 4)).param("grid", uniform(r, -1.1, 1.1, 1, 2, 3, 2))
+                .opset(16).attr("mode", List.of("bilinear", "bicubic").get(mode))
+                .attr("padding_mode", List.of("zeros", "border", "reflection").get(padding))
+                .attr("align_corners", alignCorners ? 1L : 0L).fixed("grid");
+        passthrough("GridSample (" + List.of("bilinear", "bicubic").get(mode) + ")", net, seed);
+    }
+
     // ================================================================ gaps found by these checks (fixed, or disabled with the reason)
 
     /** ONNX Clip's min and max are tensors (here differentiable initializers), so ∂y/∂min = [x < min]. */

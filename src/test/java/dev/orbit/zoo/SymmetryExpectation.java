@@ -237,6 +237,11 @@ final class SymmetryExpectation {
         List<Ref> cov = covariant(f);
         List<Ref> missing = writers.stream().filter(w -> cov.stream().noneMatch(w::overlaps)).toList();
         if (!missing.isEmpty()) p.add("writers not in the found space: " + names(missing));
+        long size = f.get("size").asLong();
+        List<Ref> touched = nodes(f.path("touches")).stream().filter(t -> !"CONTRAVARIANT".equals(t.path("role").asText()))
+                .map(t -> Ref.of(t, size)).toList();
+        List<Ref> unpermuted = refs(e.path("permuted"), e.get("size").asLong()).stream().filter(w -> touched.stream().noneMatch(w::overlaps)).toList();
+        if (!unpermuted.isEmpty()) p.add("per-channel parameters not permuted with the found space: " + names(unpermuted));
         return p;
     }
 

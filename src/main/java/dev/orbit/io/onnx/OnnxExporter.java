@@ -118,6 +118,13 @@ public final class OnnxExporter {
                 for (String x : v) b.addStrings(ByteString.copyFromUtf8(x));
             }
             case Attr.TensorValue(NdArray v) -> b.setType(OnnxMl.AttributeProto.AttributeType.TENSOR).setT(tensor("", v));
+            case Attr.Subgraph(var graph, byte[] proto) -> {
+                try {
+                    return OnnxMl.AttributeProto.parseFrom(proto);
+                } catch (InvalidProtocolBufferException e) {
+                    throw new IllegalStateException("stored sub-graph no longer parses", e);
+                }
+            }
             case Attr.Opaque(byte[] proto) -> {
                 try {
                     return OnnxMl.AttributeProto.parseFrom(proto);

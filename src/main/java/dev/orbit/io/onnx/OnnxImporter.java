@@ -114,7 +114,7 @@ public final class OnnxImporter {
                     throw new ModelFormatException("'" + label + "' imports operator set " + Text.quote(o.getDomain()) + " twice");
                 }
             }
-            Graph graph = graph(proto.getGraph());
+            Graph graph = graph(proto.getGraph(), false);
             Map<String, String> meta = new LinkedHashMap<>();
             for (var p : proto.getMetadataPropsList()) meta.put(p.getKey(), p.getValue());
             List<byte[]> functions = new ArrayList<>();
@@ -124,7 +124,8 @@ public final class OnnxImporter {
             return new Model(graph, opsets, info);
         }
 
-        private Graph graph(OnnxMl.GraphProto g) {
+        /** A model's graph, or (nested) a node's sub-graph, whose unresolved names are outer-scope references. */
+        private Graph graph(OnnxMl.GraphProto g, boolean nested) {
             Map<String, NdArray> params = new LinkedHashMap<>();
             for (var t : g.getInitializerList()) define(params, t.getName(), tensor(t), "initializer");
             List<Node> nodes = new ArrayList<>();
@@ -144,15 +145,24 @@ public final class OnnxImporter {
                 if (!inputNames.add(v.getName())) {
                     throw new ModelFormatException("graph input " + Text.quote(v.getName()) + " is declared twice");
                 }
-                inputs.add(readValueInfo(v));
+                inputs.add(nested ? readNestedValueInfo(v) : readValueInfo(v));
             }
             List<ValueInfo> outputs = new ArrayList<>();
-            for (var v : g.getOutputList()) outputs.add(readValueInfo(v));
+            for (var v : g.getOutputList()) outputs.add(nested ? readNestedValueInfo(v) : readValueInfo(v));
             Map<String, ValueInfo> valueInfo = new LinkedHashMap<>();
             for (var v : g.getValueInfoList()) {
                 if (v.getType().hasTensorType()) valueInfo.put(v.getName(), readValueInfo(v));
             }
-            return new Graph(g.getName(), inputs, outputs, nodes, params, valueInfo, g.getDocString());
+            return nested ? Graph.subgraph(g.getName(), inputs, outputs, nodes, params, valueInfo, g.getDocString())
+                    : new Graph(g.getName(), inputs, outputs, nodes, params, valueInfo, g.getDocString());
+        }
+
+        /** A sub-graph's input or output: ONNX lets a body leave a type out (Loop infers it from the outer value). */
+        private static ValueInfo readNestedValueInfo(OnnxMl.ValueInfoProto v) {
+            if (v.getType().getValueCase() == OnnxMl.TypeProto.ValueCase.VALUE_NOT_SET) {
+                return new ValueInfo(v.getName(), ValueType.unknown(DType.FLOAT32), v.getDocString());
+            }
+            return readValueInfo(v);
         }
 
         private static void define(Map<String, NdArray> params, String name, NdArray value, String what) {
@@ -213,11 +223,29 @@ public final class OnnxImporter {
                 }
                 case INTS -> new Attr.Ints(a.getIntsList().stream().mapToLong(Long::longValue).toArray());
                 case STRINGS -> new Attr.Strs(a.getStringsList().stream().map(ByteString::toStringUtf8).toList());
+                case GRAPH -> subgraph(a);
                 default -> opaque(a);
             };
         }
 
-        /** Sub-graphs and other kinds Orbit does not interpret: kept as bytes, with any external data inlined. */
+        /**
+         * A sub-graph: read into the IR (the evaluator runs it) and kept as bytes (export writes them back), with any
+         * external data inlined. A body over values Orbit cannot hold (sequences, optionals) stays opaque: the model
+         * still imports and exports, and only evaluating its node fails, with that reason.
+         */
+        private Attr subgraph(OnnxMl.AttributeProto a) {
+            OnnxMl.AttributeProto inlined = NestedExternalData.inline(a, this::inlined);
+            byte[] bytes = inlined.toByteArray();
+            try {
+                return new Attr.Subgraph(graph(inlined.getG(), true), bytes);
+            } catch (LimitExceededException e) {
+                throw e;
+            } catch (ModelFormatException | IllegalArgumentException e) {
+                return new Attr.Opaque(bytes);
+            }
+        }
+
+        /** Kinds Orbit does not interpret: kept as bytes, with any external data inlined. */
         private Attr opaque(OnnxMl.AttributeProto a) {
             return new Attr.Opaque(NestedExternalData.inline(a, this::inlined).toByteArray());
         }

@@ -37,8 +37,11 @@ final class AddSubRule {
             ParamAxis source = aligned < 0 ? null : rules.constantAxis(other, aligned);
             if (source != null && rules.dim(other, aligned) == l.length() && rules.parameter(source.parameter()).dim(source.axis()) == l.length()) {
                 rules.touchLayout(l, source.parameter(), source.axis(), Role.COVARIANT);
+            } else if (rules.sameForEveryChannel(other, n.output(0), l)) {
+                rules.forbidScaling(l, label(n) + ": adds a fixed tensor"); // x + f: permutations pass, a factor does not
             } else {
-                rules.forbidScaling(l, label(n) + ": adds a fixed tensor");
+                rules.freezeInputs(n, label(n) + ": adds a fixed tensor that differs between channels");
+                return;
             }
             rules.setLayout(n.output(0), l);
             return;

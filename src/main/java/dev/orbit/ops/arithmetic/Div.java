@@ -39,7 +39,8 @@ public final class Div extends BinaryArithmeticOp {
         if (la != null && lb == null && rules.isParam(n.input(1))) {
             if (rules.perChannelOrScalar(n, n.input(0), n.input(1), la, Role.PERMUTE_ONLY)) rules.setLayout(n.output(0), la);
         } else if (la != null && lb == null && !rules.isParam(n.input(1))) {
-            rules.forbidScaling(la, label(n) + ": divides by a fixed tensor");
+            // (τx)/f = τ(x/f); permutations pass only if f is the same for every channel
+            if (!rules.sameForEveryChannel(n.input(1), n.output(0), la)) rules.forbidPermutation(la, label(n) + ": divides by a fixed tensor that differs between channels");
             rules.setLayout(n.output(0), la);
         } else {
             rules.region(n, false); // c/x or x/h(x): elementwise, rewritten

@@ -1,6 +1,5 @@
 package dev.orbit.ops.arithmetic;
 
-import static dev.orbit.ops.SpaceRules.label;
 import static org.bytedeco.pytorch.global.torch.minimum;
 
 import org.bytedeco.pytorch.Tensor;
@@ -17,6 +16,6 @@ public final class Min extends VariadicOp {
 
     @Override
     public void spaceRule(Node node, SpaceRules rules) {
-        rules.freezeInputs(node, label(node) + ": a rescaling of one operand changes which one wins (the rule for a constant operand belongs to issue 15)");
+        ElementwiseWithConstants.rule(node, rules); // with constants: τ·min(x/τ, c), exact for any non-zero τ
     }
 }

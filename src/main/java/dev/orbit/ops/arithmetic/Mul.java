@@ -62,7 +62,8 @@ public final class Mul extends BinaryArithmeticOp {
         if (l == null) return;
         String other = la != null ? b : a;
         if (!rules.isParam(other)) {
-            rules.forbidScaling(l, label(n) + ": multiplies by a fixed tensor");
+            // (τx)·f = τ(x·f) for any f; permutations pass only if f is the same for every channel
+            if (!rules.sameForEveryChannel(other, n.output(0), l)) rules.forbidPermutation(l, label(n) + ": multiplies by a fixed tensor that differs between channels");
             rules.setLayout(n.output(0), l);
             return;
         }

@@ -125,7 +125,8 @@ public final class Concat implements Op {
                     && rules.dim(n.input(i), first.axis()) == first.length()) {
                 rules.touchLayout(first, source.parameter(), source.axis(), Role.COVARIANT);
             } else {
-                rules.forbidScaling(first, label(n) + ": joined with a fixed tensor");
+                rules.freezeInputs(n, label(n) + ": joined with a fixed tensor, which neither scales nor permutes");
+                return;
             }
         }
         rules.setLayout(n.output(0), first);

@@ -1,6 +1,5 @@
 package dev.orbit.ops.logic;
 
-import static dev.orbit.ops.SpaceRules.label;
 import static org.bytedeco.pytorch.global.torch.where;
 
 import java.util.List;
@@ -14,10 +13,13 @@ import dev.orbit.ops.InferContext;
 import dev.orbit.ops.Op;
 import dev.orbit.ops.OpSupport;
 import dev.orbit.ops.SpaceRules;
+import dev.orbit.ops.arithmetic.ElementwiseWithConstants;
 
 /**
  * Where(condition, X, Y): X where the condition holds, else Y, all three broadcast. Differentiable in X and Y.
- * Symmetry: its rule (a selection between neuron spaces) belongs to issue 15; until then the inputs freeze.
+ * Symmetry: with a constant condition (the same for every channel, e.g. a causal mask) it is an elementwise op of
+ * one neuron space and constants, rewritten τ·where(c, x/τ, y) (ElementwiseWithConstants); a condition computed
+ * from the moved values freezes them.
  */
 public final class Where implements Op {
     @Override
@@ -39,6 +41,6 @@ public final class Where implements Op {
 
     @Override
     public void spaceRule(Node node, SpaceRules rules) {
-        rules.freezeInputs(node, label(node) + ": a selection between tensors (its symmetry rule is not written yet)");
+        ElementwiseWithConstants.rule(node, rules, 0);
     }
 }

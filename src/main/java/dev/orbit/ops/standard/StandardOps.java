@@ -61,7 +61,33 @@ import dev.orbit.ops.constant.EyeLike;
 import dev.orbit.ops.constant.Range;
 import dev.orbit.ops.conv.Conv;
 import dev.orbit.ops.conv.ConvTranspose;
+import dev.orbit.ops.control.If;
+import dev.orbit.ops.control.Loop;
+import dev.orbit.ops.control.Scan;
+import dev.orbit.ops.control.Scan8;
+import dev.orbit.ops.signal.HannWindow;
+import dev.orbit.ops.signal.HammingWindow;
+import dev.orbit.ops.signal.BlackmanWindow;
+import dev.orbit.ops.linear.Det;
+import dev.orbit.ops.norm.MeanVarianceNormalization;
+import dev.orbit.ops.norm.Lrn;
+import dev.orbit.ops.indexing.ReverseSequence;
+import dev.orbit.ops.resize.GridSample;
+import dev.orbit.ops.detection.NonMaxSuppression;
+import dev.orbit.ops.indexing.Unique;
 import dev.orbit.ops.indexing.Compress;
+import dev.orbit.ops.loss.NegativeLogLikelihoodLoss;
+import dev.orbit.ops.loss.SoftmaxCrossEntropyLoss;
+import dev.orbit.ops.quantize.ConvInteger;
+import dev.orbit.ops.quantize.DequantizeLinear;
+import dev.orbit.ops.quantize.DynamicQuantizeLinear;
+import dev.orbit.ops.quantize.MatMulInteger;
+import dev.orbit.ops.quantize.QLinearConv;
+import dev.orbit.ops.quantize.QLinearMatMul;
+import dev.orbit.ops.quantize.QuantizeLinear;
+import dev.orbit.ops.recurrent.Gru;
+import dev.orbit.ops.recurrent.Lstm;
+import dev.orbit.ops.recurrent.Rnn;
 import dev.orbit.ops.indexing.Concat;
 import dev.orbit.ops.indexing.Gather;
 import dev.orbit.ops.indexing.GatherElements;
@@ -283,6 +309,37 @@ public final class StandardOps {
             new ConstantOfShape(),
             new Range(),
             new EyeLike(),
+            // control flow: sub-graphs run by the evaluator
+            new If(),
+            new Loop(),
+            new Scan8(),
+            new Scan(),
+            // recurrent layers
+            new Rnn(),
+            new Gru(),
+            new Lstm(),
+            // quantization: the integer grid
+            new QuantizeLinear(),
+            new DequantizeLinear(),
+            new DynamicQuantizeLinear(),
+            new MatMulInteger(),
+            new ConvInteger(),
+            new QLinearMatMul(),
+            new QLinearConv(),
+            // losses
+            new NegativeLogLikelihoodLoss(),
+            new SoftmaxCrossEntropyLoss(),
+            // the rest of the conformance suite
+            new HannWindow(),
+            new HammingWindow(),
+            new BlackmanWindow(),
+            new Det(),
+            new MeanVarianceNormalization(),
+            new Lrn(),
+            new ReverseSequence(),
+            new GridSample(),
+            new NonMaxSuppression(),
+            new Unique(),
             // Orbit's own domain: length products
             new HyperbolicLengthProduct(),
             new EuclideanLengthProduct()));

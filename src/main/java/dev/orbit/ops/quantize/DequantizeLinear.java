@@ -1,0 +1,44 @@
+package dev.orbit.ops.quantize;
+
+import java.util.List;
+
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+import dev.orbit.graph.Node;
+import dev.orbit.graph.ValueType;
+import dev.orbit.ops.EvalContext;
+import dev.orbit.ops.InferContext;
+import dev.orbit.ops.Op;
+import dev.orbit.ops.OpSupport;
+import dev.orbit.ops.SpaceRules;
+import dev.orbit.tensor.DType;
+
+/**
+ * DequantizeLinear: y = (x − x_zero_point) · x_scale in float32, for uint8, int8 or int32 x (int32 takes no zero
+ * point); per tensor or per slice along {@code axis} (opset 13, default 1).
+ */
+public final class DequantizeLinear implements Op {
+    @Override
+    public String opType() { return "DequantizeLinear"; }
+
+    @Override
+    public List<ValueType> infer(Node node, InferContext ctx) {
+        return OpSupport.one(new ValueType(DType.FLOAT32, ctx.require(node, 0).shape()));
+    }
+
+    @Override
+    public List<Tensor> evaluate(Node node, EvalContext ctx) {
+        Tensor x = ctx.require(node, 0);
+        int rank = (int) x.dim();
+        long axis = node.attributes().getInt("axis", 1);
+        Tensor scale = Quantization.along(node, ctx.require(node, 1), axis, rank);
+        Tensor zp = Quantization.along(node, ctx.input(2), axis, rank);
+        Tensor d = x.to(ScalarType.Float);
+        if (zp != null) d = d.sub(zp.to(ScalarType.Float));
+        return OpSupport.one(d.mul(scale.to(ScalarType.Float)));
+    }
+
+    @Override
+    public void spaceRule(Node node, SpaceRules rules) { Quantization.freeze(node, rules); }
+}
