@@ -201,6 +201,7 @@ final class CanonicalDecider implements Aligner.Decider {
 
     @Override
     public double[][] pairBlock(Aligner a, LinearPair p, int kvHead) {
+        if (Boolean.getBoolean("orbit.debug.nopairs")) return Matrices.identity(p.headDim());
         if (p.group() == LinearPair.Group.ROPE_COMMUTANT) return rotary(a, p, kvHead);
         return basis(a, p, kvHead).a;
     }

@@ -88,7 +88,7 @@ public final class CanonicalForm {
         boolean balanced = false;
         try {
             SymmetryAnalysis positive = positiveOnly(at.analysis);
-            if (positive.spaces().stream().anyMatch(s -> s.scaling() != Scaling.NONE)) {
+            if (!Boolean.getBoolean("orbit.debug.nobalance") && positive.spaces().stream().anyMatch(s -> s.scaling() != Scaling.NONE)) {
                 c = BalancedPoint.of(c, positive).model();
                 balanced = true;
             }

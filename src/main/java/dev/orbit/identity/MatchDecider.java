@@ -90,7 +90,10 @@ final class MatchDecider implements Aligner.Decider {
                 double[] y = Aligner.channel(target.get(t.parameter()), t, c);
                 double xx = Tensor64.dot(x, x);
                 if (xx <= best || xx == 0) continue;
-                double r = Tensor64.dot(x, y) / xx;
+                double xy = Tensor64.dot(x, y);
+                double yy = Tensor64.dot(y, y);
+                // a poor fit (unrelated units) takes the ratio of norms, so that distances stay comparable
+                double r = Math.abs(xy) >= 0.5 * Math.sqrt(xx * yy) ? xy / xx : Math.copySign(Math.sqrt(yy / xx), xy);
                 best = xx;
                 factor = t.role() == Role.COVARIANT ? r : 1 / r;
             }

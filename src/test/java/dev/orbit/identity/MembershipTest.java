@@ -1,0 +1,94 @@
+package dev.orbit.identity;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+import dev.orbit.Inputs;
+import dev.orbit.Orbit;
+import dev.orbit.graph.Model;
+import dev.orbit.io.onnx.OnnxImporter;
+import dev.orbit.symmetry.GroupElement;
+import dev.orbit.symmetry.MatrixSampling;
+import dev.orbit.symmetry.NeuronSpace;
+import dev.orbit.symmetry.OrbitAction;
+import dev.orbit.symmetry.Sampling;
+import dev.orbit.symmetry.SpaceAnalyzer;
+import dev.orbit.symmetry.SymmetryAnalysis;
+
+/** Exact recovery of random moves (a few per model here; bench/identity-figures.sh recovery runs 100). */
+class MembershipTest {
+    static GroupElement move(SymmetryAnalysis a, long seed) {
+        GroupElement g = Sampling.both(a, new Sampling.Cob(Sampling.Kind.INTER, 0.9, 1), seed);
+        if (!a.pairs().isEmpty()) {
+            g = g.withMatrices(MatrixSampling.pairs(a, 10, seed ^ 7)).withMatrices(MatrixSampling.headScalings(a, 2, seed ^ 11));
+        }
+        return g;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"fixtures/mlp_relu", "fixtures/mlp_gelu", "fixtures/resnet_block", "fixtures/densenet_block",
+            "fixtures/mobilenetv3_block", "fixtures/se_gate", "fixtures/cnn_bn", "fixtures/transformer_prenorm",
+            "fixtures/transformer_postnorm", "fixtures/decoder_rmsnorm", "zoo/gpt2_op13", "zoo/vit_b_16_op13",
+            "zoo/paddle_attention_op11", "zoo/mobilenet_v3_small_op13"})
+    void recoversRandomMovesExactly(String name) {
+        Model m = OnnxImporter.read(Path.of("src/test/resources/" + name + ".onnx"));
+        SymmetryAnalysis a = SpaceAnalyzer.analyze(m);
+        for (long seed = 1; seed <= 2; seed++) {
+            GroupElement g = move(a, seed);
+            Membership.Result r = Membership.compare(m, OrbitAction.apply(m, a, g));
+            assertEquals(Membership.Verdict.SAME, r.verdict(), name + " residuals " + r.residuals());
+            assertTrue(r.maxResidual() <= r.sameThreshold());
+            GroupElement h = r.element();
+            for (var e : g.permutations().entrySet()) {
+                assertArrayEquals(e.getValue(), h.permutation(e.getKey(), e.getValue().length), name + " class " + e.getKey());
+            }
+            for (NeuronSpace s : a.spaces()) {
+                if (!g.scales().containsKey(s.id())) continue;
+                double[] t = g.scale(s.id(), s.size());
+                double[] u = h.scale(s.id(), s.size());
+                for (int j = 0; j < t.length; j++) assertEquals(t[j], u[j], 1e-6 * Math.abs(t[j]), name + " space " + s.id());
+            }
+        }
+    }
+
+    @Test
+    void recoveredElementVerifiesInOnnxRuntimeAcrossOpsets() {
+        var a = Orbit.load(Path.of("src/test/resources/zoo/resnet18_op9.onnx"));
+        var other = Orbit.load(Path.of("src/test/resources/zoo/resnet18_op17.onnx"));
+        var moved = other.move(dev.orbit.Moves.teleport(Sampling.Kind.INTER, 0.9).permute().seed(3)).network();
+        var same = a.sameOrbitAs(moved);
+        assertEquals(Membership.Verdict.SAME, same.verdict(), same.result().residuals().toString());
+        assertTrue(same.verify(Inputs.random(4)).passedAndFinite());
+    }
+
+    @Test
+    void differentModelsAreNotTheSameOrbit() {
+        var a = Orbit.load(Path.of("src/test/resources/fixtures/mlp_relu.onnx"));
+        var b = Orbit.load(Path.of("src/test/resources/fixtures/mlp_gelu.onnx"));
+        assertEquals(Membership.Verdict.DIFFERENT, a.sameOrbitAs(b).verdict());
+    }
+
+    @Test
+    void noisyCopyIsNear() {
+        Model m = OnnxImporter.read(Path.of("src/test/resources/fixtures/mlp_relu.onnx"));
+        SymmetryAnalysis a = SpaceAnalyzer.analyze(m);
+        Model b = OrbitAction.apply(m, a, move(a, 5));
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(1);
+        var params = new java.util.LinkedHashMap<>(b.graph().parameters());
+        params.replaceAll((k, v) -> {
+            float[] f = v.toFloatArray();
+            for (int i = 0; i < f.length; i++) f[i] *= (float) (1 + 0.01 * rng.nextGaussian());
+            return dev.orbit.tensor.NdArray.ofFloats(f, v.shape());
+        });
+        Membership.Result r = Membership.compare(m, b.withGraph(b.graph().withParameters(params)));
+        assertEquals(Membership.Verdict.NEAR, r.verdict(), r.residuals().toString());
+        assertTrue(r.maxResidual() < 0.05, r.residuals().toString());
+    }
+}
