@@ -130,8 +130,10 @@ public final class Matrices {
     }
 
     /**
-     * A randomised Hadamard matrix H·diag(s)/√n with random signs s (Sylvester construction; n must be a power
-     * of two). Orthogonal, and spreads every coordinate over all n directions with equal weight.
+     * A randomised Hadamard matrix diag(s)·H/√n with random signs s (Sylvester construction; n must be a power
+     * of two). Orthogonal, and spreads every coordinate over all n directions with equal weight. The signs sit on the
+     * input side: a row vector x maps to (x∘s)·H/√n, so each seed mixes the coordinates differently (with H·diag(s),
+     * |x·Q| would be the same for every seed and an outlier search over seeds would compare one candidate).
      */
     public static double[][] randomHadamard(int n, SplittableRandom rng) {
         if (n < 1 || (n & (n - 1)) != 0) throw new IllegalArgumentException("a Hadamard matrix needs a power-of-two size, got " + n);
@@ -139,7 +141,7 @@ public final class Matrices {
         double norm = 1 / Math.sqrt(n);
         double[] sign = new double[n];
         for (int j = 0; j < n; j++) sign[j] = rng.nextBoolean() ? 1 : -1;
-        for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) h[i][j] = (Integer.bitCount(i & j) % 2 == 0 ? norm : -norm) * sign[j];
+        for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) h[i][j] = (Integer.bitCount(i & j) % 2 == 0 ? norm : -norm) * sign[i];
         return h;
     }
 

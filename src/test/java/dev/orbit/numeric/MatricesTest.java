@@ -1,6 +1,7 @@
 package dev.orbit.numeric;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,6 +37,19 @@ class MatricesTest {
         double[][] a = Matrices.wellConditioned(12, 50, new SplittableRandom(1));
         assertTrue(maxAbsDiff(Matrices.multiply(a, Matrices.inverse(a)), Matrices.identity(12)) < 1e-12);
         assertThrows(IllegalArgumentException.class, () -> Matrices.inverse(new double[][] {{1, 2}, {2, 4}}));
+    }
+
+    @Test
+    void hadamardSeedsMixCoordinatesDifferently() {
+        double[] x = {3, -1, 0.5, 2, 0, 1, -4, 0.25};
+        double[][] a = Matrices.randomHadamard(8, new java.util.SplittableRandom(1));
+        double[][] b = Matrices.randomHadamard(8, new java.util.SplittableRandom(2));
+        double[] ya = new double[8], yb = new double[8];
+        for (int j = 0; j < 8; j++) for (int i = 0; i < 8; i++) { ya[j] += x[i] * a[i][j]; yb[j] += x[i] * b[i][j]; }
+        double maxA = 0, maxB = 0;
+        for (int j = 0; j < 8; j++) { maxA = Math.max(maxA, Math.abs(ya[j])); maxB = Math.max(maxB, Math.abs(yb[j])); }
+        // the largest |coordinate| after rotation is what the outlier objective compares; two seeds must differ
+        assertNotEquals(maxA, maxB, 1e-12);
     }
 
     @Test
