@@ -9,6 +9,8 @@ run_bench() {
   fi
   rm -f "$log"
   orbit_native_env  # scripts/find-jdk.sh
-  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx8g -Xms2g -XX:+UseParallelGC \
-    -cp "target/classes:target/test-classes:$(cat target/bench.classpath)" "$@"
+  # the class path goes in CLASSPATH, not -cp: ONNX Runtime 1.29 crashes the JVM when its options reach a few KB
+  # (docs/NOTES.md); the test class path is that long
+  CLASSPATH="target/classes:target/test-classes:$(cat target/bench.classpath)" \
+    "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx8g -Xms2g -XX:+UseParallelGC "$@"
 }

@@ -8,10 +8,13 @@
 #   scripts/compare-rewiring.sh --compare DIR_A DIR_B
 #
 # Each REV is checked out in a temporary git worktree under $ORBIT_CMP_WORK (default /tmp/orbit-compare) and built
-# with './mvnw -q -B -Dmaven.test.skip=true package'; the worktree is removed afterwards unless ORBIT_CMP_KEEP=1.
+# with './mvnw -q -B -Dmaven.test.skip=true -Dfuzz.skip=true package' (the fuzz executions find no compiled tests
+# otherwise); the worktree is removed afterwards unless ORBIT_CMP_KEEP=1.
 # Commands run from the output folder with relative paths, so printed paths are the same for both commits.
-# ORBIT_CMP_ONLY=models|experiments restricts the collection to one half. Exit status: 0 when everything is
-# equal, 1 when something differs, 2 on a usage or build error.
+# ORBIT_CMP_ONLY=models|experiments restricts the collection to one half; ORBIT_CMP_ONLY=elements to what moves
+# models by group elements (teleport, permute, apply --inverse on mlp_relu, transformer_prenorm and decoder_rmsnorm;
+# the ode-gauge and hyperbolic experiments), a quick check for changes to the element code. Exit status: 0 when
+# everything is equal, 1 when something differs, 2 on a usage or build error.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
@@ -29,7 +32,7 @@ build() {
     [ -d "$wt" ] && git -C "$repo" worktree remove --force "$wt" >/dev/null 2>&1 || rm -rf "$wt"
     git -C "$repo" worktree add --detach "$wt" "$sha" >/dev/null 2>&1 || die "cannot check out $sha into $wt"
     echo "== building ${sha:0:12} in $wt" >&2
-    (cd "$wt" && source scripts/find-jdk.sh && orbit_find_jdk && ./mvnw -q -B -Dmaven.test.skip=true package) >&2 \
+    (cd "$wt" && source scripts/find-jdk.sh && orbit_find_jdk && ./mvnw -q -B -Dmaven.test.skip=true -Dfuzz.skip=true package) >&2 \
       || die "build of $sha failed"
   fi
   echo "$wt"
@@ -68,9 +71,11 @@ collect() {
     printf '  %-48s exit %s\n' "$name" "$rc" >&2
   }
 
-  if [ "${ORBIT_CMP_ONLY:-}" != experiments ]; then
-    echo "== models ($(ls models/*.onnx | wc -l))" >&2
-    for f in models/*.onnx; do
+  local only="${ORBIT_CMP_ONLY:-}" list=(models/*.onnx)
+  [ "$only" = elements ] && list=(models/mlp_relu.onnx models/transformer_prenorm.onnx models/decoder_rmsnorm.onnx)
+  if [ "$only" != experiments ]; then
+    echo "== models (${#list[@]})" >&2
+    for f in "${list[@]}"; do
       m="$(basename "$f" .onnx)"
       mkdir -p "$m"
       run "$m/symmetries" symmetries "$f" --json
@@ -87,6 +92,7 @@ collect() {
           ;;
       esac
     done
+    [ "$only" = elements ] || {
     echo "== training (activations from the spec vocabulary)" >&2
     for act in relu leakyrelu leakyrelu0.1 tanh sigmoid elu gelu hardtanh linear selu softplus; do
       run "train/mlp-$act" train --arch "mlp:784-32-10:$act" --epochs 1 --train-samples 512 --seed 3 \
@@ -94,9 +100,16 @@ collect() {
     done
     run train/cnn train --arch cnn:1x28x28-c4/bn-p-fc16-10:tanh --epochs 1 --train-samples 256 --seed 3 -o train/cnn.onnx --quiet --json
     run train/resnet train --arch resnet:1x28x28-4x1-8x1-10:elu --epochs 1 --train-samples 128 --seed 3 -o train/resnet.onnx --quiet --json
+    }
   fi
 
-  if [ "${ORBIT_CMP_ONLY:-}" != models ]; then
+  if [ "$only" = elements ]; then
+    echo "== experiments that move models by elements" >&2
+    run exp/ode-gauge experiment ode-gauge --quick -o exp/ode-gauge
+    run exp/hyperbolic-train hyperbolic-train --quick --no-peer -o exp/hyperbolic-train
+    [ -f exp/hyperbolic-train/model.onnx ] \
+      && run exp/hyperbolic-orbit hyperbolic-orbit exp/hyperbolic-train/model.onnx -n 2 --samples 20 -o exp/hyperbolic-orbit
+  elif [ "$only" != models ]; then
     echo "== experiments" >&2
     for e in level-curves micro-teleport gradient-scaling flatness teleport-training ode-gauge; do
       run "exp/$e" experiment "$e" --quick -o "exp/$e"

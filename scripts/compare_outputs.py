@@ -10,7 +10,10 @@ What is compared, file by file (a file present on one side only is a difference)
                        or equal once the ModelProto.metadata_props entries are sorted -> reported as "equal
                        except the order of metadata entries" (some writers fill metadata from a Map.of, whose
                        iteration order changes from one JVM run to the next)
-  *.element.json       byte-identical; otherwise equal as JSON (same keys, same numbers)
+  *.element.json       byte-identical; otherwise equal as JSON (same keys, same numbers); otherwise equal once
+                       loaded, i.e. as orbit-element/3 reads them: the "format" tag dropped, and an untagged
+                       hyperbolic file (layer -> isometry) taken as {"isometries": ...} -> reported as "equal
+                       once loaded (format version)"
   result.json, *.json  equal as JSON once timing keys are dropped
   other files          byte-identical
 What is ignored: models/ (the inputs: inputs.sha256 must match instead), commit, *.err (progress bars),
@@ -133,7 +136,7 @@ def sort_metadata(b):
 # ---- comparison
 
 def compare(a, b):
-    diffs, tagged, reordered, equal = [], [], [], 0
+    diffs, tagged, reordered, upgraded, equal = [], [], [], [], 0
     sa, sb = files(a), files(b)
     for p in sorted(sa ^ sb):
         diffs.append("%s: only in %s" % (p, a if p in sa else b))
@@ -165,11 +168,23 @@ def compare(a, b):
                 ja, jb = drop_timing(ja), drop_timing(jb)
             if ja == jb:
                 equal += 1
+            elif p.endswith(".element.json") and loaded_element(ja) == loaded_element(jb):
+                upgraded.append((p, ja.get("format", "untagged") if isinstance(ja, dict) else "?",
+                                 jb.get("format", "untagged") if isinstance(jb, dict) else "?"))
             else:
                 diffs.append("%s: JSON differs%s" % (p, first_difference(ja, jb, "")))
         else:
             diffs.append("%s: differs" % p)
-    return equal, tagged, reordered, diffs
+    return equal, tagged, reordered, upgraded, diffs
+
+
+def loaded_element(j):
+    """What ElementFile reads: versions 1-3 without their tag, the untagged hyperbolic files as "isometries"."""
+    if not isinstance(j, dict):
+        return j
+    if "format" not in j and j and all(isinstance(v, dict) and "kind" in v for v in j.values()):
+        return {"isometries": j}
+    return {k: v for k, v in j.items() if k != "format"}
 
 
 def first_difference(x, y, where):
@@ -208,7 +223,7 @@ def main():
     print("comparing %s (%s) with %s (%s)" % (a, ca, b, cb))
     if ia != ib:
         print("WARNING: the input models differ between the two commits (inputs.sha256)")
-    equal, tagged, reordered, diffs = compare(a, b)
+    equal, tagged, reordered, upgraded, diffs = compare(a, b)
     print("identical files: %d" % equal)
     print("models equal except node doc_strings: %d" % len(tagged))
     for p, da, db in tagged:
@@ -216,6 +231,9 @@ def main():
     print("models equal except the order of metadata entries: %d" % len(reordered))
     for p in reordered:
         print("  " + p)
+    print("element files equal once loaded (format version): %d" % len(upgraded))
+    for p, fa, fb in upgraded:
+        print("  %s: %s -> %s" % (p, fa, fb))
     print("differences: %d" % len(diffs))
     for d in diffs:
         print("  " + d)

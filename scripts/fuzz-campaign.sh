@@ -5,7 +5,7 @@
 # and out-of-memory findings. Findings land in target/fuzz/TARGET/findings/; commit each as a regression input
 # under src/test/resources/dev/orbit/fuzz/<Class>Inputs/<method>/ with a fix.
 #
-#   scripts/fuzz-campaign.sh [RUNS_PER_TARGET] [TARGET[:RUNS]...]   targets: idx npy element onnx (default: all)
+#   scripts/fuzz-campaign.sh [RUNS_PER_TARGET] [TARGET[:RUNS]...]   targets: idx npy safetensors element onnx (default: all)
 #   e.g. scripts/fuzz-campaign.sh 1000000 idx:4000000 npy:4000000 element onnx
 #   FUZZ_NICE=19 (default) FUZZ_HEAP=2g (default) FUZZ_KEEP_GOING=50 (distinct findings before a target stops)
 #   FUZZ_MAX_SECONDS=172800 (per target; also overrides the short @FuzzTest(maxDuration) CI uses)
@@ -14,7 +14,11 @@
 #   replay the final corpus at normal priority (REPLAY=1, which runs every corpus input once) to measure inputs.
 #   The summary's "slowest" column is libFuzzer's slowest input (s).
 #
-# The classes are copied to target/fuzz/classes first, so rebuilding the project does not disturb a campaign.
+# JavaCPP's check of the process's physical memory on every native allocation is switched off
+# (-Dorg.bytedeco.javacpp.maxPhysicalBytes=0): it reads /proc on each libtorch tensor and took a tenth of the time of
+# the evaluation steps; -rss_limit_mb bounds memory instead.
+# The classes are copied to target/fuzz/classes.PID first, so rebuilding the project (or starting another campaign
+# for other targets beside this one) does not disturb a campaign.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/scripts/find-jdk.sh"
@@ -25,18 +29,20 @@ cd "$root"
 runs="${1:-1000000}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(idx npy element onnx)
+[ ${#targets[@]} -eq 0 ] && targets=(idx npy safetensors element onnx)
 
-declare -A class=([idx]=IdxFuzzTest [npy]=NpyFuzzTest [element]=ElementFileFuzzTest [onnx]=OnnxPipelineFuzzTest)
-declare -A method=([idx]=idx [npy]=npy [element]=elementFile [onnx]=onnxPipeline)
+declare -A class=([idx]=IdxFuzzTest [npy]=NpyFuzzTest [safetensors]=SafetensorsFuzzTest [element]=ElementFileFuzzTest [onnx]=OnnxPipelineFuzzTest)
+declare -A method=([idx]=idx [npy]=npy [safetensors]=safetensors [element]=elementFile [onnx]=onnxPipeline)
 
 work="$root/target/fuzz"
 mkdir -p "$work"
 ./mvnw -q -B test-compile dependency:build-classpath -Dmdep.outputFile="$work/classpath.txt" >"$work/build.log" 2>&1 \
   || { cat "$work/build.log"; exit 1; }
-rm -rf "$work/classes" && mkdir -p "$work/classes"
-cp -r target/classes "$work/classes/main" && cp -r target/test-classes "$work/classes/test"
-cp="$work/classes/test:$work/classes/main:$(cat "$work/classpath.txt")"
+classes="$work/classes.$$"
+trap 'rm -rf "$classes"' EXIT
+rm -rf "$classes" && mkdir -p "$classes"
+cp -r target/classes "$classes/main" && cp -r target/test-classes "$classes/test"
+cp="$classes/test:$classes/main:$(cat "$work/classpath.txt")"
 
 printf '%-8s %12s %8s %9s %8s %6s %5s %8s\n' target executions seconds exec/s crashes hangs ooms slowest
 total=0
@@ -44,7 +50,7 @@ for spec in "${targets[@]}"; do
   t="${spec%%:*}"
   n="$runs"
   [[ "$spec" == *:* ]] && n="${spec#*:}"
-  c="${class[$t]:?unknown target $t (idx npy element onnx)}"
+  c="${class[$t]:?unknown target $t (idx npy safetensors element onnx)}"
   dir="$work/$t"
   mkdir -p "$dir/corpus" "$dir/findings"
   seeds="$root/src/test/resources/dev/orbit/fuzz/${c}Inputs/${method[$t]}"
@@ -53,7 +59,8 @@ for spec in "${targets[@]}"; do
   log="$dir/log"
   if [ "${REPLAY:-0}" = 1 ]; then n=0; log="$dir/replay.log"; fi
   (cd "$dir" && nice -n "${FUZZ_NICE:-19}" "$JAVA_HOME/bin/java" -Xmx"${FUZZ_HEAP:-2g}" -XX:+UseSerialGC -XX:+EnableDynamicAgentLoading \
-      --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Dorbit.root="$root" -cp "$cp" \
+      --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Dorbit.root="$root" \
+      -Dorg.bytedeco.javacpp.maxPhysicalBytes=0 -cp "$cp" \
       com.code_intelligence.jazzer.Jazzer --target_class="dev.orbit.fuzz.$c" \
       --instrumentation_includes='dev.orbit.**:ai.onnx.**:com.google.protobuf.**:com.fasterxml.jackson.**' \
       --keep_going="${FUZZ_KEEP_GOING:-50}" --reproducer_path="$dir/findings" \

@@ -42,6 +42,7 @@ module dev.orbit {
     exports dev.orbit.ode;
     exports dev.orbit.hyperbolic;
     exports dev.orbit.quant;
+    exports dev.orbit.identity;
     // internal: dev.orbit.cli (a client of the API), dev.orbit.eval (through Network.run and verify), the other op classes
     // dev.orbit.ops.<family> (through the standard registry), dev.orbit.io.onnx (through Orbit.load and save),
     // dev.orbit.io.safetensors and dev.orbit.checkpoint (no front door yet), dev.orbit.numeric (shared helpers)
@@ -56,6 +57,7 @@ module dev.orbit {
     opens dev.orbit.ode to com.fasterxml.jackson.databind;
     opens dev.orbit.hyperbolic to com.fasterxml.jackson.databind;
     opens dev.orbit.quant to com.fasterxml.jackson.databind;
+    opens dev.orbit.identity to com.fasterxml.jackson.databind;
     opens dev.orbit.train to com.fasterxml.jackson.databind;
     opens dev.orbit.geometry to com.fasterxml.jackson.databind;
     opens dev.orbit.cli to info.picocli, com.fasterxml.jackson.databind;

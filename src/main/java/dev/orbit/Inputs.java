@@ -33,6 +33,14 @@ public sealed interface Inputs {
     /** The first {@code samples} of the 2,000 bundled held-out MNIST digits. */
     static Digits bundledDigits(int samples) { return new Digits(null, samples, Map.of()); }
 
+    /**
+     * What {@code path} holds, told apart by content: a .npy array, an MNIST IDX folder or a folder of PNG/JPEG images
+     * (resized to size × size, scaled to [0, 1], normalised by the per-channel RGB mean and std).
+     */
+    static FromFiles files(Path path, int samples, int size, double[] mean, double[] std) {
+        return new FromFiles(new InputSpec.Files(path, samples, size, mean.clone(), std.clone()), Map.of());
+    }
+
     /** Arrays the caller made, by input name, with a description for reports. */
     static Given of(Map<String, NdArray> feeds, String description) { return new Given(feeds, description); }
 
@@ -82,6 +90,22 @@ public sealed interface Inputs {
         public String describe() { return spec().describe(); }
 
         InputSpec spec() { return new InputSpec.Data(dir, samples); }
+    }
+
+    /** A .npy file, an MNIST IDX folder or an image folder (docs/VERIFICATION.md). */
+    record FromFiles(InputSpec.Files spec, Map<String, long[]> shapes) implements Inputs {
+        public FromFiles {
+            shapes = Collections.unmodifiableMap(new LinkedHashMap<>(shapes));
+        }
+
+        @Override
+        public FromFiles shape(String input, long... dims) { return new FromFiles(spec, with(shapes, input, dims)); }
+
+        @Override
+        public Map<String, NdArray> feeds(Network model) { return InputFactory.make(model.ir(), spec, shapes); }
+
+        @Override
+        public String describe() { return spec.describe(); }
     }
 
     /** Arrays given by the caller; they already have their shapes. */

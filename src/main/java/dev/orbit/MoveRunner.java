@@ -15,6 +15,7 @@ import dev.orbit.symmetry.PairTransform;
 import dev.orbit.symmetry.Sampling;
 import dev.orbit.symmetry.StreamRotation;
 import dev.orbit.symmetry.SymmetryAnalysis;
+import dev.orbit.symmetry.SymmetryElement;
 import dev.orbit.train.OrbitOptimizer;
 
 /** How each {@link Move} becomes an element and a moved model. */
@@ -54,14 +55,14 @@ final class MoveRunner {
             case Moves.Apply a -> {
                 Symmetries s = model.symmetries();
                 Element e = a.file() != null ? Element.read(a.file(), model) : a.element();
-                GroupElement g = a.inverted() ? e.inverse().group() : e.group();
+                SymmetryElement g = a.inverted() ? e.inverse().group() : e.group();
                 String what = a.file() != null ? a.file().toString() : "an element";
                 yield act(model, model, s, g, String.format("applied %s%s to %s", a.inverted() ? "the inverse of " : "", what, model.label()), Map.of());
             }
         };
     }
 
-    private static Moved act(Network original, Network base, Symmetries s, GroupElement g, String description, Map<String, Object> facts) {
+    private static Moved act(Network original, Network base, Symmetries s, SymmetryElement g, String description, Map<String, Object> facts) {
         Model moved = OrbitAction.apply(base.ir(), s.analysis(), g);
         return new Moved(original, Orbit.of(moved, original.label()), Element.of(g, s.analysis()), s, description, facts);
     }

@@ -59,6 +59,28 @@ public final class Network {
     /** Moves this model along its orbit; see {@link Moves}. Throws {@link MoveException} when the model does not allow it. */
     public Moved move(Move move) { return MoveRunner.run(this, move); }
 
+    /**
+     * Whether {@code other} is a move g·this of this model: recovers g (permutations, scalings, attention GL(d),
+     * residual rotations) and the residual per weight tensor; see {@link SameOrbit} and docs/IDENTITY.md. Names and
+     * opsets may differ; the weights must pair up by name or by order and shape ({@code ModelFormatException} if not).
+     */
+    public SameOrbit sameOrbitAs(Network other) {
+        return new SameOrbit(this, other, dev.orbit.identity.Membership.compare(model, other.model));
+    }
+
+    /** The orbit's canonical representative: the same for every move of this model (docs/IDENTITY.md). */
+    public Canonical canonical() { return new Canonical(this, dev.orbit.identity.CanonicalForm.of(model)); }
+
+    /** The licensee's keyed copy: moved by an element derived from HMAC-SHA-256(key, id), no rewrite nodes. */
+    public Network license(byte[] key, String id) {
+        return new Network(dev.orbit.identity.Licensing.license(model, key, id), label + " licensed to " + id);
+    }
+
+    /** Which licensee's copy {@code leaked} is closest to (this model is the original). */
+    public dev.orbit.identity.Licensing.Trace traceLicensee(Network leaked, byte[] key, java.util.List<String> ids) {
+        return dev.orbit.identity.Licensing.trace(leaked.model, model, key, ids);
+    }
+
     /** Orbit's evaluator against ONNX Runtime on this one model, held to {@link Tolerance#EVALUATOR}. */
     public VerifyReport verify(Inputs inputs) { return verify(inputs, Tolerance.EVALUATOR); }
 

@@ -3,7 +3,7 @@ package dev.orbit;
 import java.util.List;
 
 import dev.orbit.graph.Model;
-import dev.orbit.hyperbolic.LengthLayers;
+import dev.orbit.symmetry.LengthLayers;
 import dev.orbit.report.Json;
 import dev.orbit.symmetry.AttentionBlock;
 import dev.orbit.symmetry.LinearPair;

@@ -61,7 +61,7 @@ final class SymmetriesText {
     /** Length-product layers carry their own isometry group, acting on the weight points and the input embedding together. */
     private static String lengthProducts(Model loaded) {
         StringBuilder b = new StringBuilder();
-        for (var layer : dev.orbit.hyperbolic.LengthLayers.of(loaded)) {
+        for (var layer : dev.orbit.symmetry.LengthLayers.of(loaded)) {
             String group = switch (layer.geometry()) {
                 case dev.orbit.geometry.LayerIsometry.Geometry.Line l -> "isometries of the line x ↦ ±x + c";
                 case dev.orbit.geometry.LayerIsometry.Geometry.Plane p -> "PSL(2,R) Möbius maps of H²";

@@ -56,6 +56,13 @@ record AttentionLayout(int heads, int kvHeads, int headDim, List<Slot> slots) {
 
     int groupSize() { return heads / kvHeads; }
 
+    /** The axes along which the slots of {@code roles} in tensor {@code name} hold head blocks. */
+    java.util.Set<Integer> axes(String name, Role... roles) {
+        java.util.Set<Integer> out = new java.util.HashSet<>();
+        for (Slot s : slots) if (s.tensor.equals(name) && List.of(roles).contains(s.role)) out.add(s.axis);
+        return out;
+    }
+
     int blocks(Role r) { return r == Role.K || r == Role.V ? kvHeads : heads; }
 
     List<String> tensors(Role... roles) {

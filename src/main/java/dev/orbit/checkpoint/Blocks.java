@@ -92,14 +92,27 @@ final class Blocks {
         return NdArray.ofLongs(flat, b, t).toTorch();
     }
 
-    /** x·Wᵀ against a [rows, in] table read in row chunks (vocabulary heads): bounded float64 copies. */
+    /** float64 bytes of weight converted at a time by {@link #chunkedHead}. */
+    static final long WEIGHT_CHUNK_BYTES = 32L << 20;
+
+    /**
+     * x·Wᵀ against a [rows, in] weight read in row chunks (vocabulary heads, and every linear map of a large decoder):
+     * at most {@link #WEIGHT_CHUNK_BYTES} of the weight exist in the compute type at a time.
+     */
     static Tensor chunkedHead(Tensor x, Weights w, String name) {
-        long rows = w.rowCount(name), chunk = 16384;
+        long rows = w.rowCount(name), cols = w.stored(name).shape()[1];
+        long chunk = Math.max(1, WEIGHT_CHUNK_BYTES / (8 * cols));
         if (rows <= chunk) return torch.matmul(x, w.get(name).t());
         org.bytedeco.pytorch.TensorVector parts = new org.bytedeco.pytorch.TensorVector();
         for (long from = 0; from < rows; from += chunk) {
             parts.push_back(torch.matmul(x, w.rows(name, from, Math.min(chunk, rows - from)).t()));
         }
         return torch.cat(parts, -1);
+    }
+
+    /** An nn.Linear through {@link #chunkedHead}; {@code bias} may be null. */
+    static Tensor linear(Tensor x, Weights w, String name, Tensor bias) {
+        Tensor y = chunkedHead(x, w, name);
+        return bias == null ? y : y.add(bias);
     }
 }

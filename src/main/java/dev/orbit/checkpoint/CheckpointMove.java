@@ -25,4 +25,13 @@ public sealed interface CheckpointMove permits ResidualRotation, MlpChannels, Va
 
     /** Why this move does not preserve {@code a}'s function, or {@code null} when it is exact. */
     String obstacle(Architecture a);
+
+    /**
+     * The axes of tensor {@code name} along which the move depends on the position: 0 when it permutes, scales or
+     * mixes rows, 1 when it does so to columns. A 2-D tensor the move leaves alone along axis 0 can be moved in row
+     * chunks (and along axis 1, in column chunks), which is how the streaming writer keeps a 1 GB embedding from
+     * becoming one 4 GB float64 array. Such a move may read other 2-D tensors only row-aligned with {@code name}
+     * (the residual rotation's head reads the embedding's same rows). Default: both axes (never chunked).
+     */
+    default java.util.Set<Integer> axes(Architecture a, String name) { return java.util.Set.of(0, 1); }
 }

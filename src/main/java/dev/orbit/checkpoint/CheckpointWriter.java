@@ -1,8 +1,13 @@
 package dev.orbit.checkpoint;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.function.LongConsumer;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -14,9 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.global.torch.ScalarType;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,9 +28,7 @@ import dev.orbit.io.safetensors.ElementType;
 import dev.orbit.io.ConfinedFolder;
 import dev.orbit.io.safetensors.Header;
 import dev.orbit.io.safetensors.SafetensorsFile;
-import dev.orbit.io.safetensors.SafetensorsWriter;
 import dev.orbit.io.safetensors.ShardIndex;
-import dev.orbit.io.safetensors.StoredTensor;
 import dev.orbit.io.safetensors.TensorEntry;
 import dev.orbit.io.safetensors.TensorSpec;
 
@@ -45,24 +45,105 @@ public final class CheckpointWriter {
     private CheckpointWriter() {}
 
     public static void write(Checkpoint in, List<CheckpointMove> moves, ElementType outType, Path out) {
-        if (outType != null && !outType.isFloating()) throw new IllegalArgumentException("the output type must be floating, not " + outType);
-        Architecture arch = in.architecture();
-        Weights weights = Weights.of(in, ScalarType.Double);
-        Set<String> touched = new HashSet<>();
-        for (CheckpointMove m : moves) {
-            String why = m.obstacle(arch);
-            if (why != null) throw new IllegalArgumentException(m.getClass().getSimpleName() + " is not exact here: " + why);
-            touched.addAll(m.touched(arch));
-            weights = Moves.lazy(m, arch, weights);
-            arch = m.after(arch);
+        write(in, moves, outType, out, bytes -> {});
+    }
+
+    /**
+     * As above, reporting progress: {@code progress} receives the number of bytes written so far (of
+     * {@link #outputBytes}) after every tensor.
+     */
+    public static void write(Checkpoint in, List<CheckpointMove> moves, ElementType outType, Path out, LongConsumer progress) {
+        write(in, moves, outType, out, progress, ChunkedMoves.CHUNK_BYTES, dir -> true);
+    }
+
+    /**
+     * As above, with a check of the complete folder before it is renamed to {@code out} (verification reads the
+     * written shards back): when {@code accept} says no, nothing is left at {@code out} and {@link Rejected} is thrown.
+     */
+    public static void write(Checkpoint in, List<CheckpointMove> moves, ElementType outType, Path out, LongConsumer progress,
+            java.util.function.Predicate<Path> accept) {
+        write(in, moves, outType, out, progress, ChunkedMoves.CHUNK_BYTES, accept);
+    }
+
+    /** The written folder failed the caller's check; it was removed. */
+    public static final class Rejected extends RuntimeException {
+        Rejected(Path out) {
+            super(out + " was not written: the written checkpoint failed its check");
         }
-        final Weights moved = weights;
-        final Architecture result = arch;
+    }
+
+    static void write(Checkpoint in, List<CheckpointMove> moves, ElementType outType, Path out, LongConsumer progress, long chunkBytes) {
+        write(in, moves, outType, out, progress, chunkBytes, dir -> true);
+    }
+
+    static void write(Checkpoint in, List<CheckpointMove> moves, ElementType outType, Path out, LongConsumer progress, long chunkBytes,
+            java.util.function.Predicate<Path> accept) {
+        if (outType != null && !outType.isFloating()) throw new IllegalArgumentException("the output type must be floating, not " + outType);
+        var tensors = in.tensors();
+        ChunkedMoves chain = new ChunkedMoves(in.architecture(), moves, tensors::tensor, chunkBytes);
+        Set<String> touched = chain.touched();
+        Map<String, Header> headers = headers(in, chain, outType);
+        boolean layoutKept = headers.entrySet().stream().allMatch(e -> e.getValue() == tensors.shard(e.getKey()).header());
+        final Architecture result = chain.result();
+        AtomicFolders.write(out, dir -> {
+            long written = 0;
+            for (var kv : headers.entrySet()) {
+                SafetensorsFile shard = tensors.shard(kv.getKey());
+                try (FileChannel ch = FileChannel.open(dir.resolve(kv.getKey()), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    byte[] encoded = kv.getValue().encoded();
+                    ByteBuffer head = ByteBuffer.allocate(8 + encoded.length).order(ByteOrder.LITTLE_ENDIAN);
+                    head.putLong(encoded.length).put(encoded).flip();
+                    writeFully(ch, head);
+                    written += head.capacity();
+                    for (TensorEntry e : kv.getValue().inOffsetOrder()) {
+                        boolean present = shard.contains(e.name());
+                        if (present && !touched.contains(e.name()) && shard.header().entry(e.name()).type() == e.type()) {
+                            writeFully(ch, shard.bytes(shard.header().entry(e.name())));
+                        } else {
+                            try (Arena arena = Arena.ofConfined()) {
+                                MemorySegment buffer = arena.allocate(Math.max(1, e.byteLength()), 64).asSlice(0, e.byteLength());
+                                chain.compute(e.name(), e.shape(), e.type(), buffer);
+                                writeFully(ch, buffer);
+                            }
+                        }
+                        written += e.byteLength();
+                        progress.accept(written);
+                    }
+                }
+            }
+            Path folder = in.folder();
+            if (tensors.index().isPresent()) {
+                byte[] index = layoutKept ? tensors.index().get().encoded() : newIndex(headers);
+                Files.write(dir.resolve(dev.orbit.io.safetensors.SafetensorsFolder.INDEX), index);
+            }
+            Files.write(dir.resolve(Checkpoint.CONFIG), config(in, result, outType));
+            Set<String> names = new HashSet<>(headers.keySet());
+            names.add(Checkpoint.CONFIG);
+            names.add(dev.orbit.io.safetensors.SafetensorsFolder.INDEX);
+            try (Stream<Path> files = Files.list(folder)) {
+                for (Path p : files.sorted().toList()) {
+                    String name = p.getFileName().toString();
+                    if (names.contains(name) || Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) continue;
+                    Files.copy(ConfinedFolder.of(folder, dev.orbit.io.safetensors.SafetensorsFolder.FOLDER).resolve(name, "file"), dir.resolve(name));
+                }
+            }
+            if (!accept.test(dir)) throw new Rejected(out);
+        });
+    }
+
+    /** Bytes of the shards {@link #write} writes (headers included): the progress bar's total. */
+    public static long outputBytes(Checkpoint in, List<CheckpointMove> moves, ElementType outType) {
+        long total = 0;
+        for (Header h : headers(in, new ChunkedMoves(in.architecture(), moves, in.tensors()::tensor), outType).values()) total += h.fileLength();
+        return total;
+    }
+
+    /** Each output shard's header: the input's own (same object) when names and types are kept, else a new layout. */
+    private static Map<String, Header> headers(Checkpoint in, ChunkedMoves chain, ElementType outType) {
         var tensors = in.tensors();
         List<String> shards = tensors.shardNames();
-        List<String> added = touched.stream().filter(n -> !tensors.contains(n)).sorted().toList();
+        List<String> added = chain.touched().stream().filter(n -> !tensors.contains(n)).sorted().toList();
         String lastShard = shards.getLast();
-
         Map<String, Header> headers = new LinkedHashMap<>();
         boolean layoutKept = added.isEmpty() && (outType == null || allOfType(in, outType));
         for (String shard : shards) {
@@ -75,44 +156,23 @@ public final class CheckpointWriter {
             for (TensorEntry e : original.entries()) specs.add(new TensorSpec(e.name(), typeOf(e.type(), outType), e.shape()));
             if (shard.equals(lastShard)) {
                 for (String n : added) {
-                    StoredTensor t = moved.stored(n);
-                    specs.add(new TensorSpec(n, outType != null ? outType : headType(in, result), t.shape()));
+                    long[] shape = chain.result().plan().shapeOf(n);
+                    specs.add(new TensorSpec(n, outType != null ? outType : headType(in, chain.result()), shape));
                 }
             }
             headers.put(shard, Header.layout(specs, original.metadata()));
         }
+        return headers;
+    }
 
-        AtomicFolders.write(out, dir -> {
-            for (var kv : headers.entrySet()) {
-                SafetensorsFile shard = tensors.shard(kv.getKey());
-                try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(dir.resolve(kv.getKey())), 1 << 20)) {
-                    SafetensorsWriter.writeTo(os, kv.getValue(), e -> {
-                        boolean present = shard.contains(e.name());
-                        if (present && !touched.contains(e.name()) && shard.header().entry(e.name()).type() == e.type()) return shard.bytes(shard.header().entry(e.name()));
-                        try (PointerScope scope = new PointerScope()) {
-                            StoredTensor value = touched.contains(e.name()) ? moved.stored(e.name()) : shard.tensor(e.name());
-                            return Moves.store(e.name(), value.torchView(), e.type()).bytes();
-                        }
-                    });
-                }
-            }
-            Path folder = in.folder();
-            if (tensors.index().isPresent()) {
-                byte[] index = layoutKept ? tensors.index().get().encoded() : newIndex(headers);
-                Files.write(dir.resolve(dev.orbit.io.safetensors.SafetensorsFolder.INDEX), index);
-            }
-            Files.write(dir.resolve(Checkpoint.CONFIG), config(in, result, outType));
-            Set<String> written = new HashSet<>(headers.keySet());
-            written.add(Checkpoint.CONFIG);
-            written.add(dev.orbit.io.safetensors.SafetensorsFolder.INDEX);
-            try (Stream<Path> files = Files.list(folder)) {
-                for (Path p : files.sorted().toList()) {
-                    String name = p.getFileName().toString();
-                    if (written.contains(name) || Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) continue;
-                    Files.copy(ConfinedFolder.of(folder, dev.orbit.io.safetensors.SafetensorsFolder.FOLDER).resolve(name, "file"), dir.resolve(name));
-                }
-            }
-        });
+    /** Writes all of {@code bytes} (a mapped tensor or a buffer) in pieces a ByteBuffer can hold. */
+    private static void writeFully(FileChannel ch, MemorySegment bytes) throws IOException {
+        long piece = 1L << 30;
+        for (long at = 0; at < bytes.byteSize(); at += piece) writeFully(ch, bytes.asSlice(at, Math.min(piece, bytes.byteSize() - at)).asByteBuffer());
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
+        while (buf.hasRemaining()) ch.write(buf);
     }
 
     private static boolean allOfType(Checkpoint in, ElementType type) {

@@ -21,9 +21,9 @@ public record DecoderForward(DecoderArchitecture architecture, Weights weights, 
         Weights w = weights;
         int t = (int) h.size(1);
         Tensor x = Blocks.rmsNorm(h, w.get(a.layer(i, "input_layernorm.weight")), a.rmsNormEps());
-        Tensor q = Blocks.splitHeads(Blocks.linear(x, w.get(a.layer(i, "self_attn.q_proj.weight")), bias(i, "self_attn.q_proj.bias", a.qkvBias())), a.heads());
-        Tensor k = Blocks.splitHeads(Blocks.linear(x, w.get(a.layer(i, "self_attn.k_proj.weight")), bias(i, "self_attn.k_proj.bias", a.qkvBias())), a.kvHeads());
-        Tensor v = Blocks.splitHeads(Blocks.linear(x, w.get(a.layer(i, "self_attn.v_proj.weight")), bias(i, "self_attn.v_proj.bias", a.qkvBias())), a.kvHeads());
+        Tensor q = Blocks.splitHeads(Blocks.linear(x, w, a.layer(i, "self_attn.q_proj.weight"), bias(i, "self_attn.q_proj.bias", a.qkvBias())), a.heads());
+        Tensor k = Blocks.splitHeads(Blocks.linear(x, w, a.layer(i, "self_attn.k_proj.weight"), bias(i, "self_attn.k_proj.bias", a.qkvBias())), a.kvHeads());
+        Tensor v = Blocks.splitHeads(Blocks.linear(x, w, a.layer(i, "self_attn.v_proj.weight"), bias(i, "self_attn.v_proj.bias", a.qkvBias())), a.kvHeads());
         if (a.qkNorm()) {
             q = Blocks.rmsNorm(q, w.get(a.layer(i, "self_attn.q_norm.weight")), a.rmsNormEps());
             k = Blocks.rmsNorm(k, w.get(a.layer(i, "self_attn.k_norm.weight")), a.rmsNormEps());
@@ -37,11 +37,11 @@ public record DecoderForward(DecoderArchitecture architecture, Weights weights, 
             v = v.repeat_interleave(a.groupSize(), new org.bytedeco.pytorch.LongOptional(1), new org.bytedeco.pytorch.LongOptional());
         }
         Tensor o = Blocks.mergeHeads(Blocks.attention(q, k, v, Blocks.causalMask(t, a.slidingWindow(), w.type())));
-        h = h.add(Blocks.linear(o, w.get(a.layer(i, "self_attn.o_proj.weight")), bias(i, "self_attn.o_proj.bias", a.outputBias())));
+        h = h.add(Blocks.linear(o, w, a.layer(i, "self_attn.o_proj.weight"), bias(i, "self_attn.o_proj.bias", a.outputBias())));
         Tensor m = Blocks.rmsNorm(h, w.get(a.layer(i, "post_attention_layernorm.weight")), a.rmsNormEps());
-        Tensor gate = torch.silu(Blocks.linear(m, w.get(a.layer(i, "mlp.gate_proj.weight")), bias(i, "mlp.gate_proj.bias", a.mlpBias())));
-        Tensor up = Blocks.linear(m, w.get(a.layer(i, "mlp.up_proj.weight")), bias(i, "mlp.up_proj.bias", a.mlpBias()));
-        return h.add(Blocks.linear(gate.mul(up), w.get(a.layer(i, "mlp.down_proj.weight")), bias(i, "mlp.down_proj.bias", a.mlpBias())));
+        Tensor gate = torch.silu(Blocks.linear(m, w, a.layer(i, "mlp.gate_proj.weight"), bias(i, "mlp.gate_proj.bias", a.mlpBias())));
+        Tensor up = Blocks.linear(m, w, a.layer(i, "mlp.up_proj.weight"), bias(i, "mlp.up_proj.bias", a.mlpBias()));
+        return h.add(Blocks.linear(gate.mul(up), w, a.layer(i, "mlp.down_proj.weight"), bias(i, "mlp.down_proj.bias", a.mlpBias())));
     }
 
     private Tensor bias(int i, String suffix, boolean present) {

@@ -37,14 +37,24 @@ final class Edits {
 
     /** out[i] = w[index[i]] along {@code dim}. */
     static Tensor permute(Tensor w, long dim, long[] index) {
+        if (isIdentity(index, w.size(dim))) return w;
         return w.index_select(dim, NdArray.ofLongs(index, index.length).toTorch());
     }
 
     /** Each slice along {@code dim} multiplied by its factor. */
     static Tensor scale(Tensor w, long dim, double[] factors) {
+        boolean ones = true;
+        for (double x : factors) ones &= x == 1;
+        if (ones) return w;
         Tensor f = matrix(factors, factors.length);
         if (w.dim() == 2 && dim == 0) f = f.reshape(-1, 1);
         return w.mul(f);
+    }
+
+    private static boolean isIdentity(long[] index, long size) {
+        if (index.length != size) return false;
+        for (int i = 0; i < index.length; i++) if (index[i] != i) return false;
+        return true;
     }
 
     /** A float64 tensor of the given shape from row-major values. */

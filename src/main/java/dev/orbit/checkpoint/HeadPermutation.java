@@ -40,6 +40,10 @@ public record HeadPermutation(List<long[]> kvOrder, List<long[][]> within) imple
         return names;
     }
 
+    @Override public java.util.Set<Integer> axes(Architecture a, String name) {
+        return AttentionLayout.of(a, Layers.of(a, name)).axes(name, Role.Q, Role.K, Role.V, Role.O);
+    }
+
     @Override public Tensor move(Architecture a, String name, Weights w) {
         int layer = Layers.of(a, name);
         AttentionLayout l = AttentionLayout.of(a, layer);

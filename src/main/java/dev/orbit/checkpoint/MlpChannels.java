@@ -30,11 +30,13 @@ public record MlpChannels(List<long[]> perm, List<double[]> scale) implements Ch
         for (int i = 0; i < arch.layers(); i++) {
             switch (arch) {
                 case DecoderArchitecture a -> {
-                    names.add(a.layer(i, "mlp.gate_proj.weight"));
+                    // the gate only permutes: without a permutation it stays as stored (copied, not recomputed)
+                    boolean permuted = !isIdentity(perm.get(i));
+                    if (permuted) names.add(a.layer(i, "mlp.gate_proj.weight"));
                     names.add(a.layer(i, "mlp.up_proj.weight"));
                     names.add(a.layer(i, "mlp.down_proj.weight"));
                     if (a.mlpBias()) {
-                        names.add(a.layer(i, "mlp.gate_proj.bias"));
+                        if (permuted) names.add(a.layer(i, "mlp.gate_proj.bias"));
                         names.add(a.layer(i, "mlp.up_proj.bias"));
                     }
                 }
@@ -44,6 +46,14 @@ public record MlpChannels(List<long[]> perm, List<double[]> scale) implements Ch
             }
         }
         return names;
+    }
+
+    @Override public java.util.Set<Integer> axes(Architecture arch, String name) {
+        String suffix = Layers.suffix(arch, Layers.of(arch, name), name);
+        return switch (suffix) {
+            case "mlp.down_proj.weight", "mlp.c_fc.weight", "output.dense.weight" -> java.util.Set.of(1);
+            default -> java.util.Set.of(0);
+        };
     }
 
     @Override public Tensor move(Architecture arch, String name, Weights w) {
@@ -63,6 +73,11 @@ public record MlpChannels(List<long[]> perm, List<double[]> scale) implements Ch
             case "output.dense.weight" -> Edits.scale(Edits.permute(x, 1, p), 1, reciprocal(t));
             default -> throw new IllegalArgumentException("the MLP move does not touch " + name);
         };
+    }
+
+    private static boolean isIdentity(long[] p) {
+        for (int i = 0; i < p.length; i++) if (p[i] != i) return false;
+        return true;
     }
 
     private static double[] reciprocal(double[] t) {

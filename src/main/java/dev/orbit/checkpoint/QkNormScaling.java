@@ -33,6 +33,10 @@ public record QkNormScaling(List<double[]> s) implements CheckpointMove {
         return names;
     }
 
+    @Override public java.util.Set<Integer> axes(Architecture arch, String name) {
+        return java.util.Set.of(0);
+    }
+
     @Override public Tensor move(Architecture arch, String name, Weights w) {
         DecoderArchitecture a = (DecoderArchitecture) arch;
         int layer = Layers.of(a, name);

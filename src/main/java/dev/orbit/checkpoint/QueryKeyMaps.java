@@ -30,6 +30,10 @@ public record QueryKeyMaps(List<List<double[][]>> a) implements CheckpointMove {
         return names;
     }
 
+    @Override public java.util.Set<Integer> axes(Architecture arch, String name) {
+        return AttentionLayout.of(arch, Layers.of(arch, name)).axes(name, Role.Q, Role.K);
+    }
+
     @Override public Tensor move(Architecture arch, String name, Weights w) {
         int layer = Layers.of(arch, name);
         AttentionLayout l = AttentionLayout.of(arch, layer);

@@ -15,14 +15,18 @@ import org.bytedeco.pytorch.global.torch;
  * the folded head differ. LLaMA-style decoders only: GPT-2's LayerNorm would also need a Q that fixes the all-ones
  * direction, and BERT is post-norm (its normalised values are the stream), so neither rotates exactly here.
  */
-public record ResidualRotation(double[][] q) implements CheckpointMove {
+public record ResidualRotation(Orthogonal q) implements CheckpointMove {
+
+    public ResidualRotation(double[][] q) {
+        this(new Orthogonal.Dense(q));
+    }
 
     @Override public String obstacle(Architecture a) {
         return switch (a) {
             case DecoderArchitecture d when d.head() == null -> "a model without a head outputs the normed stream itself, which the rotation changes";
-            case DecoderArchitecture d when q.length != d.hiddenSize() -> "Q is " + q.length + "×" + q.length + ", the stream is " + d.hiddenSize() + " wide";
+            case DecoderArchitecture d when q.size() != d.hiddenSize() -> "Q is " + q.size() + "×" + q.size() + ", the stream is " + d.hiddenSize() + " wide";
             case DecoderArchitecture d -> null;
-            case Gpt2Architecture g -> "GPT-2's LayerNorm subtracts the mean: rotating needs a Q that fixes the all-ones direction (not implemented)";
+            case Gpt2Architecture g -> "GPT-2's LayerNorm subtracts the mean (Q would have to fix the all-ones direction), and folding ln_f's bias into the tied head makes a logits bias GPT-2 has no tensor for";
             case BertArchitecture b -> "BERT is post-norm: the normalised values, gain included, are the residual stream, so no rotation commutes with the norm";
         };
     }
@@ -53,21 +57,30 @@ public record ResidualRotation(double[][] q) implements CheckpointMove {
 
     @Override public Tensor move(Architecture arch, String name, Weights w) {
         DecoderArchitecture a = (DecoderArchitecture) arch;
-        Tensor rot = Edits.matrix(q);
-        if (name.equals(a.embedding())) return torch.matmul(w.get(name), rot);
-        if (name.equals("lm_head.weight")) return torch.matmul(w.get(a.head()).mul(w.get(a.finalNorm())), rot);
+        if (name.equals(a.embedding())) return q.right(w.get(name));
+        if (name.equals("lm_head.weight")) return q.right(w.get(a.head()).mul(w.get(a.finalNorm())));
         if (name.equals(a.finalNorm()) || name.endsWith("layernorm.weight")) return torch.ones_like(w.get(name));
         int layer = layerOf(a, name);
         String suffix = name.substring(a.layer(layer, "").length());
         return switch (suffix) {
             case "self_attn.q_proj.weight", "self_attn.k_proj.weight", "self_attn.v_proj.weight" ->
-                    torch.matmul(w.get(name).mul(w.get(a.layer(layer, "input_layernorm.weight"))), rot);
+                    q.right(w.get(name).mul(w.get(a.layer(layer, "input_layernorm.weight"))));
             case "mlp.gate_proj.weight", "mlp.up_proj.weight" ->
-                    torch.matmul(w.get(name).mul(w.get(a.layer(layer, "post_attention_layernorm.weight"))), rot);
-            case "self_attn.o_proj.weight", "mlp.down_proj.weight" -> torch.matmul(rot.t(), w.get(name));
-            case "self_attn.o_proj.bias", "mlp.down_proj.bias" -> torch.matmul(w.get(name), rot);
+                    q.right(w.get(name).mul(w.get(a.layer(layer, "post_attention_layernorm.weight"))));
+            case "self_attn.o_proj.weight", "mlp.down_proj.weight" -> q.leftTransposed(w.get(name));
+            case "self_attn.o_proj.bias", "mlp.down_proj.bias" -> q.right(w.get(name));
             default -> throw new IllegalArgumentException("the residual rotation does not touch " + name);
         };
+    }
+
+    /** Readers, the embedding and the head act along their columns (row-chunkable); writers along their rows. */
+    @Override public java.util.Set<Integer> axes(Architecture arch, String name) {
+        DecoderArchitecture a = (DecoderArchitecture) arch;
+        if (name.equals(a.embedding()) || name.equals("lm_head.weight")) return java.util.Set.of(1);
+        if (name.endsWith("o_proj.weight") || name.endsWith("down_proj.weight") || name.endsWith(".bias") || name.endsWith("norm.weight")) {
+            return java.util.Set.of(0);
+        }
+        return java.util.Set.of(1);
     }
 
     static int layerOf(DecoderArchitecture a, String name) {

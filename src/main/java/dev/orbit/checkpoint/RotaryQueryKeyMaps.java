@@ -58,6 +58,10 @@ public record RotaryQueryKeyMaps(List<List<double[]>> rho, List<List<double[]>> 
         return asMatrices(((DecoderArchitecture) arch).headDim()).touched(arch);
     }
 
+    @Override public java.util.Set<Integer> axes(Architecture arch, String name) {
+        return asMatrices(((DecoderArchitecture) arch).headDim()).axes(arch, name);
+    }
+
     @Override public Tensor move(Architecture arch, String name, Weights w) {
         return asMatrices(((DecoderArchitecture) arch).headDim()).move(arch, name, w);
     }

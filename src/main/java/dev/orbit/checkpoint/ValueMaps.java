@@ -25,6 +25,10 @@ public record ValueMaps(List<List<double[][]>> c) implements CheckpointMove {
         return names;
     }
 
+    @Override public java.util.Set<Integer> axes(Architecture a, String name) {
+        return AttentionLayout.of(a, Layers.of(a, name)).axes(name, Role.V, Role.O);
+    }
+
     @Override public Tensor move(Architecture a, String name, Weights w) {
         int layer = Layers.of(a, name);
         AttentionLayout l = AttentionLayout.of(a, layer);

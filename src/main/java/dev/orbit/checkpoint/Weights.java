@@ -3,7 +3,9 @@ package dev.orbit.checkpoint;
 import java.util.Map;
 import java.util.function.Function;
 
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 import dev.orbit.io.safetensors.StoredTensor;
@@ -17,10 +19,25 @@ import dev.orbit.io.safetensors.StoredTensor;
 public final class Weights {
     private final Function<String, StoredTensor> lookup;
     private final ScalarType type;
+    private final java.util.function.UnaryOperator<Tensor> after;
 
     private Weights(Function<String, StoredTensor> lookup, ScalarType type) {
+        this(lookup, type, t -> t);
+    }
+
+    private Weights(Function<String, StoredTensor> lookup, ScalarType type, java.util.function.UnaryOperator<Tensor> after) {
         this.lookup = lookup;
         this.type = type;
+        this.after = after;
+    }
+
+    /**
+     * These weights with every value read multiplied by 1 + δ, δ ~ U(−u, u) drawn afresh at each read (libtorch's
+     * global generator): the size of error that re-rounding every weight to a format with unit roundoff u makes.
+     * Verification of bf16/f16 output measures its floor with it.
+     */
+    public Weights perturbed(double u) {
+        return new Weights(lookup, type, t -> t.mul(torch.rand_like(t).mul(new Scalar(2 * u)).sub(new Scalar(u)).add(new Scalar(1))));
     }
 
     public static Weights of(Checkpoint checkpoint, ScalarType type) {
@@ -34,7 +51,7 @@ public final class Weights {
 
     /** These weights with some tensors replaced (moved tensors checked against the original's forward). */
     public Weights overriding(Map<String, StoredTensor> replaced) {
-        return new Weights(n -> replaced.containsKey(n) ? replaced.get(n) : lookup.apply(n), type);
+        return new Weights(n -> replaced.containsKey(n) ? replaced.get(n) : lookup.apply(n), type, after);
     }
 
     public ScalarType type() { return type; }
@@ -43,12 +60,12 @@ public final class Weights {
     public StoredTensor stored(String name) { return lookup.apply(name); }
 
     /** The whole tensor, owned, in the compute type. */
-    public Tensor get(String name) { return lookup.apply(name).toTorch(type); }
+    public Tensor get(String name) { return after.apply(lookup.apply(name).toTorch(type)); }
 
     /** Rows {@code [from, from + count)} of a 2-D tensor, owned, in the compute type. */
     public Tensor rows(String name, long from, long count) {
         Tensor view = lookup.apply(name).torchView().narrow(0, from, count);
-        return view.scalar_type().value == type.value ? view.clone() : view.to(type);
+        return after.apply(view.scalar_type().value == type.value ? view.clone() : view.to(type));
     }
 
     /** Rows picked by {@code ids} (Long tensor of any shape): an embedding lookup, converted after gathering. */
@@ -59,7 +76,7 @@ public final class Weights {
         Tensor out = picked.scalar_type().value == type.value ? picked : picked.to(type);
         long[] outShape = java.util.Arrays.copyOf(shape, shape.length + 1);
         outShape[shape.length] = table.size(1);
-        return out.reshape(outShape);
+        return after.apply(out.reshape(outShape));
     }
 
     /** Rows of the 2-D tensor: how many (for chunked heads). */

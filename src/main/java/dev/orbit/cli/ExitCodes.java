@@ -18,6 +18,10 @@ public final class ExitCodes {
     public static final int OUTPUT = 5;
     /** The model needs an op Orbit cannot evaluate (it still imports and exports). */
     public static final int UNSUPPORTED = 6;
+    /** {@code orbit same}: B is near an orbit copy of A (a fine-tuned, quantised or noisy copy), not on the orbit. */
+    public static final int NEAR_ORBIT = 10;
+    /** {@code orbit same}: B is not in A's orbit, nor near it. */
+    public static final int NOT_SAME_ORBIT = 11;
     /** A bug in Orbit: please report it with the command line. */
     public static final int INTERNAL = 70;
 

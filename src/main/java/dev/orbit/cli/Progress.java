@@ -12,4 +12,10 @@ final class Progress {
     static ProgressBar bar(String task, long max) {
         return new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setStyle(ProgressBarStyle.ASCII).build();
     }
+
+    /** A bar for {@code bytes} bytes, shown in MB with the rate. */
+    static ProgressBar bytes(String task, long bytes) {
+        return new ProgressBarBuilder().setTaskName(task).setInitialMax(bytes).setStyle(ProgressBarStyle.ASCII)
+                .setUnit(" MB", 1_000_000).showSpeed().build();
+    }
 }

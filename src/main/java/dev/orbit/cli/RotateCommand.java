@@ -30,11 +30,14 @@ import picocli.CommandLine.Parameters;
                 "the rotated model in ONNX Runtime, and report int8/int4 round-to-nearest",
                 "quantisation error before and after (symmetric; weights per output channel,",
                 "activations per tensor). Writes OUT and, next to it, OUT's element",
-                "(.element.json) and report (.rotate.json, .rotate.html)."})
+                "(.element.json) and report (.rotate.json, .rotate.html).",
+                "MODEL may be a checkpoint folder of a LLaMA-style decoder: the residual stream is",
+                "measured on random tokens (or --token-ids FILE) in the float64 reference forward, the",
+                "rotation minimising the largest |activation| is written to OUT (a folder) and verified."})
 final class RotateCommand implements java.util.concurrent.Callable<Integer> {
     enum Objective { OUTLIERS }
 
-    @Parameters(paramLabel = "MODEL", description = "An ONNX file (a transformer whose residual stream is read through norms, or through linear maps only).")
+    @Parameters(paramLabel = "MODEL", description = "An ONNX file (a transformer whose residual stream is read through norms, or through linear maps only), or a checkpoint folder.")
     Path model;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Where to write the rotated model.")
@@ -61,6 +64,18 @@ final class RotateCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     JsonOption json;
 
+    @Mixin
+    CheckpointOptions checkpoint;
+
+    @Option(names = "--token-ids", paramLabel = "FILE", description = "Checkpoint folders: calibration token ids, one sequence per line (spaces or commas; cut to the shortest line). Default: --calibration random sequences of --calibration-length tokens.")
+    Path tokenIds;
+
+    @Option(names = "--calibration-length", defaultValue = "32", paramLabel = "T", description = "Checkpoint folders: tokens per random calibration sequence (default ${DEFAULT-VALUE}).")
+    int calibrationLength;
+
+    @Option(names = "--no-verify", description = "Checkpoint folders: skip the verification of the written folder.")
+    boolean noVerify;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -70,6 +85,7 @@ final class RotateCommand implements java.util.concurrent.Callable<Integer> {
         Ranges.positive(candidates, "--candidates");
         Ranges.tolerance(tolerance);
         OutputPaths.checkNotInput(output, model);
+        if (CheckpointRun.isFolder(model)) return checkpoint();
         Network original = Orbit.load(model);
         Inputs calibrationInputs = random(seed.seed);
         Inputs evaluationInputs = random(seed.seed + 1);
@@ -114,6 +130,36 @@ final class RotateCommand implements java.util.concurrent.Callable<Integer> {
         out.flush();
         if (report.hasNonFinite()) return ExitCodes.NUMERIC;
         return ok ? ExitCodes.OK : ExitCodes.VERIFY_FAILED;
+    }
+
+    private int checkpoint() {
+        checkpoint.check();
+        Ranges.positive(calibrationLength, "--calibration-length");
+        try (var c = dev.orbit.checkpoint.Checkpoint.open(model)) {
+            long[][] tokens = tokenIds != null ? CheckpointTokens.read(tokenIds)
+                    : dev.orbit.checkpoint.CheckpointVerification.randomTokens(c.architecture().vocabSize(), calibration, calibrationLength, seed.seed);
+            dev.orbit.checkpoint.OutlierCalibration.Result r;
+            try {
+                r = dev.orbit.checkpoint.OutlierCalibration.run(c, tokens, candidates, seed.seed);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(ExitCodes.USAGE, model + ": " + e.getMessage());
+            }
+            var best = r.best();
+            String what = "residual rotation: " + best.kind().name().toLowerCase() + " seed " + best.seed() + ", largest |activation| "
+                    + String.format("%.4g → %.4g, kurtosis %.3g → %.3g", r.baseline().maxAbs(), best.maxAbs(), r.baseline().kurtosis(), best.kurtosis());
+            java.util.Map<String, Object> facts = new java.util.LinkedHashMap<>();
+            facts.put("objective", "outliers");
+            facts.put("calibration", java.util.Map.of("sequences", tokens.length, "tokens", tokens[0].length, "source", tokenIds == null ? "random" : tokenIds.toString()));
+            facts.put("baseline", java.util.Map.of("max_abs", r.baseline().maxAbs(), "kurtosis", r.baseline().kurtosis()));
+            facts.put("candidates", r.candidates().stream().map(x -> java.util.Map.of("kind", x.kind().name(), "seed", x.seed(), "max_abs", x.maxAbs(),
+                    "kurtosis", x.kurtosis())).toList());
+            facts.put("chosen", java.util.Map.of("kind", best.kind().name(), "seed", best.seed(), "max_abs", best.maxAbs(), "kurtosis", best.kurtosis()));
+            String text = String.format("calibration: %d sequences × %d tokens (%s); residual stream before: max |x| %.4g, kurtosis %.3g%n",
+                    tokens.length, tokens[0].length, tokenIds == null ? "random tokens" : tokenIds, r.baseline().maxAbs(), r.baseline().kurtosis());
+            for (var x : r.candidates()) text += String.format("  %-8s seed %-4d max |x| %.4g, kurtosis %.3g%n", x.kind().name().toLowerCase(), x.seed(), x.maxAbs(), x.kurtosis());
+            var steps = java.util.List.of(new dev.orbit.checkpoint.CheckpointTeleport.Step(r.rotation(), what));
+            return CheckpointRun.write(spec, c, steps, output, checkpoint, !noVerify, seed.seed, json.json, facts, text);
+        }
     }
 
     private Inputs random(long inputSeed) {

@@ -1,6 +1,7 @@
 package dev.orbit.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import dev.orbit.MoveException;
 import dev.orbit.Moves;
@@ -16,9 +17,12 @@ import picocli.CommandLine.Parameters;
                 "space (and random permutations with --permute), written as plain ONNX and verified in ONNX Runtime.",
                 "--attention adds per-head GL(d) on every query-key and value-output pair",
                 "(condition number --condition) and per-head scaling; --rotate-residual folds",
-                "norm gains (an exact rewrite) and rotates every residual stream."})
+                "norm gains (an exact rewrite) and rotates every residual stream.",
+                "MODEL may be a Hugging Face checkpoint folder (LLaMA, Mistral, Qwen2, Qwen3, GPT-2, BERT):",
+                "the moves stream tensor by tensor into OUT (a folder, same shards, index and dtypes) and the",
+                "result is verified on random tokens through Orbit's float64 reference forward (noise rule)."})
 final class TeleportCommand implements java.util.concurrent.Callable<Integer> {
-    @Parameters(paramLabel = "MODEL", description = "An ONNX file.")
+    @Parameters(paramLabel = "MODEL", description = "An ONNX file, or a checkpoint folder (config.json + *.safetensors).")
     Path model;
 
     @Option(names = "--cob-range", defaultValue = "0.5", paramLabel = "R", description = "Range r of the change-of-basis factors (default ${DEFAULT-VALUE}).")
@@ -54,6 +58,9 @@ final class TeleportCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     MoveOptions move;
 
+    @Mixin
+    CheckpointOptions checkpoint;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -67,6 +74,7 @@ final class TeleportCommand implements java.util.concurrent.Callable<Integer> {
         }
         if (!(condition >= 1) || !Double.isFinite(condition)) throw new UserError(ExitCodes.USAGE, "--condition must be a number ≥ 1, got " + condition);
         if (!(headScale >= 1) || !Double.isFinite(headScale)) throw new UserError(ExitCodes.USAGE, "--head-scale must be a number ≥ 1, got " + headScale);
+        if (CheckpointRun.isFolder(model)) return checkpoint();
         if (permute) teleport = teleport.permute();
         if (attention) teleport = teleport.attention(condition, headScale);
         if (rotateResidual) teleport = teleport.rotateResidual(rotation);
@@ -78,6 +86,28 @@ final class TeleportCommand implements java.util.concurrent.Callable<Integer> {
                 case RESIDUAL_STREAM -> "--rotate-residual: ";
                 case ROTATION -> "--rotation " + rotation.name().toLowerCase() + ": ";
             } + e.getMessage());
+        }
+    }
+
+    /** The same options on a checkpoint folder ({@link CheckpointTeleport} says what each becomes). */
+    private int checkpoint() {
+        checkpoint.check();
+        CheckpointRun.refuseOnnxOnly(move.saveElement);
+        OutputPaths.checkNotInput(move.output, model);
+        try (var c = dev.orbit.checkpoint.Checkpoint.open(model)) {
+            var recipe = new dev.orbit.checkpoint.CheckpointTeleport(new dev.orbit.symmetry.Sampling.Cob(kind, range, centre), permute, attention,
+                    condition, headScale, rotateResidual ? dev.orbit.checkpoint.MoveSampler.Rotation.valueOf(rotation.name()) : null, seed.seed);
+            List<dev.orbit.checkpoint.CheckpointTeleport.Step> steps;
+            try {
+                steps = recipe.steps(c.architecture());
+            } catch (IllegalArgumentException e) {
+                throw new UserError(ExitCodes.USAGE, (rotateResidual ? "--rotation " + rotation.name().toLowerCase() + ": " : "") + e.getMessage());
+            }
+            if (steps.isEmpty()) {
+                throw new UserError(ExitCodes.USAGE, model + ": a " + c.architecture().family().modelType
+                        + " checkpoint has no free scaling; add --permute and/or --attention");
+            }
+            return CheckpointRun.write(spec, c, steps, move.output, checkpoint, !move.noVerify, seed.seed, move.json.json, new java.util.LinkedHashMap<>(), "");
         }
     }
 }

@@ -164,6 +164,45 @@ public sealed interface HnIsometry {
         }
     }
 
+    /**
+     * An isometry given by its O⁺(n,1) matrix (how element files store one): it maps a half-space point through the
+     * hyperboloid. A matrix that is not (numerically) Lorentz is refused: it would not map Hⁿ to itself.
+     */
+    record Lorentz(double[][] matrix) implements HnIsometry {
+        /** How far LᵀJL may be from J (the stored matrices carry float64 rounding of a product of generators). */
+        public static final double DEFECT_TOLERANCE = 1e-6;
+
+        public Lorentz {
+            int m = matrix.length;
+            if (m < 3) throw new IllegalArgumentException("an O⁺(n,1) matrix for n ≥ 2 is at least 3×3, got " + m + " rows");
+            double[][] copy = new double[m][];
+            for (int i = 0; i < m; i++) {
+                if (matrix[i].length != m) throw new IllegalArgumentException("an O⁺(n,1) matrix must be square");
+                for (double v : matrix[i]) if (!Double.isFinite(v)) throw new IllegalArgumentException("non-finite entry in an O⁺(n,1) matrix");
+                copy[i] = matrix[i].clone();
+            }
+            double defect = Hyperboloid.lorentzDefect(copy);
+            if (!(defect <= DEFECT_TOLERANCE * Math.max(1, copy[0][0] * copy[0][0])) || copy[0][0] <= 0) {
+                throw new IllegalArgumentException("not an O⁺(n,1) matrix (|LᵀJL − J| = " + defect + ", L₀₀ = " + copy[0][0] + ")");
+            }
+            matrix = copy;
+        }
+
+        @Override public int dimension() { return matrix.length - 1; }
+
+        @Override public HnPoint apply(HnPoint p) {
+            return Hyperboloid.toHalfSpace(Hyperboloid.apply(matrix, Hyperboloid.fromHalfSpace(p.coords())));
+        }
+
+        @Override public HnIsometry inverse() { return new Lorentz(Hyperboloid.inverse(matrix)); }
+
+        @Override public double[][] toLorentz() {
+            double[][] copy = new double[matrix.length][];
+            for (int i = 0; i < copy.length; i++) copy[i] = matrix[i].clone();
+            return copy;
+        }
+    }
+
     static HnIsometry identity(int n) { return new Dilation(n, 1); }
 
     /**

@@ -7,11 +7,29 @@ import java.util.random.RandomGenerator;
  * frame together, so the layer computes the same function. One kind per geometry.
  */
 public sealed interface LayerIsometry {
+    /** The inverse, of the same kind. */
+    LayerIsometry inverse();
+
+    /** This isometry after {@code first}, which must be of the same kind (they act on the same layer). */
+    default LayerIsometry compose(LayerIsometry first) {
+        return switch (this) {
+            case Mobius(Psl2R m) when first instanceof Mobius(Psl2R f) -> new Mobius(m.times(f));
+            case HalfSpace(HnIsometry m) when first instanceof HalfSpace(HnIsometry f) && f.dimension() == m.dimension() ->
+                    new HalfSpace(m.after(f));
+            case Line l when first instanceof Line f -> l.after(f);
+            default -> throw new IllegalArgumentException("cannot compose " + kind(this) + " with " + kind(first) + " on one layer");
+        };
+    }
+
     /** PSL(2,R) acting on an H² layer whose frame is a 2×2 Möbius matrix. */
-    record Mobius(Psl2R map) implements LayerIsometry {}
+    record Mobius(Psl2R map) implements LayerIsometry {
+        @Override public Mobius inverse() { return new Mobius(map.inverse()); }
+    }
 
     /** An isometry of Hⁿ acting on a layer whose frame is an O⁺(n,1) matrix. */
-    record HalfSpace(HnIsometry map) implements LayerIsometry {}
+    record HalfSpace(HnIsometry map) implements LayerIsometry {
+        @Override public HalfSpace inverse() { return new HalfSpace(map.inverse()); }
+    }
 
     /** x ↦ σx + shift (σ = ±1) acting on a Euclidean length-product layer: the isometries of the line. */
     record Line(double sign, double shift) implements LayerIsometry {
@@ -25,7 +43,16 @@ public sealed interface LayerIsometry {
         /** this ∘ first. */
         public Line after(Line first) { return new Line(sign * first.sign, sign * first.shift + shift); }
 
-        public Line inverse() { return new Line(sign, -sign * shift); }
+        @Override public Line inverse() { return new Line(sign, -sign * shift); }
+    }
+
+    /** A short name of the kind, for messages. */
+    static String kind(LayerIsometry g) {
+        return switch (g) {
+            case Mobius m -> "a PSL(2,R) map";
+            case HalfSpace h -> "an isometry of H" + h.map().dimension();
+            case Line l -> "a line isometry";
+        };
     }
 
     /** A random element for a layer of the given geometry (n = 1: the line; 2 with a Möbius frame; else Hⁿ). */

@@ -169,6 +169,8 @@ public final class Graph {
         Set<String> defined = definedOutside();
         for (Node n : nodes) defined.addAll(n.outputs());
         for (ValueInfo o : outputs) {
+            // "" names an omitted optional value of a node, never a graph output (a fuzz finding: it evaluated to null)
+            if (o.name().isEmpty()) throw new ModelFormatException("a graph output has an empty name");
             if (!defined.contains(o.name())) {
                 throw new ModelFormatException("graph output '" + o.name() + "' is not produced by any node");
             }

@@ -12,6 +12,7 @@ import dev.orbit.io.idx.MnistData;
 import dev.orbit.io.onnx.OnnxImporter;
 import dev.orbit.ops.length.HyperbolicLengthProduct;
 import dev.orbit.report.HtmlReport;
+import dev.orbit.symmetry.LengthLayers;
 import dev.orbit.tensor.DType;
 import dev.orbit.train.Batches;
 

@@ -2,18 +2,19 @@ package dev.orbit.hyperbolic;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
 
 import dev.orbit.eval.Evaluator;
-import dev.orbit.geometry.HnIsometry;
 import dev.orbit.geometry.LayerIsometry;
-import dev.orbit.geometry.Psl2R;
 import dev.orbit.graph.Model;
 import dev.orbit.io.onnx.OnnxExporter;
+import dev.orbit.symmetry.ElementFile;
+import dev.orbit.symmetry.IsometryElement;
+import dev.orbit.symmetry.LengthLayers;
+import dev.orbit.symmetry.OrbitAction;
 import dev.orbit.tensor.DType;
 import dev.orbit.tensor.NdArray;
 import dev.orbit.verify.OrtRunner;
@@ -62,8 +63,8 @@ public final class OrbitCopies {
         List<Copy> copies = new ArrayList<>();
         double[] worst = new double[3];
         for (int i = 0; i < c.count(); i++) {
-            Map<String, LayerIsometry> element = LengthLayers.randomElement(m64, rng, c.spread());
-            Model moved = HyperbolicAction.apply(m64, element);
+            IsometryElement element = LengthLayers.randomElement(m64, rng, c.spread());
+            Model moved = OrbitAction.apply(m64, element);
             double e64 = OutputComparison.of(out, reference, new Evaluator(moved).run(Map.of(in, x64)).get(out)).maxRelError();
             Model std64 = StandardOnnx.expand(moved, DType.FLOAT64);
             double o64 = ort(std64, in, x64, out, reference).maxRelError();
@@ -76,7 +77,7 @@ public final class OrbitCopies {
                         + ", seed " + c.seed() + ", spread " + c.spread()));
                 OnnxExporter.write(saved, dir.resolve(file));
                 OnnxExporter.write(std64, dir.resolve(String.format("model-%04d.standard.onnx", i + 1)));
-                ElementsFile.write(dir.resolve(String.format("model-%04d.element.json", i + 1)), element);
+                ElementFile.write(dir.resolve(String.format("model-%04d.element.json", i + 1)), element);
             }
             copies.add(new Copy(i + 1, file, weightChange(m64, moved, layers), e64, o64, o32.maxRelError(), o32.argmaxAgreement(), ok));
             worst[0] = Math.max(worst[0], e64);
@@ -116,18 +117,5 @@ public final class OrbitCopies {
             case LayerIsometry.Geometry.Plane p -> "H², PSL(2,R)";
             case LayerIsometry.Geometry.HalfSpace h -> "H" + h.n() + ", O⁺(" + h.n() + ",1)";
         };
-    }
-
-    /** The per-layer elements as JSON-ready maps (kind and numbers). */
-    static Map<String, Object> describe(Map<String, LayerIsometry> element) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (var e : element.entrySet()) {
-            out.put(e.getKey(), switch (e.getValue()) {
-                case LayerIsometry.Mobius(Psl2R m) -> Map.of("kind", "psl2r", "matrix", m.toArray());
-                case LayerIsometry.HalfSpace(HnIsometry h) -> Map.of("kind", "isometry", "lorentz", h.toLorentz());
-                case LayerIsometry.Line(double s, double t) -> Map.of("kind", "line", "sign", s, "shift", t);
-            });
-        }
-        return out;
     }
 }

@@ -7,6 +7,8 @@ import java.util.function.IntConsumer;
 
 import dev.orbit.graph.Model;
 import dev.orbit.numeric.Stats;
+import dev.orbit.symmetry.LengthLayers;
+import dev.orbit.symmetry.OrbitAction;
 import dev.orbit.train.Batches;
 import dev.orbit.train.Schedule;
 
@@ -68,7 +70,7 @@ public final class OrbitEnsemble {
                     double bestVal = -1;
                     double bestLoss = Double.POSITIVE_INFINITY;
                     for (int i = 0; i < n; i++) {
-                        Model start = kind == Kind.ORBIT ? HyperbolicAction.apply(current, LengthLayers.randomElement(current, rng, c.spread())) : current;
+                        Model start = kind == Kind.ORBIT ? OrbitAction.apply(current, LengthLayers.randomElement(current, rng, c.spread())) : current;
                         long shuffle = 7_919L * s + 104_729L * e + i;
                         var cfg = new HyperbolicTraining.Config(1, c.batch(), lr, c.optimizer(), shuffle, true);
                         var r = HyperbolicTraining.train(start, fresh, kind == Kind.SINGLE ? null : validation, cfg, null);

@@ -12,6 +12,7 @@ import dev.orbit.graph.Model;
 import dev.orbit.graph.Node;
 import dev.orbit.ops.length.EuclideanLengthProduct;
 import dev.orbit.ops.length.HyperbolicLengthProduct;
+import dev.orbit.symmetry.LengthLayers;
 import dev.orbit.tensor.DType;
 import dev.orbit.tensor.NdArray;
 

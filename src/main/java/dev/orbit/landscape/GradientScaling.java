@@ -12,6 +12,7 @@ import dev.orbit.symmetry.SpaceAnalyzer;
 import dev.orbit.symmetry.SymmetryAnalysis;
 import dev.orbit.train.Batches;
 import dev.orbit.train.TrainableModel;
+import dev.orbit.verify.EvaluationBudget;
 
 /**
  * Neural teleportation's third claim: teleportation changes the landscape around the model, and the change
@@ -42,6 +43,8 @@ public final class GradientScaling {
         List<Point> curve = new ArrayList<>();
         double base;
         int done = 0;
+        // before libtorch runs the user's model: no value it computes for a batch may exceed the limits
+        EvaluationBudget.checkBatch(model, c.batch());
         try (Batches data = Batches.of(test); TrainableModel original = new TrainableModel(model)) {
             base = normalisedGradient(original, data, idx);
             for (double r : c.ranges()) {

@@ -16,6 +16,7 @@ import dev.orbit.symmetry.SymmetryAnalysis;
 import dev.orbit.tensor.NdArray;
 import dev.orbit.train.Batches;
 import dev.orbit.train.TrainableModel;
+import dev.orbit.verify.EvaluationBudget;
 
 /**
  * Neural teleportation's second claim: a micro-teleportation (CoB range r = 0.001) moves the weights along a
@@ -58,6 +59,8 @@ public final class MicroTeleport {
         List<Case> cases = new ArrayList<>();
         int done = 0;
         long dimension = 0;
+        // before libtorch runs the user's model: no value it computes for the largest batch may exceed the limits
+        EvaluationBudget.checkBatch(model, java.util.Arrays.stream(c.batchSizes()).max().orElse(1));
         try (TrainableModel tm = new TrainableModel(model)) {
             double[] base = WeightVectors.flatten(tm.snapshot(), tm.parameters().keySet());
             dimension = base.length;

@@ -1,11 +1,10 @@
 package dev.orbit.ode;
 
-import java.util.HashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 
-import dev.orbit.graph.Model;
 import dev.orbit.ops.Role;
-import dev.orbit.symmetry.GroupElement;
+import dev.orbit.symmetry.GaugeElement;
 import dev.orbit.symmetry.NeuronSpace;
 import dev.orbit.symmetry.ParamTouch;
 import dev.orbit.symmetry.Scaling;
@@ -31,20 +30,21 @@ public final class DiscreteGauge {
         return g;
     }
 
-    /** The Orbit element scaling the space of x_k (k = 1..N−1) by e^{g[k]}. */
-    public static GroupElement element(Model transport, SymmetryAnalysis a, double[][] g) {
-        int n = g.length - 1;
-        Map<Integer, double[]> scales = new HashMap<>();
-        for (int k = 1; k < n; k++) {
+    /**
+     * The diagonal gauge G = diag(exp(g_i)) as an Orbit element on the transport model of an N-step chain: its states
+     * are the spaces of x_k (k = 1..N−1), so acting with it scales x_k by e^{g(t_k)}; the same element acts on the
+     * field ({@link GaugeAction#spatial(LinearField, GaugeElement)}).
+     */
+    public static GaugeElement element(SymmetryAnalysis a, SineSeries[] perCoordinate, int steps) {
+        List<Integer> states = new ArrayList<>();
+        for (int k = 1; k < steps; k++) {
             NeuronSpace s = spaceWritten(a, EulerChain.transportName(k - 1));
             if (s.scaling() != Scaling.NONZERO) {
                 throw new IllegalStateException("space of x_" + k + " cannot be rescaled: " + s.scaleReason());
             }
-            double[] tau = new double[g[k].length];
-            for (int i = 0; i < tau.length; i++) tau[i] = Math.exp(g[k][i]);
-            scales.put(s.id(), tau);
+            states.add(s.id());
         }
-        return new GroupElement(Map.of(), scales);
+        return MatrixGauge.diagonal(perCoordinate).element(states);
     }
 
     /** The space whose rows of {@code weight} it scales (the output space of that Gemm). */

@@ -3,11 +3,14 @@ package dev.orbit.ode;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
+import dev.orbit.symmetry.GaugeElement;
+
 /**
  * Closed-form gauge actions on the coefficients of a linear field (column-vector convention, ẋ = w x + b):
  * spatial x' = G x gives w' = G w G⁻¹ + Ġ G⁻¹, b' = G b (scalar: w' = w + ġ, b' = e^g b); the time gauge
  * t = s − f(s) gives w'(s) = (1 − ḟ) w(s − f), b'(s) = (1 − ḟ) b(s − f). They must agree with the generic
- * {@link GaugedField} wrappers, which transform the field itself; the tests check both ways.
+ * {@link GaugedField} wrappers, which transform the field itself; the tests check both ways. A {@link GaugeElement}
+ * (Orbit's element of the gauge group, which also acts on the unrolled model) acts through the same formulas.
  */
 public final class GaugeAction {
     private GaugeAction() {}
@@ -19,6 +22,20 @@ public final class GaugeAction {
         });
         TimeFunction b = new TimeFunction.Derived(f.b().shape(), t -> torch.mv(gauge.at(t).g(), f.b().at(t)));
         return new LinearField(w, b);
+    }
+
+    /** The element's spatial gauge on a linear field: each factor in turn, first to last (closed form). */
+    public static LinearField spatial(LinearField f, GaugeElement g) {
+        LinearField out = f;
+        for (int i = 0; i < g.factors().size(); i++) out = spatial(out, MatrixGauge.of(g.endTime(), g.factors().get(i)));
+        return out;
+    }
+
+    /** The element's spatial gauge on any field: the generic {@link GaugedField.Spatial} wrapper per factor, first to last. */
+    public static VectorField act(VectorField f, GaugeElement g) {
+        VectorField out = f;
+        for (int i = 0; i < g.factors().size(); i++) out = new GaugedField.Spatial(out, MatrixGauge.of(g.endTime(), g.factors().get(i)));
+        return out;
     }
 
     public static LinearField temporal(LinearField f, TimeReparametrisation r) {

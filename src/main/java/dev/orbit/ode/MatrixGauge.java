@@ -1,11 +1,13 @@
 package dev.orbit.ode;
 
+import java.util.List;
 import java.util.SplittableRandom;
 
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 import dev.orbit.numeric.Matrices;
+import dev.orbit.symmetry.GaugeElement;
 
 /**
  * A spatial gauge G(t) = exp(g(t)) with g(t) = Σ_k C_k·sin(kπt/T), C_k ∈ ℝ^{d×d}: a smooth path in GL⁺(d) with
@@ -47,6 +49,24 @@ public final class MatrixGauge {
             }
         }
         return new MatrixGauge(endTime, Tensors.of(c, modes, d, d));
+    }
+
+    /** The gauge of one factor of an element: exp(Σ_k C_k sin(kπt/T)) with constant coefficients. */
+    public static MatrixGauge of(double endTime, double[][][] c) {
+        int modes = c.length;
+        int d = c[0].length;
+        double[] flat = new double[modes * d * d];
+        for (int k = 0; k < modes; k++) for (int i = 0; i < d; i++) System.arraycopy(c[k][i], 0, flat, (k * d + i) * d, d);
+        return new MatrixGauge(endTime, Tensors.of(flat, modes, d, d));
+    }
+
+    /** This gauge as an Orbit element (one factor); {@code states}: the spaces of an unrolled model's x_1 … x_{N−1}, or none. */
+    public GaugeElement element(List<Integer> states) {
+        int d = dimension();
+        double[] v = values();
+        double[][][] c = new double[modes()][d][d];
+        for (int k = 0; k < c.length; k++) for (int i = 0; i < d; i++) System.arraycopy(v, (k * d + i) * d, c[k][i], 0, d);
+        return new GaugeElement(endTime, List.<double[][][]>of(c), states);
     }
 
     /** The diagonal gauge G = diag(exp(g_i(t))) with one sine series per coordinate. */

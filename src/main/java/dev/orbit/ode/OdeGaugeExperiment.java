@@ -18,7 +18,7 @@ import dev.orbit.experiment.Experiment;
 import dev.orbit.graph.Model;
 import dev.orbit.io.onnx.OnnxExporter;
 import dev.orbit.report.HtmlReport;
-import dev.orbit.symmetry.GroupElement;
+import dev.orbit.symmetry.GaugeElement;
 import dev.orbit.symmetry.OrbitAction;
 import dev.orbit.symmetry.Scaling;
 import dev.orbit.symmetry.SpaceAnalyzer;
@@ -251,7 +251,7 @@ public final class OdeGaugeExperiment implements Experiment<OdeGaugeExperiment.C
             Model residual = chain.residualModel();
             Model transport = chain.transportModel();
             SymmetryAnalysis a = SpaceAnalyzer.analyze(transport);
-            GroupElement element = DiscreteGauge.element(transport, a, samples);
+            GaugeElement element = DiscreteGauge.element(a, g, steps);
             Model moved = OrbitAction.apply(transport, a, element);
             EulerChain gauged = chain.gauged(samples);
             double diff = 0;

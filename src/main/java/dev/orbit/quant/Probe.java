@@ -13,12 +13,14 @@ import dev.orbit.graph.Model;
 import dev.orbit.graph.ValueInfo;
 import dev.orbit.graph.ValueType;
 import dev.orbit.tensor.NdArray;
+import dev.orbit.verify.EvaluationBudget;
 
 /** Runs a model in Orbit's evaluator and returns intermediate values (made extra graph outputs for the run). */
 final class Probe {
     private Probe() {}
 
     static Map<String, NdArray> values(Model m, List<String> names, Map<String, NdArray> feeds) {
+        EvaluationBudget.check(m, feeds); // before libtorch allocates what a hostile model's shapes ask for
         Graph g = m.graph();
         Map<String, ValueType> types = ShapeInference.infer(m);
         List<ValueInfo> outs = new ArrayList<>(g.outputs());

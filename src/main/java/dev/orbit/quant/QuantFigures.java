@@ -7,6 +7,7 @@ import java.util.Map;
 import dev.orbit.graph.Model;
 import dev.orbit.numeric.RelativeError;
 import dev.orbit.tensor.NdArray;
+import dev.orbit.verify.EvaluationBudget;
 import dev.orbit.verify.OrtRunner;
 
 /**
@@ -56,6 +57,7 @@ public record QuantFigures(String label, double maxActivation, double weightInt8
     }
 
     static NdArray run(Model m, Map<String, NdArray> feeds) {
+        EvaluationBudget.check(m, feeds); // before ONNX Runtime allocates what a hostile model's shapes ask for
         try (OrtRunner r = new OrtRunner(m)) {
             return r.run(feeds).values().iterator().next();
         }

@@ -15,7 +15,9 @@ import org.bytedeco.pytorch.global.torch;
 import dev.orbit.eval.Evaluator;
 import dev.orbit.graph.Model;
 import dev.orbit.graph.Node;
+import dev.orbit.graph.Shape;
 import dev.orbit.graph.build.ArchSpec;
+import dev.orbit.io.ReadLimits;
 import dev.orbit.ops.Activation;
 import dev.orbit.ops.ElementwiseOp;
 import dev.orbit.ops.Op;
@@ -23,6 +25,7 @@ import dev.orbit.ops.OpRegistry;
 import dev.orbit.ops.standard.StandardOps;
 import dev.orbit.tensor.NdArray;
 import dev.orbit.train.Gradients;
+import dev.orbit.verify.EvaluationBudget;
 
 /**
  * The input–output Jacobian of a model (any graph Orbit evaluates) at data points, by libtorch autograd through
@@ -48,6 +51,9 @@ public final class TrainedJacobian {
         var input = model.graph().inputs().getFirst();
         long features = data.dim(1);
         long[] inShape = inputShape(input, features);
+        // before libtorch runs the user's model: a value whose declared or constant shape exceeds the limits (a
+        // ConstantOfShape asking for terabytes) is refused here rather than in libtorch's allocator
+        EvaluationBudget.checkShapes(model, Map.of(input.name(), Shape.of(inShape)), ReadLimits.current().maxBytes());
         Evaluator ev = new Evaluator(model);
         float[] all = data.toFloatArray();
         List<double[]> eig = new ArrayList<>();

@@ -16,7 +16,8 @@ import java.util.TreeMap;
  * The diagonal and matrix parts act on different parameter axes, so they commute. Elements compose and invert;
  * they are plain data, serialisable to JSON so a move can be replayed or undone.
  */
-public record GroupElement(Map<Integer, int[]> permutations, Map<Integer, double[]> scales, List<MatrixPart> matrices) {
+public record GroupElement(Map<Integer, int[]> permutations, Map<Integer, double[]> scales, List<MatrixPart> matrices)
+        implements SymmetryElement {
     public GroupElement {
         permutations = Map.copyOf(permutations);
         scales = Map.copyOf(scales);

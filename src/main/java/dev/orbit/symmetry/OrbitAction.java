@@ -19,7 +19,8 @@ import dev.orbit.tensor.DType;
 import dev.orbit.tensor.NdArray;
 
 /**
- * The action of a group element on a model: a pure function (model, element) → model. Parameters move as
+ * The action of an element ({@link SymmetryElement}) on a model: a pure function (model, element) → model. For the
+ * neuron-space kind ({@link GroupElement}), parameters move as
  * the analysis lists (rows ×τ, columns ÷τ, per-channel constants permuted), computed in float64 and stored in
  * the parameter's own type. Activation regions that do not commute with the factors are rewritten as
  * τ·f(x/τ), exported as plain per-channel {@code Mul} nodes named {@code orbit_tp_in_*} / {@code orbit_tp_out_*}
@@ -36,14 +37,27 @@ public final class OrbitAction {
 
     private OrbitAction() {}
 
-    public static Model apply(Model model, GroupElement g) {
-        return apply(model, SpaceAnalyzer.analyze(model), g);
+    /** The action of any element; the symmetry analysis is computed only for the kinds that are indexed by it. */
+    public static Model apply(Model model, SymmetryElement e) {
+        return e instanceof IsometryElement i ? IsometryAction.apply(model, i) : apply(model, SpaceAnalyzer.analyze(model), e);
     }
 
-    public static Model apply(Model model, SymmetryAnalysis a, GroupElement g) { return apply(model, a, g, StandardOps.registry()); }
+    public static Model apply(Model model, SymmetryAnalysis a, SymmetryElement e) { return apply(model, a, e, StandardOps.registry()); }
 
-    /** The action on a model whose ops (for the shapes of rewrite constants) come from {@code registry}. */
-    public static Model apply(Model model, SymmetryAnalysis a, GroupElement g, OpRegistry registry) {
+    /**
+     * The one action of every kind of element on a model whose ops (for the shapes of rewrite constants) come from
+     * {@code registry}: neuron-space elements as described above, isometries on their length-product layers, ODE
+     * gauges as the scalings of the unrolled model's states ({@link GaugeElement#discrete()}).
+     */
+    public static Model apply(Model model, SymmetryAnalysis a, SymmetryElement e, OpRegistry registry) {
+        return switch (e) {
+            case GroupElement g -> act(model, a, g, registry);
+            case IsometryElement i -> IsometryAction.apply(model, i);
+            case GaugeElement gauge -> act(model, a, gauge.discrete(), registry);
+        };
+    }
+
+    private static Model act(Model model, SymmetryAnalysis a, GroupElement g, OpRegistry registry) {
         g.validate(a);
         Graph graph = model.graph();
         Map<String, NdArray> params = new LinkedHashMap<>(graph.parameters());

@@ -20,7 +20,8 @@ public final class Sampling {
             if (kind == Kind.INTRA && range >= 1) throw new IllegalArgumentException("intra-landscape sampling needs a range below 1 (factors U[1-r, 1+r] must stay positive), got " + range);
         }
 
-        double draw(SplittableRandom rng) {
+        /** One factor from this distribution (never zero). */
+        public double draw(SplittableRandom rng) {
             double v;
             do {
                 v = switch (kind) {

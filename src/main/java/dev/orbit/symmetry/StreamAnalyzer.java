@@ -43,7 +43,8 @@ final class StreamAnalyzer {
     /** Nodes of every norm: never connectors, so a norm's output is produced by the norm. */
     private final Set<Node> allNormNodes = new HashSet<>();
     private final Set<Node> connectors = new HashSet<>();
-    private final Map<Node, String> constantTouch = new HashMap<>();
+    /** Constants a connector adds to or joins with the stream (x + c, Concat with a class token): they rotate too. */
+    private final Map<Node, List<BlockTouch>> constantTouch = new HashMap<>();
 
     private StreamAnalyzer(Model model, boolean normsJoin, OpRegistry registry) {
         this.graph = model.graph();
@@ -121,7 +122,11 @@ final class StreamAnalyzer {
     private void connect(Node n) {
         if (n.outputs().isEmpty() || n.inputs().isEmpty() || allNormNodes.contains(n)) return;
         boolean addLike = n.opType().equals("Add") || n.opType().equals("Sub");
-        String in = addLike && isParam(n.input(0)) ? n.input(1) : n.input(0);
+        if (n.opType().equals("Concat")) {
+            concat(n);
+            return;
+        }
+        String in = addLike && constant(n.input(0), lastDim(n.input(0))) != null ? n.input(1) : n.input(0);
         if (in.isEmpty() || isParam(in)) return;
         String out = n.output(0);
         long d = lastDim(in);
@@ -158,21 +163,72 @@ final class StreamAnalyzer {
         join(in, out);
         if (addLike) {
             String other = n.input(0).equals(in) ? n.input(1) : n.input(0);
-            if (isParam(other)) constantTouch.put(n, other);
+            BlockTouch c = constant(other, d);
+            if (c != null) constantTouch.put(n, List.of(c));
             else join(other, out);
         }
     }
 
+    /** Concat along a token axis (a class token before the patches): activations join, constants are writers. */
+    private void concat(Node n) {
+        String out = n.output(0);
+        long d = lastDim(out);
+        int r = rank(out);
+        if (d <= 0 || normalisedAxis(n.attributes().getInt("axis", 0), r) == r - 1) return;
+        List<BlockTouch> constants = new ArrayList<>();
+        List<String> joined = new ArrayList<>();
+        for (String in : n.inputs()) {
+            if (lastDim(in) != d) return;
+            BlockTouch c = constant(in, d);
+            if (c != null) constants.add(c);
+            else joined.add(in);
+        }
+        if (joined.isEmpty()) return;
+        connectors.add(n);
+        for (String in : joined) join(in, out);
+        if (!constants.isEmpty()) constantTouch.put(n, constants);
+    }
+
     /**
-     * The other operand of x ± other: an activation of the same width (a residual join), or a constant c per
-     * channel along the last axis ((x ± c)·Q = x·Q ± c·Q, so c rotates with the stream).
+     * The parameter axis a constant operand re-indexes along its last (channel) axis: a parameter, or one moved only
+     * along other axes (a position table sliced to the sequence length, a class token expanded over the batch).
+     * (x + c)·Q = x·Q + c·Q for any such c, whatever its other axes. Null when the value is not such a constant.
+     */
+    private BlockTouch constant(String v, long d) {
+        for (int depth = 0; depth < 16 && !v.isEmpty() && d > 0 && lastDim(v) == d; depth++) {
+            if (isParam(v)) {
+                NdArray c = graph.parameter(v);
+                return c.rank() == 0 || c.dim(-1) != d ? null : new BlockTouch(v, c.rank() - 1, 0);
+            }
+            Node p = graph.producer(v);
+            if (p == null || p.inputs().isEmpty()) return null;
+            String in = p.input(0);
+            int r = rank(in);
+            boolean keepsLast = switch (p.opType()) {
+                case "Identity", "Expand", "Unsqueeze", "Squeeze", "Reshape", "Flatten" -> true; // last dim checked, row-major
+                case "Cast" -> types.get(v) != null && types.get(v).dtype().isFloating();
+                case "Slice" -> {
+                    long[] axes = p.inputs().size() > 3 && isParam(p.input(3)) ? graph.parameter(p.input(3)).toLongArray() : null;
+                    boolean ok = axes != null;
+                    if (ok) for (long a : axes) ok &= normalisedAxis(a, r) != r - 1;
+                    yield ok;
+                }
+                case "Gather" -> isParam(p.input(1)) && normalisedAxis(p.attributes().getInt("axis", 0), r) != r - 1;
+                default -> false;
+            };
+            if (!keepsLast || r < 1) return null;
+            v = in;
+        }
+        return null;
+    }
+
+    /**
+     * The other operand of x ± other: an activation of the same width (a residual join), or a constant c whose
+     * last axis holds the channels (per channel, or per position and channel like a position table:
+     * (x ± c)·Q = x·Q ± c·Q, so c rotates with the stream).
      */
     private boolean addLike(String b, long d) {
-        if (!isParam(b)) return lastDim(b) == d;
-        NdArray c = graph.parameter(b);
-        if (c.rank() == 0 || c.dim(-1) != d) return false;
-        for (int i = 0; i < c.rank() - 1; i++) if (c.dim(i) != 1) return false;
-        return true;
+        return constant(b, d) != null || !isParam(b) && lastDim(b) == d;
     }
 
     private Component boundary(Set<String> values) {
@@ -194,9 +250,9 @@ final class StreamAnalyzer {
             if (p == null) {
                 blockers.add(isParam(v) ? "constant '" + v + "' flows into it" : "network input '" + v + "' flows into it");
             } else if (connectors.contains(p)) {
-                String c = constantTouch.get(p);
-                if (c != null) writers.add(new BlockTouch(c, graph.parameter(c).rank() - 1, 0));
-                if (p.opType().equals("Add") && c == null) residual = true;
+                List<BlockTouch> c = constantTouch.getOrDefault(p, List.of());
+                writers.addAll(c);
+                if (p.opType().equals("Add") && c.isEmpty()) residual = true;
             } else if (!normInternals.contains(p)) {
                 String w = writer(p, writers);
                 if (w != null) blockers.add(w);
@@ -228,6 +284,11 @@ final class StreamAnalyzer {
 
     /** Records a linear writer; returns why it blocks otherwise. */
     private String writer(Node p, List<BlockTouch> writers) {
+        BlockTouch constant = p.outputs().size() == 1 ? constant(p.output(0), lastDim(p.output(0))) : null;
+        if (constant != null) {
+            writers.add(constant);
+            return null;
+        }
         String w = p.input(1);
         switch (p.opType()) {
             case "MatMul" -> {
@@ -251,6 +312,9 @@ final class StreamAnalyzer {
                     return null;
                 }
             }
+            case "Transpose" -> {
+                if (convChannelsMovedLast(p, writers)) return null;
+            }
             case "Gather" -> {
                 String table = p.input(0);
                 if (isParam(table) && graph.parameter(table).rank() == 2 && p.attributes().getInt("axis", 0) == 0) {
@@ -268,6 +332,40 @@ final class StreamAnalyzer {
             }
         }
         return p.opType() + " '" + p.label() + "' writes into it";
+    }
+
+    /**
+     * A patch embedding: Conv → Reshape (spatial axes flattened, channels kept on axis 1) → Transpose moving the
+     * channels last. The conv's output channels (weight axis 0, bias) write into the stream.
+     */
+    private boolean convChannelsMovedLast(Node t, List<BlockTouch> writers) {
+        long[] perm = t.attributes().getInts("perm", null);
+        if (perm == null || perm[perm.length - 1] != 1) return false;
+        String v = t.input(0);
+        Node p = graph.producer(v);
+        long d = lastDim(t.output(0));
+        while (p != null && (p.opType().equals("Reshape") || p.opType().equals("Flatten") || p.opType().equals("Identity"))) {
+            if (!sameAxis1(p.input(0), v, d)) return false;
+            v = p.input(0);
+            p = graph.producer(v);
+        }
+        if (p == null || !p.opType().equals("Conv") || !isParam(p.input(1)) || !sameAxis1(p.output(0), v, d)) return false;
+        writers.add(new BlockTouch(p.input(1), 0, 0));
+        if (p.inputs().size() > 2 && !p.input(2).isEmpty()) {
+            if (!isParam(p.input(2))) return false;
+            writers.add(new BlockTouch(p.input(2), 0, 0));
+        }
+        return true;
+    }
+
+    /** Both values have {@code d} channels on axis 1 and the same batch axis before it (a row-major regrouping keeps them). */
+    private boolean sameAxis1(String a, String b, long d) {
+        ValueType ta = types.get(a);
+        ValueType tb = types.get(b);
+        if (ta == null || tb == null || ta.shape() == null || tb.shape() == null || ta.shape().rank() < 2 || tb.shape().rank() < 2) return false;
+        var x = ta.shape().dim(1);
+        var y = tb.shape().dim(1);
+        return x.isKnown() && y.isKnown() && x.size() == d && y.size() == d;
     }
 
     /** Records a linear reader; returns why it blocks otherwise. */

@@ -36,6 +36,27 @@ public final class EvaluationBudget {
     public static long check(Model model, Map<String, NdArray> feeds, long maxBytes) {
         Map<String, Shape> shapes = new LinkedHashMap<>();
         for (var e : feeds.entrySet()) shapes.put(e.getKey(), Shape.of(e.getValue().shape()));
+        return checkShapes(model, shapes, maxBytes);
+    }
+
+    /**
+     * The same check before a run whose inputs do not exist yet (training, gradients, Jacobians): every graph
+     * input with its declared shape, a batch of {@code batch} on a leading dimension the declaration leaves open.
+     */
+    public static long checkBatch(Model model, long batch) {
+        Map<String, Shape> shapes = new LinkedHashMap<>();
+        for (var in : model.graph().inputs()) {
+            Shape declared = in.type().shape();
+            if (declared == null || declared.rank() == 0) continue;
+            java.util.List<Dim> dims = new java.util.ArrayList<>(declared.dims());
+            if (!dims.getFirst().isKnown()) dims.set(0, Dim.of(batch));
+            shapes.put(in.name(), new Shape(dims));
+        }
+        return checkShapes(model, shapes, ReadLimits.current().maxBytes());
+    }
+
+    /** The check with given input shapes (dimensions may be unknown: values they decide are skipped). */
+    public static long checkShapes(Model model, Map<String, Shape> shapes, long maxBytes) {
         Map<String, ValueType> types;
         try {
             types = ShapeInference.infer(model, shapes);

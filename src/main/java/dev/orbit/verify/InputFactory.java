@@ -36,6 +36,12 @@ public final class InputFactory {
         return switch (spec) {
             case InputSpec.Random r -> random(inputs, r, shapes);
             case InputSpec.Data d -> data(inputs, d, shapes);
+            case InputSpec.Files f -> switch (dev.orbit.io.inputs.DataKind.detect(f.path())) {
+                case MNIST_IDX -> data(inputs, new InputSpec.Data(f.path(), f.limit()), shapes);
+                case NPY -> given(inputs, head(dev.orbit.io.inputs.NpyReader.read(f.path()), f.limit()), shapes, "the .npy array " + f.path());
+                case IMAGE_FOLDER -> given(inputs, dev.orbit.io.inputs.ImageFolder.read(f.path(), f.limit(), f.size(), f.mean(), f.std()),
+                        shapes, "the images of " + f.path());
+            };
         };
     }
 
@@ -147,6 +153,38 @@ public final class InputFactory {
         else if (in.type().dtype().isHalf()) x = x.to(in.type().dtype());
         Map<String, NdArray> feeds = new LinkedHashMap<>();
         feeds.put(in.name(), x);
+        return feeds;
+    }
+
+    /** The first {@code limit} samples (axis 0) of an array. */
+    private static NdArray head(NdArray a, int limit) {
+        if (limit <= 0) throw new ShapeException("the sample count must be positive, got " + limit);
+        if (a.rank() == 0 || a.dim(0) <= limit) return a;
+        long[] shape = a.shape();
+        long per = a.size() / shape[0];
+        shape[0] = limit;
+        NdArray out = NdArray.zeros(a.dtype(), shape);
+        java.lang.foreign.MemorySegment.copy(a.segment(), 0, out.segment(), 0, limit * per * a.dtype().byteSize);
+        return out;
+    }
+
+    /** An array read from a file fed to a one-input model: same values per sample, cast to the input's float type. */
+    private static Map<String, NdArray> given(List<ValueInfo> inputs, NdArray x, Map<String, long[]> shapes, String what) {
+        if (inputs.size() != 1) throw new ShapeException("--data feeds models with one input; this model has " + inputs.size() + ": use --random");
+        if (x.rank() == 0 || x.dim(0) == 0) throw new ShapeException(what + " holds no samples");
+        ValueInfo in = inputs.getFirst();
+        int n = Math.toIntExact(x.dim(0));
+        long[] shape = concreteShape(in, n, shapes);
+        shape[0] = n;
+        if (elements(in.name(), shape) != x.size()) {
+            throw new ShapeException("model input '" + in.name() + "' takes " + Arrays.toString(shape) + " but " + what + " is " + Arrays.toString(x.shape()));
+        }
+        if (!x.dtype().isFloating()) throw new ShapeException(what + " holds " + x.dtype() + " values; the model input takes floats");
+        DType want = in.type().dtype().isFloating() ? in.type().dtype() : DType.FLOAT32;
+        NdArray y = (x.dtype() == want ? x : x.to(want)).reshape(shape);
+        checkFinite(in.name(), y);
+        Map<String, NdArray> feeds = new LinkedHashMap<>();
+        feeds.put(in.name(), y);
         return feeds;
     }
 

@@ -17,6 +17,20 @@ public final class Verifier {
                                             Map<String, NdArray> feeds, String inputs, VerificationRule rule) {
         return switch (rule) {
             case Tolerance t -> compareInOrt(reference, refLabel, candidate, candLabel, feeds, inputs, t.maxRelativeError());
+            case NoiseRule n -> {
+                EvaluationBudget.check(reference, feeds);
+                EvaluationBudget.check(candidate, feeds);
+                Map<String, NdArray> own;
+                Map<String, NdArray> moved;
+                try (OrtRunner r = new OrtRunner(reference)) {
+                    own = r.run(feeds);
+                }
+                try (OrtRunner r = new OrtRunner(candidate)) {
+                    moved = r.run(feeds);
+                }
+                yield NoiseVerification.report(refLabel + " (orbit evaluator, float64)", candLabel + " (onnxruntime)",
+                        Float64Reference.run(reference, feeds), own, moved, feeds, inputs, n);
+            }
         };
     }
 
@@ -25,6 +39,16 @@ public final class Verifier {
                                               VerificationRule rule) {
         return switch (rule) {
             case Tolerance t -> evaluatorVsOrt(model, label, feeds, inputs, t.maxRelativeError());
+            case NoiseRule n -> {
+                EvaluationBudget.check(model, feeds);
+                Map<String, NdArray> ort;
+                try (OrtRunner r = new OrtRunner(model)) {
+                    ort = r.run(feeds);
+                }
+                // ONNX Runtime's float32 error is the bar Orbit's float32 evaluator is held to
+                yield NoiseVerification.report(label + " (orbit evaluator, float64)", label + " (orbit evaluator)",
+                        Float64Reference.run(model, feeds), ort, new Evaluator(model).run(feeds), feeds, inputs, n);
+            }
         };
     }
 

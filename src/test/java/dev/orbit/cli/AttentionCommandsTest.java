@@ -47,7 +47,7 @@ class AttentionCommandsTest {
         assertEquals(20.0, json.get("attention_condition_number").asDouble(), 1e-6);
         assertTrue(json.get("norm_folding").get(0).asText().contains("5 norm gains folded"), json.toString());
         assertTrue(json.get("relative_weight_change").asDouble() > 0.5);
-        assertTrue(Files.readString(el).contains("orbit-element/2"));
+        assertTrue(Files.readString(el).contains("orbit-element/3"));
         Path back = tmp.resolve("back.onnx");
         var undo = CliRun.of("apply", out.toString(), el.toString(), "--inverse", "-o", back.toString());
         assertEquals(ExitCodes.OK, undo.exitCode(), undo.err() + undo.out());

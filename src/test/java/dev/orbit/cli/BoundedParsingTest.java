@@ -109,6 +109,27 @@ class BoundedParsingTest {
         refused("more than the limit", "verify", file("cos.onnx", constantOfShape(fourTb)).toString());
     }
 
+    /**
+     * Commands that run a user's model in libtorch without verifying it first (Jacobians, gradients) check the
+     * same budget before the first run: the 4 TiB ConstantOfShape is refused by the limit, not by libtorch's
+     * allocator (which under memory overcommit may grant a few tens of GB and let the kernel kill the process).
+     */
+    @Test
+    @Timeout(120) // three commands that first load the bundled digits, not one file read
+    void runsWithoutVerificationCheckTheBudgetFirst() throws IOException {
+        String cos = file("cos.onnx", constantOfShape(1L << 20, 1L << 20)).toString();
+        for (String[] args : List.of(
+                new String[] {"jacobian", "--model", cos, "--points", "1", "-o", tmp.resolve("j").toString()},
+                new String[] {"experiment", "micro-teleport", "--quick", "--model", cos, "-o", tmp.resolve("mt").toString()},
+                new String[] {"experiment", "gradient-scaling", "--quick", "--model", cos, "-o", tmp.resolve("gs").toString()})) {
+            // not bounded(): these commands load the bundled digits (tens of MB of heap) before they see the model
+            var r = CliRun.of(args);
+            assertEquals(ExitCodes.BAD_INPUT, r.exitCode(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.cleanError(), r.err());
+            assertTrue(r.err().contains("would take 4398046511104 bytes, more than the limit"), args[0] + " " + args[1] + ": " + r.err());
+        }
+    }
+
     /** x → y, plus an output filled by ConstantOfShape(shape) with the shape in an initializer. */
     static OnnxMl.ModelProto constantOfShape(long... shape) {
         var s = OnnxMl.TensorProto.newBuilder().setName("shape").setDataType(OnnxMl.TensorProto.DataType.INT64_VALUE).addDims(shape.length);
@@ -268,6 +289,32 @@ class BoundedParsingTest {
         refused("cannot read element file", "apply", mlp, deep.toString(), "-o", tmp.resolve("o.onnx").toString());
         Path big = file("big.json", ("{\"format\":\"" + "x".repeat(2 << 20) + "\"}").getBytes());
         refused("element file", "apply", mlp, big.toString(), "-o", tmp.resolve("o.onnx").toString());
+    }
+
+    /**
+     * Fuzz finding (element campaign, 2026-12-07): a non-number inside a matrix row made the message quote the whole
+     * JSON node (megabytes for a nested array); names taken from the file (matrix kind, keys, a space's origin) were
+     * not escaped, so a newline split the message. Each is now one short line.
+     */
+    @Test
+    void elementFileMessagesNeverEchoTheInput() throws IOException {
+        String mlp = "src/test/resources/fixtures/mlp_relu.onnx";
+        String attention = "src/test/resources/fixtures/relu_attention.onnx";
+        String huge = "[" + "1,".repeat(200_000) + "1]";
+        String[] bodies = {
+            "{\"format\":\"orbit-element/2\",\"matrices\":[{\"kind\":\"rotation\",\"stream\":0,\"matrix\":[[" + huge + "]]}]}",
+            "{\"format\":\"orbit-element/2\",\"matrices\":[{\"kind\":\"rot\\nation\"}]}",
+            "{\"format\":\"orbit-element/1\",\"scales\":{\"0\\n1\":[1]}}",
+            "{\"format\":\"orbit-element/1\",\"spaces\":[{\"id\":0,\"size\":5,\"origin\":\"Gemm\\n" + "x".repeat(100_000) + "\"}]}",
+        };
+        for (int i = 0; i < bodies.length; i++) {
+            Path f = file("e" + i + ".json", bodies[i].getBytes());
+            for (String model : List.of(mlp, attention)) {
+                var r = refused("element", "apply", model, f.toString(), "-o", tmp.resolve("o.onnx").toString());
+                assertTrue(r.err().length() < 600, () -> "message of " + r.err().length() + " characters: " + r.err().substring(0, 300));
+                assertEquals(1, r.err().strip().lines().count(), r.err());
+            }
+        }
     }
 
     @Test

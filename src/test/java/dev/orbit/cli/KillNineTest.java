@@ -154,8 +154,7 @@ class KillNineTest {
     /**
      * A real orbit process: this JVM's java, the test class path, the launcher's flags. The class path goes in
      * CLASSPATH, not -cp: ONNX Runtime 1.29's Java binding crashes (SIGSEGV) when the JVM's options run to a few
-     * kilobytes (docs/NOTES.md). Surefire runs this test inside the module, with Orbit and its dependencies on the
-     * module path: the child gets both paths as one class path.
+     * kilobytes (docs/NOTES.md).
      */
     private Process start(Job job, int k) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
@@ -164,14 +163,21 @@ class KillNineTest {
         cmd.addAll(job.args());
         var pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("log-" + job.name() + "-" + k + ".txt").toFile());
-        pb.environment().put("CLASSPATH", childClassPath());
+        pb.environment().put("CLASSPATH", testClassPath());
         pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
         pb.environment().put("OPENBLAS_THREAD_TIMEOUT", "4");
         return pb.start();
     }
 
-    private static String childClassPath() {
+    /**
+     * The classes of this test run for a child JVM's class path: surefire runs the tests inside the module
+     * dev.orbit, so Orbit's own classes and its modular dependencies are on the module path, the rest on the
+     * class path. The child runs all of them from the class path, as scripts/fuzz-campaign.sh does.
+     */
+    static String testClassPath() {
         return java.util.stream.Stream.of(System.getProperty("jdk.module.path"), System.getProperty("java.class.path"))
-                .filter(p -> p != null && !p.isBlank()).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+                .filter(p -> p != null && !p.isEmpty())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
+
 }

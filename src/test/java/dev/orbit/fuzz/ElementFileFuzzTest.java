@@ -11,7 +11,7 @@ import dev.orbit.eval.Evaluator;
 import dev.orbit.graph.Model;
 import dev.orbit.io.onnx.OnnxImporter;
 import dev.orbit.symmetry.ElementFile;
-import dev.orbit.symmetry.GroupElement;
+import dev.orbit.symmetry.SymmetryElement;
 import dev.orbit.symmetry.OrbitAction;
 import dev.orbit.symmetry.SpaceAnalyzer;
 import dev.orbit.symmetry.SymmetryAnalysis;
@@ -57,7 +57,7 @@ class ElementFileFuzzTest {
 
     private static void apply(Target t, byte[] data) {
         try {
-            GroupElement g = ElementFile.parse(data, Path.of("fuzz.json"), t.analysis());
+            SymmetryElement g = ElementFile.parse(data, Path.of("fuzz.json"), t.model(), t.analysis());
             // what --inverse computes (inverse permutations, reciprocal scales, inverse matrices)
             g.inverse(t.analysis());
             Model moved = OrbitAction.apply(t.model(), t.analysis(), g);

@@ -19,6 +19,8 @@ import dev.orbit.graph.Model;
 import dev.orbit.graph.Shape;
 import dev.orbit.io.onnx.OnnxExporter;
 import dev.orbit.io.onnx.OnnxImporter;
+import dev.orbit.symmetry.LengthLayers;
+import dev.orbit.symmetry.OrbitAction;
 import dev.orbit.tensor.DType;
 import dev.orbit.tensor.NdArray;
 import dev.orbit.verify.OrtRunner;
@@ -68,7 +70,7 @@ class LengthProductOpsTest {
         // the group: random isometries move the weights far and keep the outputs
         SplittableRandom rng = new SplittableRandom(5);
         for (int t = 0; t < 20; t++) {
-            Model moved = HyperbolicAction.apply(f.model(), LengthLayers.randomElement(f.model(), rng, 1));
+            Model moved = OrbitAction.apply(f.model(), LengthLayers.randomElement(f.model(), rng, 1));
             double weightChange = relError(f.model().graph().parameter("w").toDoubleArray(), moved.graph().parameter("w").toDoubleArray());
             assertTrue(weightChange > 1e-3, "the weights move: " + weightChange);
             NdArray ym = new Evaluator(moved).run(Map.of(LayerFixture.X, x)).get("y");

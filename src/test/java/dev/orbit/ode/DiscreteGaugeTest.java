@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.orbit.graph.Model;
+import dev.orbit.symmetry.GaugeElement;
 import dev.orbit.symmetry.NeuronSpace;
 import dev.orbit.symmetry.OrbitAction;
 import dev.orbit.symmetry.Scaling;
@@ -68,7 +69,13 @@ class DiscreteGaugeTest {
         double[][] g = DiscreteGauge.sample(gauge, STEPS);
         Model transport = chain.transportModel();
         SymmetryAnalysis a = SpaceAnalyzer.analyze(transport);
-        Model moved = OrbitAction.apply(transport, a, DiscreteGauge.element(transport, a, g));
+        GaugeElement element = DiscreteGauge.element(a, gauge, STEPS);
+        // the element's own evaluation of the scales is the study's sampled e^{g(t_k)}, to the bit
+        for (int k = 1; k < STEPS; k++) {
+            double[] tau = element.discrete().scales().get(element.states().get(k - 1));
+            for (int i = 0; i < 3; i++) assertEquals(Math.exp(g[k][i]), tau[i], 0.0, "x_" + k + "[" + i + "]");
+        }
+        Model moved = OrbitAction.apply(transport, a, element);
         EulerChain gauged = chain.gauged(g);
         double worst = 0;
         for (int k = 0; k < STEPS; k++) {

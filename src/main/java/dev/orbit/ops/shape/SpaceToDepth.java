@@ -22,7 +22,9 @@ public final class SpaceToDepth implements Op {
     @Override
     public List<ValueType> infer(Node node, InferContext ctx) {
         ValueType x = ctx.require(node, 0);
-        long b = node.attributes().getInt("blocksize", 1);
+        long b = DepthToSpace.blocksize(node);
+        if (!x.hasShape()) return OpSupport.one(ValueType.unknown(x.dtype()));
+        DepthToSpace.requireRank4(node, x.rank());
         var d = x.shape().dims();
         return OpSupport.one(new ValueType(x.dtype(), new dev.orbit.graph.Shape(List.of(d.get(0),
                 OpSupport.affine(d.get(1), b * b, 0), DepthToSpace.divide(d.get(2), b), DepthToSpace.divide(d.get(3), b)))));
@@ -31,8 +33,9 @@ public final class SpaceToDepth implements Op {
     @Override
     public List<Tensor> evaluate(Node node, EvalContext ctx) {
         Tensor x = ctx.require(node, 0);
-        long b = node.attributes().getInt("blocksize", 1);
+        long b = DepthToSpace.blocksize(node);
         long[] s = OpSupport.sizes(x);
+        DepthToSpace.requireRank4(node, s.length);
         long n = s[0], c = s[1], h = s[2], w = s[3];
         Tensor y = x.reshape(n, c, h / b, b, w / b, b).permute(0, 3, 5, 1, 2, 4);
         return OpSupport.one(y.reshape(n, c * b * b, h / b, w / b));

@@ -1,4 +1,4 @@
-package dev.orbit.hyperbolic;
+package dev.orbit.symmetry;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,16 +15,16 @@ import dev.orbit.ops.length.HyperbolicLengthProduct;
 import dev.orbit.tensor.NdArray;
 
 /**
- * Moves a model along its orbit: each length-product layer named in the element gets its weight points and frame
- * moved by its isometry (the op room's symmetry rule). Pure: the input model is not changed, untouched parameters
- * are shared.
+ * The action of an {@link IsometryElement}: each length-product layer named in the element gets its weight points
+ * and frame moved by its isometry (the op room's symmetry rule). Pure: the input model is not changed, untouched
+ * parameters are shared. Reached through {@link OrbitAction#apply}.
  */
-public final class HyperbolicAction {
-    private HyperbolicAction() {}
+final class IsometryAction {
+    private IsometryAction() {}
 
-    public static Model apply(Model model, Map<String, LayerIsometry> element) {
+    static Model apply(Model model, IsometryElement element) {
         Graph g = model.graph();
-        Map<String, LayerIsometry> pending = new HashMap<>(element);
+        Map<String, LayerIsometry> pending = new HashMap<>(element.layers());
         List<Node> nodes = new ArrayList<>();
         Map<String, NdArray> params = new LinkedHashMap<>(g.parameters());
         for (Node n : g.nodes()) {

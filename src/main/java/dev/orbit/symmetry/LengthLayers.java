@@ -1,4 +1,4 @@
-package dev.orbit.hyperbolic;
+package dev.orbit.symmetry;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,7 +14,7 @@ import dev.orbit.ops.length.EuclideanLengthProduct;
 import dev.orbit.ops.length.HyperbolicLengthProduct;
 import dev.orbit.tensor.NdArray;
 
-/** Finds the length-product layers of a model and says which group acts on each. */
+/** Finds the length-product layers of a model and says which group acts on each (the isometries of {@link IsometryElement}). */
 public final class LengthLayers {
     private LengthLayers() {}
 
@@ -49,10 +49,10 @@ public final class LengthLayers {
         return out;
     }
 
-    /** A random element per layer (keyed by node name). */
-    public static Map<String, LayerIsometry> randomElement(Model model, RandomGenerator rng, double spread) {
+    /** A random element: one isometry per layer (keyed by node name), drawn in graph order. */
+    public static IsometryElement randomElement(Model model, RandomGenerator rng, double spread) {
         Map<String, LayerIsometry> g = new LinkedHashMap<>();
         for (Layer l : of(model)) g.put(l.name(), LayerIsometry.random(l.geometry(), rng, spread));
-        return g;
+        return new IsometryElement(g);
     }
 }

@@ -1,0 +1,390 @@
+package dev.orbit.identity;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import dev.orbit.numeric.Matrices;
+import dev.orbit.ops.Role;
+import dev.orbit.symmetry.BlockTouch;
+import dev.orbit.symmetry.GroupElement;
+import dev.orbit.symmetry.LinearPair;
+import dev.orbit.symmetry.MatrixPart;
+import dev.orbit.symmetry.NeuronSpace;
+import dev.orbit.symmetry.PairTransform;
+import dev.orbit.symmetry.ParamTouch;
+import dev.orbit.symmetry.ResidualStream;
+import dev.orbit.symmetry.Scaling;
+import dev.orbit.symmetry.StreamRotation;
+import dev.orbit.symmetry.SymmetryAnalysis;
+
+/**
+ * The sequential resolution both orbit membership and the canonical form run: a working copy of the model's
+ * parameters is moved, one structure at a time, by the part of the element a {@link Decider} chooses for it.
+ * A structure (a permutation class with the scalings of its spaces, an attention pair, a residual stream) is
+ * decided once every parameter axis its features need is settled: a parameter slice is comparable only when every
+ * other axis of that parameter already carries its final permutation, scale and basis. In a feed-forward graph
+ * the network inputs are fixed, so the first layer is decidable and the rest follow in dependency order.
+ *
+ * <p>Head-permutable classes are decided together with their attention pairs (the pair's GL(d) mixes the channels
+ * of a head, so heads are compared by the column spaces of their blocks, which GL(d) keeps). A residual stream
+ * that rotates absorbs the permutation of its class (a permutation is a rotation).
+ */
+final class Aligner {
+    /** What chooses each part: matching against a target, or a canonical rule. */
+    interface Decider {
+        /** The class permutation: entry j is the working unit that becomes unit j. */
+        int[] permutation(Aligner a, int permClass, List<Feature> features);
+
+        /** Per channel, the factor τ (new = τ·old) of a scalable space whose class is placed. */
+        double[] scale(Aligner a, NeuronSpace s, List<ParamTouch> usable);
+
+        /** The head permutation of a head class and its pairs (entry j: working kv-head that becomes head j). */
+        int[] headPermutation(Aligner a, int permClass, List<LinearPair> pairs);
+
+        /** A_g for kv-head g of a pair whose heads are placed. */
+        double[][] pairBlock(Aligner a, LinearPair pair, int kvHead);
+
+        /** The rotation Q (x → x·Q) of a stream. */
+        double[][] rotation(Aligner a, ResidualStream s, List<BlockTouch> usable);
+    }
+
+    /** A usable touch of a space in a class being decided. */
+    record Feature(NeuronSpace space, ParamTouch touch) {}
+
+    final SymmetryAnalysis analysis;
+    final Map<String, Tensor64> work;
+    private final Map<String, List<Set<String>>> pending = new HashMap<>();
+    private final Map<Integer, List<NeuronSpace>> classes = new TreeMap<>();
+    private final Map<Integer, List<LinearPair>> headPairs = new TreeMap<>();
+    private final Set<Integer> streamClasses = new HashSet<>();
+    private final Map<Integer, int[]> perms = new TreeMap<>();
+    private final Map<Integer, double[]> scales = new TreeMap<>();
+    private final Map<String, MatrixPart> matrices = new LinkedHashMap<>();
+    final List<String> notes = new ArrayList<>();
+    /** Streams whose rotation the settled parameters did not determine when it was chosen. */
+    final Set<Integer> underdetermined = new java.util.TreeSet<>();
+    int deadUnits;
+
+    private final boolean rotateStreams;
+
+    Aligner(SymmetryAnalysis analysis, Map<String, Tensor64> work) { this(analysis, work, true); }
+
+    /** {@code rotateStreams} false: rotatable streams are aligned as the permutation classes they also are. */
+    Aligner(SymmetryAnalysis analysis, Map<String, Tensor64> work, boolean rotateStreams) {
+        this.rotateStreams = rotateStreams;
+        this.analysis = analysis;
+        this.work = work;
+        for (NeuronSpace s : analysis.spaces()) {
+            if (!s.isFree()) continue;
+            classes.computeIfAbsent(s.permClass(), k -> new ArrayList<>()).add(s);
+            for (ParamTouch t : s.touches()) mark(t.parameter(), t.axis(), "s" + s.id());
+        }
+        for (LinearPair p : analysis.pairs()) {
+            for (BlockTouch t : p.left()) mark(t.parameter(), t.axis(), "p" + p.id());
+            for (BlockTouch t : p.right()) mark(t.parameter(), t.axis(), "p" + p.id());
+        }
+        for (ResidualStream st : streams()) {
+            Set<String> axes = new HashSet<>();
+            for (BlockTouch t : st.writers()) axes.add(t.parameter() + "#" + t.axis());
+            for (BlockTouch t : st.readers()) axes.add(t.parameter() + "#" + t.axis());
+            for (BlockTouch t : st.writers()) mark(t.parameter(), t.axis(), "r" + st.id());
+            for (BlockTouch t : st.readers()) mark(t.parameter(), t.axis(), "r" + st.id());
+            for (var e : classes.entrySet()) {
+                for (NeuronSpace s : e.getValue()) {
+                    for (ParamTouch t : s.touches()) if (axes.contains(t.parameter() + "#" + t.axis())) streamClasses.add(e.getKey());
+                }
+            }
+        }
+        for (LinearPair p : analysis.pairs()) {
+            Set<String> axes = new HashSet<>();
+            for (BlockTouch t : p.left()) axes.add(t.parameter() + "#" + t.axis());
+            for (BlockTouch t : p.right()) axes.add(t.parameter() + "#" + t.axis());
+            for (var e : classes.entrySet()) {
+                boolean heads = e.getValue().stream().anyMatch(NeuronSpace::headPermutable);
+                if (!heads) continue;
+                boolean hit = e.getValue().stream().flatMap(s -> s.touches().stream()).anyMatch(t -> axes.contains(t.parameter() + "#" + t.axis()));
+                if (hit && headPairs.values().stream().noneMatch(l -> l.contains(p))) headPairs.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(p);
+            }
+        }
+    }
+
+    private List<ResidualStream> streams() { return rotateStreams ? analysis.rotatableStreams() : List.of(); }
+
+    private void mark(String param, int axis, String actor) {
+        Tensor64 t = work.get(param);
+        if (t == null) throw new IllegalArgumentException("parameter '" + param + "' is missing");
+        List<Set<String>> axes = pending.computeIfAbsent(param, k -> {
+            List<Set<String>> l = new ArrayList<>();
+            for (int i = 0; i < t.rank(); i++) l.add(new HashSet<>());
+            return l;
+        });
+        axes.get(axis).add(actor);
+    }
+
+    private void settle(String actor) {
+        for (List<Set<String>> axes : pending.values()) for (Set<String> s : axes) s.remove(actor);
+    }
+
+    /** Whether every axis of {@code param} other than {@code axis} is settled. */
+    boolean usable(String param, int axis) {
+        List<Set<String>> axes = pending.get(param);
+        if (axes == null) return true;
+        for (int i = 0; i < axes.size(); i++) if (i != axis && !axes.get(i).isEmpty()) return false;
+        return true;
+    }
+
+    /** Whether {@code actor} is the only unsettled one on that axis (a scale is read off a slice no other factor still moves). */
+    private boolean alone(String param, int axis, String actor) {
+        List<Set<String>> axes = pending.get(param);
+        return axes == null || axes.get(axis).stream().allMatch(actor::equals);
+    }
+
+    /** Runs the resolution to the end and returns the element that moved the working copy. */
+    GroupElement run(Decider d) {
+        Set<Integer> openClasses = new java.util.TreeSet<>(classes.keySet());
+        Set<Integer> scalePending = new java.util.TreeSet<>();
+        List<LinearPair> openPairs = new ArrayList<>(analysis.pairs());
+        headPairs.values().forEach(openPairs::removeAll);
+        List<ResidualStream> openStreams = new ArrayList<>(streams());
+        boolean force = false;
+        while (!openClasses.isEmpty() || !scalePending.isEmpty() || !openPairs.isEmpty() || !openStreams.isEmpty()) {
+            boolean progress = false;
+            for (var it = openClasses.iterator(); it.hasNext(); ) {
+                int c = it.next();
+                if (streamClasses.contains(c)) continue;
+                if (headPairs.containsKey(c)) {
+                    if (headsUsable(c)) {
+                        decideHeads(c, d);
+                        it.remove();
+                        progress = true;
+                    }
+                    continue;
+                }
+                List<Feature> f = features(c);
+                boolean permutable = classes.get(c).stream().anyMatch(NeuronSpace::classPermutable);
+                boolean strong = f.stream().anyMatch(x -> work.get(x.touch().parameter()).rank() >= 2);
+                if (permutable && !strong && !(force && !f.isEmpty())) continue;
+                int[] p = permutable ? d.permutation(this, c, f) : null;
+                if (p != null) place(c, p);
+                for (NeuronSpace s : classes.get(c)) {
+                    if (s.scaling() == Scaling.NONE) settle("s" + s.id());
+                    else scalePending.add(s.id());
+                }
+                it.remove();
+                progress = true;
+                force = false;
+            }
+            for (var it = scalePending.iterator(); it.hasNext(); ) {
+                NeuronSpace s = analysis.space(it.next());
+                List<ParamTouch> u = s.touches().stream().filter(t -> t.unit() == 1 && t.role() != Role.PERMUTE_ONLY && usable(t.parameter(), t.axis())
+                        && alone(t.parameter(), t.axis(), "s" + s.id())).toList();
+                if (u.isEmpty() && !force) continue;
+                double[] tau = u.isEmpty() ? ones(s.size()) : d.scale(this, s, u);
+                if (u.isEmpty()) notes.add("space " + s.id() + ": no comparable parameter for its scale; left at 1");
+                scale(s, tau);
+                settle("s" + s.id());
+                it.remove();
+                progress = true;
+                force = false;
+            }
+            for (var it = openPairs.iterator(); it.hasNext(); ) {
+                LinearPair p = it.next();
+                if (!pairUsable(p, Set.of("p" + p.id()))) continue;
+                decidePair(p, d);
+                it.remove();
+                progress = true;
+            }
+            for (var it = openStreams.iterator(); it.hasNext(); ) {
+                ResidualStream st = it.next();
+                List<BlockTouch> u = new ArrayList<>();
+                for (BlockTouch t : st.writers()) if (usable(t.parameter(), t.axis())) u.add(t);
+                for (BlockTouch t : st.readers()) if (usable(t.parameter(), t.axis())) u.add(t);
+                long rows = 0;
+                for (BlockTouch t : u) rows += work.get(t.parameter()).outer(t.axis()) * work.get(t.parameter()).inner(t.axis());
+                if (u.isEmpty() || rows < st.size() && !force) continue;
+                if (rows < st.size()) underdetermined.add(st.id());
+                double[][] q = d.rotation(this, st, u);
+                for (BlockTouch t : st.writers()) work.get(t.parameter()).multiply(t.axis(), t.offset(), q);
+                for (BlockTouch t : st.readers()) work.get(t.parameter()).multiply(t.axis(), t.offset(), q);
+                matrices.put("stream:" + st.id(), new StreamRotation(st.id(), q));
+                settle("r" + st.id());
+                for (int c : streamClasses) {
+                    if (!openClasses.contains(c)) continue;
+                    boolean mine = classes.get(c).stream().flatMap(s -> s.touches().stream())
+                            .anyMatch(t -> st.writers().stream().anyMatch(w -> w.parameter().equals(t.parameter()) && w.axis() == t.axis())
+                                    || st.readers().stream().anyMatch(w -> w.parameter().equals(t.parameter()) && w.axis() == t.axis()));
+                    if (!mine) continue;
+                    openClasses.remove(c);
+                    for (NeuronSpace s : classes.get(c)) {
+                        if (s.scaling() == Scaling.NONE) settle("s" + s.id());
+                        else scalePending.add(s.id());
+                    }
+                }
+                it.remove();
+                progress = true;
+            }
+            if (!progress) {
+                if (force) {
+                    notes.add("resolution stalled: " + openClasses.size() + " classes, " + openPairs.size() + " pairs, "
+                            + openStreams.size() + " streams left as they are");
+                    break;
+                }
+                force = true;
+            }
+        }
+        return new GroupElement(perms, scales, new ArrayList<>(matrices.values()));
+    }
+
+    /** Usable touches of the spaces of a class (channel by channel, not block-permuted constants). */
+    List<Feature> features(int c) {
+        List<Feature> f = new ArrayList<>();
+        for (NeuronSpace s : classes.get(c)) {
+            for (ParamTouch t : s.touches()) {
+                if (t.unit() == 1 && usable(t.parameter(), t.axis())) f.add(new Feature(s, t));
+            }
+        }
+        return f;
+    }
+
+    List<NeuronSpace> spacesOf(int c) { return classes.get(c); }
+
+    /** Applies a class permutation to the working copy (every touch of every space of the class). */
+    private void place(int c, int[] p) {
+        Set<String> done = new HashSet<>(); // two spaces of a class may touch one run of an axis (a depthwise conv)
+        for (NeuronSpace s : classes.get(c)) {
+            int[] ch = s.channelPermutation(p);
+            for (ParamTouch t : s.touches()) {
+                if (!done.add(t.parameter() + "#" + t.axis() + "#" + t.offset())) continue;
+                Tensor64 w = work.get(t.parameter());
+                if (t.unit() > 1) {
+                    int u = Math.toIntExact(t.unit());
+                    int[] blocks = new int[ch.length / u];
+                    for (int e = 0; e < blocks.length; e++) blocks[e] = ch[e * u] / u;
+                    w.gatherScale(t.axis(), t.offset(), t.repeat(), blocks, null);
+                } else {
+                    w.gatherScale(t.axis(), t.offset(), t.repeat(), ch, null);
+                }
+            }
+        }
+        boolean identity = true;
+        for (int i = 0; i < p.length; i++) identity &= p[i] == i;
+        if (!identity) perms.put(c, p);
+    }
+
+    private void scale(NeuronSpace s, double[] tau) {
+        int[] id = new int[tau.length];
+        for (int i = 0; i < id.length; i++) id[i] = i;
+        double[] inv = new double[tau.length];
+        for (int i = 0; i < tau.length; i++) inv[i] = 1 / tau[i];
+        for (ParamTouch t : s.touches()) {
+            if (t.role() == Role.PERMUTE_ONLY || t.unit() > 1) continue;
+            work.get(t.parameter()).gatherScale(t.axis(), t.offset(), t.repeat(), id, t.role() == Role.COVARIANT ? tau : inv);
+        }
+        boolean identity = true;
+        for (double v : tau) identity &= v == 1.0;
+        if (!identity) scales.put(s.id(), tau);
+    }
+
+    /** A channel's entries under one touch, in the working copy or another parameter set. */
+    static double[] channel(Tensor64 w, ParamTouch t, int channel) {
+        return w.slice(t.axis(), t.offset() + channel * t.repeat(), t.repeat());
+    }
+
+    private boolean pairUsable(LinearPair p, Set<String> own) {
+        for (List<BlockTouch> side : List.of(p.left(), p.right())) {
+            for (BlockTouch t : side) {
+                List<Set<String>> axes = pending.get(t.parameter());
+                for (int i = 0; i < axes.size(); i++) {
+                    if (i == t.axis()) continue;
+                    for (String a : axes.get(i)) if (!own.contains(a)) return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private boolean headsUsable(int c) {
+        Set<String> own = new HashSet<>();
+        for (NeuronSpace s : classes.get(c)) own.add("s" + s.id());
+        for (LinearPair p : headPairs.get(c)) own.add("p" + p.id());
+        for (LinearPair p : headPairs.get(c)) if (!pairUsable(p, own)) return false;
+        for (NeuronSpace s : classes.get(c)) {
+            for (ParamTouch t : s.touches()) {
+                List<Set<String>> axes = pending.get(t.parameter());
+                for (int i = 0; i < axes.size(); i++) {
+                    if (i == t.axis()) continue;
+                    for (String a : axes.get(i)) if (!own.contains(a)) return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private void decideHeads(int c, Decider d) {
+        List<LinearPair> pairs = headPairs.get(c);
+        boolean permutable = classes.get(c).stream().anyMatch(NeuronSpace::classPermutable);
+        if (permutable) {
+            int[] p = d.headPermutation(this, c, pairs);
+            place(c, p);
+        }
+        for (NeuronSpace s : classes.get(c)) settle("s" + s.id());
+        for (LinearPair pair : pairs) decidePair(pair, d);
+    }
+
+    private void decidePair(LinearPair p, Decider d) {
+        double[][][] blocks = new double[p.kvHeads()][][];
+        for (int g = 0; g < p.kvHeads(); g++) {
+            blocks[g] = d.pairBlock(this, p, g);
+            applyPairBlock(p, g, blocks[g]);
+        }
+        matrices.put("pair:" + p.id(), new PairTransform(p.id(), blocks));
+        settle("p" + p.id());
+    }
+
+    private void applyPairBlock(LinearPair p, int g, double[][] a) {
+        double[][] dual = Matrices.transpose(Matrices.inverse(a));
+        int group = p.heads() / p.kvHeads();
+        for (boolean left : new boolean[] {true, false}) {
+            for (int h : headsOf(p, left, g)) {
+                for (BlockTouch t : left ? p.left() : p.right()) {
+                    work.get(t.parameter()).multiply(t.axis(), t.offset() + (long) h * p.headDim(), left ? a : dual);
+                }
+            }
+        }
+        assert group >= 1;
+    }
+
+    /** The blocks of one side that kv-head g's matrix acts on (the group's query heads, or g itself). */
+    static int[] headsOf(LinearPair p, boolean left, int g) {
+        if (!p.queryIndexed(left)) return new int[] {g};
+        int group = p.heads() / p.kvHeads();
+        int[] h = new int[group];
+        for (int i = 0; i < group; i++) h[i] = g * group + i;
+        return h;
+    }
+
+    /** The stacked block matrix (rows: every other index of every touch) of head blocks on one side of a pair. */
+    static double[][] sideMatrix(Map<String, Tensor64> params, LinearPair p, boolean left, int g) {
+        List<double[]> rows = new ArrayList<>();
+        for (int h : headsOf(p, left, g)) {
+            for (BlockTouch t : left ? p.left() : p.right()) {
+                double[][] m = params.get(t.parameter()).block(t.axis(), t.offset() + (long) h * p.headDim(), p.headDim());
+                // the query side stacks its heads as extra rows: each query head uses the same A_g
+                for (double[] r : m) rows.add(r);
+            }
+        }
+        return rows.toArray(new double[0][]);
+    }
+
+    static double[] ones(long n) {
+        double[] o = new double[Math.toIntExact(n)];
+        java.util.Arrays.fill(o, 1);
+        return o;
+    }
+}

@@ -1,0 +1,169 @@
+package dev.orbit.identity;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.orbit.graph.Model;
+import dev.orbit.symmetry.GroupElement;
+import dev.orbit.symmetry.NormFolding;
+import dev.orbit.symmetry.SpaceAnalyzer;
+import dev.orbit.symmetry.SymmetryAnalysis;
+import dev.orbit.tensor.DType;
+import dev.orbit.tensor.NdArray;
+
+/**
+ * Orbit membership: is B a move g·A of A? The aligner recovers the element that brings A closest to B (units
+ * matched by a linear assignment on scale-invariant similarities, scales, attention matrices and rotations by
+ * least squares), then every weight tensor's residual ‖g·A − B‖/‖B‖ is measured in float64.
+ *
+ * <p>Decision rule, against the storage floor u of B's weights (unit roundoff: 2⁻²⁴ for float32, 2⁻¹¹ for float16,
+ * 2⁻⁸ for bfloat16): <b>same orbit</b> when the largest residual is ≤ {@link #SAME_FLOOR_MULTIPLE}·u (B's own
+ * rounding is ≈ u/√3 per entry; products and least-squares fits add a few u); <b>near</b> when it is ≤
+ * {@link #NEAR_RESIDUAL} (a fine-tuned, quantised or noisy copy of an orbit point); otherwise <b>not the same orbit</b>,
+ * reported with the overall distance ‖g·A − B‖/‖B‖ after the best alignment. When A's residual streams rotate only
+ * after folding norm gains and the first alignment is not "same", both models are folded (an exact rewrite) and
+ * aligned again; the element then refers to the folded A.
+ */
+public final class Membership {
+    /** "Same": the largest residual within this many units of B's storage roundoff. */
+    public static final double SAME_FLOOR_MULTIPLE = 64;
+    /** "Near": the largest residual at most this. */
+    public static final double NEAR_RESIDUAL = 0.5;
+
+    public enum Verdict { SAME, NEAR, DIFFERENT }
+
+    /**
+     * @param reference  the model the element acts on (A, or A with its norm gains folded)
+     * @param analysis   its symmetry analysis (the element refers to it)
+     * @param residuals  per weight tensor of A, ‖g·A − B‖/‖B‖
+     */
+    public record Result(Verdict verdict, GroupElement element, Model reference, SymmetryAnalysis analysis,
+                         Map<String, Double> residuals, double maxResidual, double distance, double floor,
+                         boolean folded, int deadUnits, List<String> notes, double seconds) {
+        public double sameThreshold() { return SAME_FLOOR_MULTIPLE * floor; }
+    }
+
+    private Membership() {}
+
+    public static Result compare(Model a, Model b) {
+        long start = System.nanoTime();
+        Result best = null;
+        RuntimeException mismatch = null;
+        // 1: permutations, scalings and attention matrices; 2: also rotate residual streams; 3: the same after folding
+        // norm gains on both sides (a rotated copy has them folded)
+        for (int attempt = 0; attempt < 3 && (best == null || best.verdict() != Verdict.SAME); attempt++) {
+            try {
+                Model ra = a;
+                Model rb = b;
+                if (attempt == 1 && SpaceAnalyzer.analyze(a).rotatableStreams().isEmpty()) continue;
+                if (attempt == 2) {
+                    NormFolding.Result fa = NormFolding.fold(a);
+                    if (!fa.changed() || SpaceAnalyzer.analyze(fa.model()).rotatableStreams().isEmpty()) continue;
+                    ra = fa.model();
+                    rb = NormFolding.fold(b).model();
+                }
+                Result r = align(ra, rb, attempt == 2, attempt > 0, start);
+                if (best == null || r.maxResidual() < best.maxResidual()) best = r;
+            } catch (dev.orbit.graph.ModelFormatException e) {
+                if (mismatch == null) mismatch = e;
+            }
+        }
+        if (best == null) throw mismatch;
+        return best;
+    }
+
+    private static Result align(Model a, Model b, boolean folded, boolean rotate, long start) {
+        Map<String, NdArray> theirs = ParameterPairing.pair(a, b);
+        SymmetryAnalysis analysis = SpaceAnalyzer.analyze(a);
+        Map<String, Tensor64> work = new LinkedHashMap<>();
+        Map<String, Tensor64> target = new LinkedHashMap<>();
+        for (var e : a.graph().parameters().entrySet()) {
+            if (e.getValue().dtype().isFloating()) work.put(e.getKey(), Tensor64.of(e.getValue()));
+        }
+        double floor = 0;
+        for (var e : theirs.entrySet()) {
+            target.put(e.getKey(), Tensor64.of(e.getValue()));
+            floor = Math.max(floor, roundoff(e.getValue().dtype()));
+        }
+        // parameters the element may touch but that the other model lacks (scalars) compare to themselves
+        for (var e : work.entrySet()) target.putIfAbsent(e.getKey(), e.getValue().copy());
+        Map<String, Tensor64> start0 = new LinkedHashMap<>();
+        work.forEach((k, v) -> start0.put(k, v.copy()));
+        Aligner aligner = new Aligner(analysis, work, rotate);
+        GroupElement g = aligner.run(new MatchDecider(target));
+        // a rotation chosen before enough of the model was settled is refined: rotate by the Procrustes correction
+        // over every reader and writer, then align again from the start
+        Map<Integer, double[][]> hints = new java.util.HashMap<>();
+        double last = Double.POSITIVE_INFINITY;
+        for (int pass = 0; pass < REFINEMENT_PASSES && !aligner.underdetermined.isEmpty(); pass++) {
+            double now = totalResidual(work, target, theirs.keySet());
+            if (now <= SAME_FLOOR_MULTIPLE * floor || now >= last * (1 - 1e-9)) break;
+            last = now;
+            MatchDecider md = new MatchDecider(target);
+            for (int st : aligner.underdetermined) {
+                var stream = analysis.streams().get(st);
+                double[][] q = ((dev.orbit.symmetry.StreamRotation) g.matrices().stream().filter(m -> m.target().equals("stream:" + st)).findFirst().orElseThrow()).matrix();
+                hints.put(st, SmallLinear.polar(dev.orbit.numeric.Matrices.multiply(q, md.correction(aligner, stream))));
+            }
+            Map<String, Tensor64> fresh = new LinkedHashMap<>();
+            start0.forEach((k, v) -> fresh.put(k, v.copy()));
+            Aligner next = new Aligner(analysis, fresh, rotate);
+            GroupElement gn = next.run(new MatchDecider(target, hints));
+            next.underdetermined.addAll(aligner.underdetermined);
+            work = fresh;
+            aligner = next;
+            g = gn;
+        }
+        Map<String, Double> residuals = new LinkedHashMap<>();
+        double num = 0;
+        double den = 0;
+        double max = 0;
+        for (String n : theirs.keySet()) {
+            double[] x = work.get(n).data;
+            double[] y = target.get(n).data;
+            double d = 0;
+            double s = 0;
+            for (int i = 0; i < x.length; i++) {
+                double e = x[i] - y[i];
+                d += e * e;
+                s += y[i] * y[i];
+            }
+            double r = s == 0 ? Math.sqrt(d) : Math.sqrt(d / s);
+            residuals.put(n, r);
+            num += d;
+            den += s;
+            max = Math.max(max, r);
+        }
+        double distance = den == 0 ? Math.sqrt(num) : Math.sqrt(num / den);
+        Verdict v = max <= SAME_FLOOR_MULTIPLE * floor ? Verdict.SAME : max <= NEAR_RESIDUAL ? Verdict.NEAR : Verdict.DIFFERENT;
+        return new Result(v, g, a, analysis, residuals, max, distance, floor, folded, aligner.deadUnits,
+                new ArrayList<>(aligner.notes), (System.nanoTime() - start) / 1e9);
+    }
+
+    static final int REFINEMENT_PASSES = 200;
+
+    private static double totalResidual(Map<String, Tensor64> work, Map<String, Tensor64> target, java.util.Set<String> names) {
+        double num = 0;
+        double den = 0;
+        for (String n : names) {
+            double[] x = work.get(n).data;
+            double[] y = target.get(n).data;
+            for (int i = 0; i < x.length; i++) {
+                num += (x[i] - y[i]) * (x[i] - y[i]);
+                den += y[i] * y[i];
+            }
+        }
+        return den == 0 ? Math.sqrt(num) : Math.sqrt(num / den);
+    }
+
+    static double roundoff(DType t) {
+        return switch (t) {
+            case FLOAT64 -> Math.ulp(1.0) / 2;
+            case FLOAT16 -> Math.pow(2, -11);
+            case BFLOAT16 -> Math.pow(2, -8);
+            default -> Math.pow(2, -24);
+        };
+    }
+}
