@@ -58,6 +58,8 @@ class InputsUnchangedTest {
         assertEquals(ExitCodes.OK, CliRun.of("teleport", in + "/mlp.onnx", "-o", out + "/seed.onnx", "--no-verify",
                 "--save-element", out + "/element.json").exitCode());
         Files.copy(out.resolve("element.json"), in.resolve("element.json"));
+        Files.write(in.resolve("key.bin"), "a secret key of thirty-two bytes".getBytes());
+        Files.writeString(in.resolve("ids.txt"), "alice\nbob\n");
 
         String m = in + "/mlp.onnx";
         Map<String, List<String[]>> runs = new LinkedHashMap<>();
@@ -69,6 +71,10 @@ class InputsUnchangedTest {
                 a("teleport", in + "/external_data.onnx", "-o", out + "/t2.onnx")));
         runs.put("permute", l(a("permute", m, "-o", out + "/p.onnx")));
         runs.put("apply", l(a("apply", m, in + "/element.json", "-o", out + "/a.onnx")));
+        runs.put("canonical", l(a("canonical", m, "-o", out + "/canon.onnx")));
+        runs.put("same", l(a("same", m, m, "-o", out + "/g.json")));
+        runs.put("license", l(a("license", m, "--key", in + "/key.bin", "--id", "alice", "-o", out + "/lic.onnx")));
+        runs.put("trace", l(a("trace", m, m, "--key", in + "/key.bin", "--ids", in + "/ids.txt")));
         runs.put("train", l(a("train", "--arch", "mlp:784-16-10:relu", "--epochs", "1", "--data", digits.toString(),
                 "--quiet", "-o", out + "/trained.onnx")));
         runs.put("rotate", l(a("rotate", in + "/decoder.onnx", "-o", out + "/r.onnx", "--calibration", "4", "--candidates", "1")));

@@ -828,7 +828,11 @@ class OpGradientPropertyTest {
                 .attr("beta", 0.75).attr("bias", 1.0), seed);
     }
 
-    /** GridSample is linear in X for a fixed grid (bilinear and bicubic weights), with every padding mode. */
+    /**
+     * GridSample is linear in X for a fixed grid (bilinear and bicubic weights), with every padding mode. First order
+     * only: libtorch has no derivative of grid_sampler_2d_backward, so H·v and ∇‖∇L‖² through GridSample throw
+     * ("derivative for aten::grid_sampler_2d_backward is not implemented"); see the disabled property below.
+     */
     @Property(tries = 4, seed = SEED)
     void gridSample(@ForAll @IntRange(min = 0, max = 1) int mode, @ForAll @IntRange(min = 0, max = 2) int padding,
                     @ForAll boolean alignCorners, @ForAll long seed) {
@@ -837,7 +841,19 @@ class OpGradientPropertyTest {
                 .opset(16).attr("mode", List.of("bilinear", "bicubic").get(mode))
                 .attr("padding_mode", List.of("zeros", "border", "reflection").get(padding))
                 .attr("align_corners", alignCorners ? 1L : 0L).fixed("grid");
-        passthrough("GridSample (" + List.of("bilinear", "bicubic").get(mode) + ")", net, seed);
+        GradientCheck.Result g = net.grad(seed).checkGradient();
+        WORST.merge("GridSample (" + List.of("bilinear", "bicubic").get(mode) + ", first order)", new double[] {g.err(), Double.NaN, Double.NaN},
+                (a, b) -> new double[] {Math.max(a[0], b[0]), Double.NaN, Double.NaN});
+    }
+
+    @Disabled("GridSample: libtorch implements no derivative of grid_sampler_2d_backward, so second-order checks "
+            + "(H·v, ∇‖∇L‖²) through it throw; a gradient-guided move through a GridSample would fail the same way")
+    @Property(tries = 2, seed = SEED)
+    void gridSampleSecondOrder(@ForAll long seed) {
+        Random r = new Random(seed);
+        Net net = Net.node("GridSample").in("x", randn(r, 1, 2, 3, 4)).param("grid", uniform(r, -1.1, 1.1, 1, 2, 3, 2))
+                .opset(16).fixed("grid");
+        passthrough("GridSample (second order)", net, seed);
     }
 
     // ================================================================ gaps found by these checks (fixed, or disabled with the reason)

@@ -30,9 +30,11 @@ public final class GatherND implements Op {
     public List<ValueType> infer(Node node, InferContext ctx) {
         ValueType data = ctx.require(node, 0);
         ValueType idx = ctx.require(node, 1);
-        int b = (int) node.attributes().getInt("batch_dims", 0);
+        if (!data.hasShape() || !idx.hasShape()) throw new InferContext.UnknownShapeSignal();
+        int b = batchDims(node, data.rank(), idx.rank());
         Dim k = idx.shape().dim(idx.rank() - 1);
         if (!(k instanceof Dim.Known(long kk))) throw new InferContext.UnknownShapeSignal();
+        checkDepth(node, kk, b, data.rank());
         List<Dim> out = new ArrayList<>(idx.shape().dims().subList(0, idx.rank() - 1));
         out.addAll(data.shape().dims().subList(b + (int) kk, data.rank()));
         return OpSupport.one(new ValueType(data.dtype(), new Shape(out)));
@@ -42,9 +44,10 @@ public final class GatherND implements Op {
     public List<Tensor> evaluate(Node node, EvalContext ctx) {
         Tensor data = ctx.require(node, 0);
         Tensor indices = ctx.require(node, 1);
-        int b = (int) node.attributes().getInt("batch_dims", 0);
         long[] ds = OpSupport.sizes(data);
         long[] is = OpSupport.sizes(indices);
+        int b = batchDims(node, ds.length, is.length);
+        checkDepth(node, is[is.length - 1], b, ds.length);
         int k = (int) is[is.length - 1];
         long rows = 1;
         for (int i = 0; i < b + k; i++) rows *= ds[i];
@@ -57,6 +60,23 @@ public final class GatherND implements Op {
         System.arraycopy(is, 0, out, 0, is.length - 1);
         System.arraycopy(ds, b + k, out, is.length - 1, ds.length - b - k);
         return OpSupport.one(picked.reshape(out));
+    }
+
+    /** batch_dims b with 0 ≤ b < rank of both inputs (a fuzz finding: b and k beyond data's rank indexed past its dims). */
+    private static int batchDims(Node node, int dataRank, int indicesRank) {
+        long b = node.attributes().getInt("batch_dims", 0);
+        if (indicesRank < 1) throw OpSupport.shapeError(node, "indices need rank 1 or more");
+        if (b < 0 || b >= Math.min(dataRank, indicesRank)) {
+            throw OpSupport.shapeError(node, "batch_dims " + b + " must be below the ranks of data (" + dataRank + ") and indices (" + indicesRank + ")");
+        }
+        return (int) b;
+    }
+
+    /** The last index axis k addresses axes b … b+k−1 of data: 1 ≤ k ≤ rank − b. */
+    private static void checkDepth(Node node, long k, int b, int dataRank) {
+        if (k < 1 || k > dataRank - b) {
+            throw OpSupport.shapeError(node, "indices address " + k + " axes, data has " + (dataRank - b) + " after batch_dims " + b);
+        }
     }
 
     @Override
