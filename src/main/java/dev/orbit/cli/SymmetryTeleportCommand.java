@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
                 "curvature, minimum weight norm (ENorm), against none and a random teleport; SGD, SGD with momentum,",
                 "AdaGrad, Adam; an MLP and a small CNN; every teleport verified in ONNX Runtime. Reports epochs and",
                 "wall-clock to the target accuracy (teleports included) and the final accuracy, mean ± std over seeds.",
-                "With --quick: the MLP, SGD and AdaGrad, 1 seed, 1 epoch, 1,000 digits."})
+                "With --quick: the MLP, SGD and AdaGrad, 1 seed, 2 epochs of 500 digits."})
 final class SymmetryTeleportCommand implements java.util.concurrent.Callable<Integer> {
     static final SymmetryTeleportExperiment EXPERIMENT = new SymmetryTeleportExperiment();
 

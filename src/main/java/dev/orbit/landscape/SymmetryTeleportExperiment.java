@@ -11,8 +11,8 @@ import dev.orbit.report.HtmlReport;
 /**
  * {@code symmetry-teleport}: training with teleports chosen for a purpose (largest gradient norm, lower curvature,
  * minimum weight norm) against none and a random teleport; SGD, SGD with momentum, AdaGrad and Adam; an MLP and a small
- * CNN; 5 seeds on the bundled digits. Quick: the MLP, SGD and AdaGrad, 1 seed, 1 epoch, 1,000 digits, a teleport every
- * 8 steps.
+ * CNN; 5 seeds on the bundled digits. Quick: the MLP, SGD and AdaGrad, 1 seed, 2 epochs of 500 digits (curves need two
+ * points), a teleport every 8 steps.
  */
 public final class SymmetryTeleportExperiment implements Experiment<SymmetryTeleport.Config, SymmetryTeleport.Result> {
     public static final String MLP = "mlp:784-128-128-10:relu";
@@ -31,7 +31,7 @@ public final class SymmetryTeleportExperiment implements Experiment<SymmetryTele
     public SymmetryTeleport.Config quick(SymmetryTeleport.Config c) {
         var settings = c.settings().stream().filter(s -> s.optimizer().equals("sgd") || s.optimizer().equals("adagrad")).toList();
         return new SymmetryTeleport.Config(List.of(c.archs().getFirst()), settings.isEmpty() ? c.settings().subList(0, 1) : settings, c.arms(),
-                1, 1, c.batch(), Math.min(c.trainSamples(), 1000), c.target(), Math.min(c.every(), 8), Math.min(c.steps(), 3), c.lr(), c.enormLr(),
+                1, 2, c.batch(), Math.min(c.trainSamples(), 500), c.target(), Math.min(c.every(), 8), Math.min(c.steps(), 3), c.lr(), c.enormLr(),
                 c.bound(), c.sharpness(), c.randomRange());
     }
 

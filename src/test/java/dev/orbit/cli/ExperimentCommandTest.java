@@ -86,7 +86,7 @@ class ExperimentCommandTest {
                 String arm = cell.get("arm").asText();
                 assertTrue(Double.isFinite(run.get("train_loss").get(0).asDouble()), "every arm trains: " + cell);
                 int teleports = run.get("teleports").asInt();
-                // 1,000 digits at batch 64 = 16 steps: teleports at steps 0 and 8 (random: once, at initialisation)
+                // 2 epochs of 500 digits at batch 64 = 16 steps: teleports at steps 0 and 8 (random: once, at initialisation)
                 assertEquals(arm.equals("NONE") ? 0 : arm.equals("RANDOM") ? 1 : 2, teleports, arm);
                 if (teleports > 0) assertTrue(run.get("worst_move_error").asDouble() <= 1e-4 && run.get("worst_move_error").asDouble() > 0, cell.toString());
             }

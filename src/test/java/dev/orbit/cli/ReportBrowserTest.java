@@ -36,6 +36,7 @@ class ReportBrowserTest {
     @ParameterizedTest
     @ValueSource(strings = {"experiment level-curves --quick", "experiment micro-teleport --quick",
             "experiment gradient-scaling --quick", "experiment flatness --quick", "experiment teleport-training --quick",
+            "experiment symmetry-teleport --quick",
             "experiment ode-gauge --quick", "spectrum", "jacobian --init gaussian --depth 4 --width 64 --seeds 1",
             "kernel --arch mlp:784-64x2-10:relu --depth 1 --train 100 --test 100", "hyperbolic-ensemble --quick"})
     void reportRendersWithItsCharts(String command) throws Exception {
