@@ -42,8 +42,8 @@ public sealed interface Orthogonal permits Orthogonal.Dense, Orthogonal.Kronecke
     /**
      * diag(s)·(H_m ⊗ H_p)/√(mp), H_m from {@link Hadamard#matrix}, H_p Sylvester's (p = 2ᵏ). The random signs come
      * first, on the input side: after the transform they would only flip output signs, leaving every |x·Q| (the
-     * outlier objective) the same for all seeds. With m = 1 it is the transpose of {@link Matrices#randomHadamard}
-     * drawn from the same seed.
+     * outlier objective) the same for all seeds. With m = 1 it equals {@link Matrices#randomHadamard} drawn from the
+     * same seed.
      */
     record KroneckerHadamard(int m, int p, double[] signs) implements Orthogonal {
         public static KroneckerHadamard random(int n, SplittableRandom rng) {

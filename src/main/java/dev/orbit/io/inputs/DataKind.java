@@ -29,7 +29,8 @@ public enum DataKind {
     private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G'};
     private static final byte[] JPEG = {(byte) 0xff, (byte) 0xd8, (byte) 0xff};
     private static final byte[] GZIP = {0x1f, (byte) 0x8b};
-    private static final byte[] IDX_UBYTE = {0, 0, 0x08};
+    /** Every IDX file opens with two zero bytes, then its element type and rank; the reader checks the type. */
+    private static final byte[] IDX = {0, 0};
 
     /** Detects what {@code path} holds; a one-line ModelFormatException when it is none of the three. */
     public static DataKind detect(Path path) {
@@ -42,7 +43,7 @@ public enum DataKind {
         for (String name : new String[] {"t10k-images-idx3-ubyte.gz", "t10k-images-idx3-ubyte"}) {
             if (!folder.contains(name, "data file")) continue;
             byte[] b = lead(folder.resolve(name, "data file"), 4);
-            if (startsWith(b, GZIP) || startsWith(b, IDX_UBYTE)) return MNIST_IDX;
+            if (startsWith(b, GZIP) || startsWith(b, IDX)) return MNIST_IDX;
         }
         if (!images(folder).isEmpty()) return IMAGE_FOLDER;
         throw new ModelFormatException("--data folder '" + path + "' holds neither MNIST IDX files (t10k-images-idx3-ubyte[.gz]) "
