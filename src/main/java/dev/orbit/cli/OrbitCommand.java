@@ -25,6 +25,8 @@ import dev.orbit.graph.OrbitVersion;
                 "4:a model produced NaN or infinity",
                 "5:an output file cannot be written",
                 "6:the model needs an op Orbit cannot evaluate",
+                "10:orbit same: B is near an orbit copy of A, not on the orbit",
+                "11:orbit same: B is not in A's orbit",
                 "70:internal error (a bug)"})
 public final class OrbitCommand implements Runnable {
     @CommandLine.Spec
