@@ -154,7 +154,7 @@ final class CanonicalDecider implements Aligner.Decider {
         double[][][] wl = sqrtAndInverse(SmallLinear.gram(l));
         double[][][] wr = sqrtAndInverse(SmallLinear.gram(r));
         double[][] k = Matrices.multiply(wl[0], wr[0]);
-        SmallLinear.Eigen e = SmallLinear.symmetricEigen(Matrices.multiply(k, Matrices.transpose(k)));
+        Matrices.Eigen e = Matrices.symmetricEigen(Matrices.multiply(k, Matrices.transpose(k)));
         double[] sv = new double[d];
         double[][] xs = new double[d][d];
         for (int j = 0; j < d; j++) {
@@ -178,7 +178,7 @@ final class CanonicalDecider implements Aligner.Decider {
 
     /** {G^½, G^-½} of a symmetric positive definite matrix. */
     private static double[][][] sqrtAndInverse(double[][] g) {
-        SmallLinear.Eigen e = SmallLinear.symmetricEigen(g);
+        Matrices.Eigen e = Matrices.symmetricEigen(g);
         int n = g.length;
         double[][] s = new double[n][n];
         double[][] si = new double[n][n];
@@ -248,7 +248,7 @@ final class CanonicalDecider implements Aligner.Decider {
         List<double[]> rows = new ArrayList<>();
         for (BlockTouch t : usable) for (double[] r : a.work.get(t.parameter()).block(t.axis(), t.offset(), n)) rows.add(r);
         double[][] x = rows.toArray(new double[0][]);
-        SmallLinear.Eigen e = SmallLinear.symmetricEigen(SmallLinear.gram(x));
+        Matrices.Eigen e = Matrices.symmetricEigen(SmallLinear.gram(x));
         double[][] q = e.vectors();
         for (int j = 0; j < n; j++) {
             if (j > 0 && e.values()[j - 1] - e.values()[j] <= TIE * Math.abs(e.values()[0])) degenerateBases++;

@@ -110,64 +110,6 @@ final class SmallLinear {
         return out;
     }
 
-    /** Eigenvalues (descending) and eigenvectors (columns of {@code vectors}) of a symmetric matrix, by cyclic Jacobi. */
-    record Eigen(double[] values, double[][] vectors) {}
-
-    static Eigen symmetricEigen(double[][] sym) {
-        int n = sym.length;
-        double[][] a = new double[n][];
-        for (int i = 0; i < n; i++) a[i] = sym[i].clone();
-        double[][] v = Matrices.identity(n);
-        for (int sweep = 0; sweep < 100; sweep++) {
-            double off = 0;
-            double diag = 0;
-            for (int i = 0; i < n; i++) {
-                diag += a[i][i] * a[i][i];
-                for (int j = i + 1; j < n; j++) off += a[i][j] * a[i][j];
-            }
-            if (off <= 1e-30 * Math.max(diag, Double.MIN_NORMAL)) break;
-            for (int p = 0; p < n; p++) {
-                for (int q = p + 1; q < n; q++) {
-                    if (a[p][q] == 0) continue;
-                    double theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
-                    double t = Math.signum(theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-                    if (theta == 0) t = 1;
-                    double c = 1 / Math.sqrt(t * t + 1);
-                    double s = t * c;
-                    for (int k = 0; k < n; k++) {
-                        double akp = a[k][p];
-                        double akq = a[k][q];
-                        a[k][p] = c * akp - s * akq;
-                        a[k][q] = s * akp + c * akq;
-                    }
-                    for (int k = 0; k < n; k++) {
-                        double apk = a[p][k];
-                        double aqk = a[q][k];
-                        a[p][k] = c * apk - s * aqk;
-                        a[q][k] = s * apk + c * aqk;
-                    }
-                    for (int k = 0; k < n; k++) {
-                        double vkp = v[k][p];
-                        double vkq = v[k][q];
-                        v[k][p] = c * vkp - s * vkq;
-                        v[k][q] = s * vkp + c * vkq;
-                    }
-                }
-            }
-        }
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        double[][] fa = a;
-        java.util.Arrays.sort(order, (x, y) -> Double.compare(fa[y][y], fa[x][x]));
-        double[] values = new double[n];
-        double[][] vectors = new double[n][n];
-        for (int k = 0; k < n; k++) {
-            values[k] = a[order[k]][order[k]];
-            for (int i = 0; i < n; i++) vectors[i][k] = v[i][order[k]];
-        }
-        return new Eigen(values, vectors);
-    }
-
     /** Gram matrix XᵀX of a tall matrix. */
     static double[][] gram(double[][] x) {
         int n = x[0].length;

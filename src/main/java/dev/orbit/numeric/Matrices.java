@@ -162,45 +162,69 @@ public final class Matrices {
         return multiply(us, transpose(v));
     }
 
-    /** Singular values, largest first, from the eigenvalues of AᵀA by cyclic Jacobi rotations. */
-    public static double[] singularValues(double[][] a) {
-        double[][] m = multiply(transpose(a), a);
-        int n = m.length;
+    /** Eigenvalues (descending) and eigenvectors (columns of {@code vectors}) of a symmetric matrix, by cyclic Jacobi. */
+    public record Eigen(double[] values, double[][] vectors) {}
+
+    public static Eigen symmetricEigen(double[][] sym) {
+        int n = sym.length;
+        double[][] a = new double[n][];
+        for (int i = 0; i < n; i++) a[i] = sym[i].clone();
+        double[][] v = identity(n);
         for (int sweep = 0; sweep < 100; sweep++) {
             double off = 0;
-            for (int p = 0; p < n; p++) for (int q = p + 1; q < n; q++) off += m[p][q] * m[p][q];
-            if (off < 1e-30) break;
+            double diag = 0;
+            for (int i = 0; i < n; i++) {
+                diag += a[i][i] * a[i][i];
+                for (int j = i + 1; j < n; j++) off += a[i][j] * a[i][j];
+            }
+            if (off <= 1e-30 * Math.max(diag, Double.MIN_NORMAL)) break;
             for (int p = 0; p < n; p++) {
                 for (int q = p + 1; q < n; q++) {
-                    if (Math.abs(m[p][q]) < 1e-300) continue;
-                    double theta = (m[q][q] - m[p][p]) / (2 * m[p][q]);
+                    if (a[p][q] == 0) continue;
+                    double theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
                     double t = Math.signum(theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
                     if (theta == 0) t = 1;
                     double c = 1 / Math.sqrt(t * t + 1);
                     double s = t * c;
                     for (int k = 0; k < n; k++) {
-                        double mkp = m[k][p];
-                        double mkq = m[k][q];
-                        m[k][p] = c * mkp - s * mkq;
-                        m[k][q] = s * mkp + c * mkq;
+                        double akp = a[k][p];
+                        double akq = a[k][q];
+                        a[k][p] = c * akp - s * akq;
+                        a[k][q] = s * akp + c * akq;
                     }
                     for (int k = 0; k < n; k++) {
-                        double mpk = m[p][k];
-                        double mqk = m[q][k];
-                        m[p][k] = c * mpk - s * mqk;
-                        m[q][k] = s * mpk + c * mqk;
+                        double apk = a[p][k];
+                        double aqk = a[q][k];
+                        a[p][k] = c * apk - s * aqk;
+                        a[q][k] = s * apk + c * aqk;
+                    }
+                    for (int k = 0; k < n; k++) {
+                        double vkp = v[k][p];
+                        double vkq = v[k][q];
+                        v[k][p] = c * vkp - s * vkq;
+                        v[k][q] = s * vkp + c * vkq;
                     }
                 }
             }
         }
-        double[] sv = new double[n];
-        for (int i = 0; i < n; i++) sv[i] = Math.sqrt(Math.max(0, m[i][i]));
-        java.util.Arrays.sort(sv);
-        for (int i = 0; i < n / 2; i++) {
-            double t = sv[i];
-            sv[i] = sv[n - 1 - i];
-            sv[n - 1 - i] = t;
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        double[][] fa = a;
+        java.util.Arrays.sort(order, (x, y) -> Double.compare(fa[y][y], fa[x][x]));
+        double[] values = new double[n];
+        double[][] vectors = new double[n][n];
+        for (int k = 0; k < n; k++) {
+            values[k] = a[order[k]][order[k]];
+            for (int i = 0; i < n; i++) vectors[i][k] = v[i][order[k]];
         }
+        return new Eigen(values, vectors);
+    }
+
+    /** Singular values, largest first: square roots of the eigenvalues of AᵀA. */
+    public static double[] singularValues(double[][] a) {
+        double[] ev = symmetricEigen(multiply(transpose(a), a)).values();
+        double[] sv = new double[ev.length];
+        for (int i = 0; i < ev.length; i++) sv[i] = Math.sqrt(Math.max(0, ev[i]));
         return sv;
     }
 
