@@ -23,14 +23,14 @@ MSG
 }
 
 # Native runtime settings for every JVM that runs libtorch (see src/main/java/dev/orbit/tensor/NativeSetup.java):
-# passive OpenMP waiting, OpenBLAS workers that stop spinning, oneDNN capped at AVX2 (its AVX-512 convolutions are
+# passive OpenMP waiting, OpenBLAS workers that stop spinning, oneDNN capped at SSE4.1 (its AVX and AVX-512 convolutions are
 # wrong on the EPYC machines, docs/NOTES.md), and glibc malloc settings that keep large
 # activation buffers mapped between training steps instead of faulting them in again (458k → ~100k minor
 # faults over 7 MLP epochs). Values the user exported win.
 orbit_native_env() {
   export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
   export OPENBLAS_THREAD_TIMEOUT="${OPENBLAS_THREAD_TIMEOUT:-4}"
-  export ONEDNN_MAX_CPU_ISA="${ONEDNN_MAX_CPU_ISA:-AVX2}"
+  export ONEDNN_MAX_CPU_ISA="${ONEDNN_MAX_CPU_ISA:-SSE41}"
   export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}"
   export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-4294967296}"
   export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-68719476736}"

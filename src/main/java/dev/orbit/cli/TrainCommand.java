@@ -225,7 +225,7 @@ final class TrainCommand implements java.util.concurrent.Callable<Integer> {
     private static void checkLabels(MnistData d, int classes) {
         for (long label : d.labels()) {
             if (label < 0 || label >= classes) {
-                throw new UserError(ExitCodes.BAD_INPUT, "label " + label + " does not fit the " + classes + " classes of the model");
+                throw new UserError(ExitCodes.BAD_INPUT, "label " + label + " does not fit the " + classes + " outputs (classes) of the model");
             }
         }
     }
