@@ -198,6 +198,33 @@ class ShapeOpsTest {
         }
     }
 
+    /**
+     * PyTorch's expand(b, -1, 3, 4) (LLaMA's repeat_kv): the -1 becomes Where(Equal(shape, −1·ones), ones, shape), which
+     * folds on the tracked values (a dimension symbol is never −1), so the Expand's output shape stays known.
+     */
+    @Test
+    void expandWithMinusOneThroughEqualAndWhereKeepsTheSymbolicBatch() {
+        NdArray one = NdArray.ofLongs(new long[] {1}, 1);
+        OpCheck c = graph(
+                n("Shape", List.of("x"), List.of("s")),
+                n("Gather", List.of("s", "zero"), List.of("b"), "axis", 0L),
+                n("Unsqueeze", List.of("b", "zero1"), List.of("bu")),
+                n("Concat", List.of("bu", "rest"), List.of("shape"), "axis", 0L),
+                n("ConstantOfShape", List.of("four"), List.of("ones"), "value", one),
+                n("Mul", List.of("ones", "minus1"), List.of("minus")),
+                n("Equal", List.of("shape", "minus"), List.of("isMinus")),
+                n("Where", List.of("isMinus", "ones", "shape"), List.of("target")),
+                n("Expand", List.of("p", "target"), List.of("y")))
+                .feed("x", randn(1, 5)).constant("zero", scalarLong(0)).constant("zero1", longs(0)).constant("rest", longs(-1, 3, 4))
+                .constant("four", longs(4)).constant("minus1", scalarLong(-1)).constant("p", randn(1, 2, 3, 1))
+                .output("y").opset(13).symbolicBatch();
+        c.check();
+        Map<String, ValueType> types = ShapeInference.infer(c.model());
+        assertEquals(List.of(Dim.of(0), Dim.of(1), Dim.of(0), Dim.of(0)), types.get("isMinus").intValues());
+        assertEquals(List.of(BATCH, Dim.of(1), Dim.of(3), Dim.of(4)), types.get("target").intValues());
+        assertEquals(Shape.of(BATCH, Dim.of(2), Dim.of(3), Dim.of(4)), types.get("y").shape());
+    }
+
     /** x.flatten(1) as exported through Shape → Slice → Concat → Reshape, with a Cast on the way. */
     @Test
     void sliceAndCastChainKeepsTheSymbolicBatch() {
