@@ -30,12 +30,8 @@ import dev.orbit.tensor.NdArray;
  * @param where picks the value among {@link #candidates}; {@code lastAxis} picks the axis (last, or axis 1) tried first
  */
 record GraphMutation(Kind kind, int where, boolean lastAxis, long seed) {
-    enum Kind {
-        KEEP_RESHAPE, SPLIT_RESHAPE, INTERLEAVE_RESHAPE, PAIR_SOFTMAX, TRANSPOSE_ROUND_TRIP, LAYER_NORM, RMS_NORM;
-
-        /** Channel i no longer maps to one channel j of the output, or ε-dependent norms: what must not be overclaimed. */
-        boolean breaksChannels() { return this == INTERLEAVE_RESHAPE || this == PAIR_SOFTMAX; }
-    }
+    /** Channel-keeping: KEEP_RESHAPE, SPLIT_RESHAPE, TRANSPOSE_ROUND_TRIP; channel-breaking: INTERLEAVE_RESHAPE, PAIR_SOFTMAX. */
+    enum Kind { KEEP_RESHAPE, SPLIT_RESHAPE, INTERLEAVE_RESHAPE, PAIR_SOFTMAX, TRANSPOSE_ROUND_TRIP, LAYER_NORM, RMS_NORM }
 
     /** A hidden value that a mutation may edit: float, computed from an input, not an output, static but the batch. */
     record Site(String value, long[] dims) {
@@ -217,11 +213,11 @@ record GraphMutation(Kind kind, int where, boolean lastAxis, long seed) {
             return new Applied(rewire(x, y), kind + " on " + site + " axis " + axis);
         }
 
-        /** Every reader of x reads y; the new nodes go right after x's producer (the order stays topological). */
+        /** Every reader of x reads y; the new nodes (which read x) go right after x's producer, so the order stays topological. */
         private Model rewire(String x, String y) {
             List<Node> nodes = new ArrayList<>();
             for (Node n : model.graph().nodes()) {
-                boolean reads = n.inputs().contains(x) && !added.contains(n);
+                boolean reads = n.inputs().contains(x);
                 nodes.add(reads ? n.withInputs(n.inputs().stream().map(i -> i.equals(x) ? y : i).toList()) : n);
                 if (n.outputs().contains(x)) nodes.addAll(added);
             }
