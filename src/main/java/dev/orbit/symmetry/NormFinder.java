@@ -12,7 +12,7 @@ import dev.orbit.tensor.NdArray;
 /**
  * Recognises LayerNorm and RMSNorm over the last axis: the {@code LayerNormalization} op, and the sub-graphs
  * PyTorch and other exporters write — ReduceMean/Sub/Pow/ReduceMean/Add/Sqrt/Div for LayerNorm,
- * Pow/ReduceMean/Add/Sqrt/Div (or Mul by Reciprocal) for RMSNorm — each with an optional per-channel gain
+ * Pow/ReduceMean/Add/Sqrt/Div (or Mul by Reciprocal, or by Div(1, ·)) for RMSNorm — each with an optional per-channel gain
  * (Mul) and bias (Add).
  */
 final class NormFinder {
@@ -121,7 +121,9 @@ final class NormFinder {
         if (divide == null) return null;
         if (divide.opType().equals("Div") && divide.input(0).equals(z) && divide.input(1).equals(sqrt.output(0))) {
             nodes.add(divide);
-        } else if (divide.opType().equals("Reciprocal")) {
+        } else if (divide.opType().equals("Reciprocal")
+                || divide.opType().equals("Div") && scalar(divide.input(0), 1.0) && divide.input(1).equals(sqrt.output(0))) {
+            // 1/√(…) then x·(1/√(…)): Reciprocal, or Div(1, ·) as PyTorch exports torch.rsqrt
             Node mul = only(divide.output(0));
             if (mul == null || !mul.opType().equals("Mul") || !(mul.input(0).equals(z) || mul.input(1).equals(z))) return null;
             nodes.add(divide);

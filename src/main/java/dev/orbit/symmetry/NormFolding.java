@@ -146,6 +146,24 @@ public final class NormFolding {
                     String why = readers(c.output(0), out, seen);
                     if (why != null) return why;
                 }
+                case "Pad" -> {
+                    // β would be missing from padded positions: only a Pad that pads nothing (Swin's windows here) passes
+                    if (!ZeroPadding.isIdentity(c, graph, types)) return "Pad '" + c.label() + "' pads it (the bias would not reach the padding)";
+                    String why = readers(c.output(0), out, seen);
+                    if (why != null) return why;
+                }
+                case "Slice" -> {
+                    if (!keepsChannels(c, value, r)) return "Slice '" + c.label() + "' touches the channel axis";
+                    String why = readers(c.output(0), out, seen);
+                    if (why != null) return why;
+                }
+                case "Concat" -> {
+                    // torch.roll: the slices of one value put back together along a token axis
+                    long axis = c.attributes().getInt("axis", 0);
+                    if ((axis < 0 ? axis + r : axis) == r - 1 || !slicesOfOneValue(c)) return "Concat '" + c.label() + "' joins it with other values";
+                    String why = readers(c.output(0), out, seen);
+                    if (why != null) return why;
+                }
                 case "Shape" -> { }
                 default -> {
                     return c.opType() + " '" + c.label() + "' reads it (post-norm: the normalised values are the stream)";
@@ -153,6 +171,17 @@ public final class NormFolding {
             }
         }
         return null;
+    }
+
+    /** Every input of the Concat is a Slice of the same value (what torch.roll exports). */
+    private boolean slicesOfOneValue(Node concat) {
+        String source = null;
+        for (String in : concat.inputs()) {
+            Node p = graph.producer(in);
+            if (p == null || !p.opType().equals("Slice") || source != null && !source.equals(p.input(0))) return false;
+            source = p.input(0);
+        }
+        return source != null;
     }
 
     private boolean keepsChannels(Node c, String value, int r) {
@@ -171,6 +200,12 @@ public final class NormFolding {
             case "Gather" -> {
                 long a = c.attributes().getInt("axis", 0);
                 yield (a < 0 ? a + r : a) != r - 1;
+            }
+            case "Slice" -> {
+                long[] axes = c.inputs().size() > 3 && isParam(c.input(3)) ? graph.parameter(c.input(3)).toLongArray() : null;
+                boolean ok = axes != null;
+                if (ok) for (long a : axes) ok &= (a < 0 ? a + r : a) != r - 1;
+                yield ok;
             }
             default -> true;
         };

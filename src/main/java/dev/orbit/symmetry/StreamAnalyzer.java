@@ -154,6 +154,7 @@ final class StreamAnalyzer {
                 if (ok) for (long a : axes) ok &= normalisedAxis(a, r) != r - 1;
                 yield ok;
             }
+            case "Pad" -> ZeroPadding.keepsLastAxis(n, graph, types, r); // zero rows stay zero under x → x·Q
             case "Mul", "Div" -> isParam(n.input(1)) && graph.parameter(n.input(1)).size() == 1 && !isParam(in);
             case "Add", "Sub" -> addLike(n.input(0).equals(in) ? n.input(1) : n.input(0), d);
             default -> false;

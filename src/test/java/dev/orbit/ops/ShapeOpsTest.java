@@ -198,6 +198,64 @@ class ShapeOpsTest {
         }
     }
 
+    /**
+     * PyTorch's expand(b, -1, 3, 4) (LLaMA's repeat_kv): the -1 becomes Where(Equal(shape, −1·ones), ones, shape), which
+     * folds on the tracked values (a dimension symbol is never −1), so the Expand's output shape stays known.
+     */
+    @Test
+    void expandWithMinusOneThroughEqualAndWhereKeepsTheSymbolicBatch() {
+        NdArray one = NdArray.ofLongs(new long[] {1}, 1);
+        OpCheck c = graph(
+                n("Shape", List.of("x"), List.of("s")),
+                n("Gather", List.of("s", "zero"), List.of("b"), "axis", 0L),
+                n("Unsqueeze", List.of("b", "zero1"), List.of("bu")),
+                n("Concat", List.of("bu", "rest"), List.of("shape"), "axis", 0L),
+                n("ConstantOfShape", List.of("four"), List.of("ones"), "value", one),
+                n("Mul", List.of("ones", "minus1"), List.of("minus")),
+                n("Equal", List.of("shape", "minus"), List.of("isMinus")),
+                n("Where", List.of("isMinus", "ones", "shape"), List.of("target")),
+                n("Expand", List.of("p", "target"), List.of("y")))
+                .feed("x", randn(1, 5)).constant("zero", scalarLong(0)).constant("zero1", longs(0)).constant("rest", longs(-1, 3, 4))
+                .constant("four", longs(4)).constant("minus1", scalarLong(-1)).constant("p", randn(1, 2, 3, 1))
+                .output("y").opset(13).symbolicBatch();
+        c.check();
+        Map<String, ValueType> types = ShapeInference.infer(c.model());
+        assertEquals(List.of(Dim.of(0), Dim.of(1), Dim.of(0), Dim.of(0)), types.get("isMinus").intValues());
+        assertEquals(List.of(BATCH, Dim.of(1), Dim.of(3), Dim.of(4)), types.get("target").intValues());
+        assertEquals(Shape.of(BATCH, Dim.of(2), Dim.of(3), Dim.of(4)), types.get("y").shape());
+    }
+
+    /**
+     * Swin's window padding as F.pad exports it: (w − W mod w) mod w from the shape, a [pairs, 2] table reversed by a
+     * Slice with step −1 and transposed, then flattened into Pad's pads: every step folds, so the pads are known.
+     */
+    @Test
+    void padAmountsComputedFromTheShapeFold() {
+        OpCheck c = graph(
+                n("Shape", List.of("x"), List.of("s")),
+                n("Gather", List.of("s", "two"), List.of("w"), "axis", 0L),
+                n("Mod", List.of("w", "window"), List.of("m")),
+                n("Sub", List.of("window", "m"), List.of("d")),
+                n("Mod", List.of("d", "window"), List.of("pad")),
+                n("Unsqueeze", List.of("pad", "zero1"), List.of("padu")),
+                n("Concat", List.of("zero1", "padu", "rest"), List.of("table"), "axis", 0L),
+                n("Reshape", List.of("table", "pairs"), List.of("table2")),
+                n("Slice", List.of("table2", "minus1", "huge", "zero1", "minus1"), List.of("reversed")),
+                n("Transpose", List.of("reversed"), List.of("t"), "perm", new long[] {1, 0}),
+                n("Reshape", List.of("t", "minus1"), List.of("pads")),
+                n("Pad", List.of("x", "pads"), List.of("y")))
+                .feed("x", randn(1, 2, 3, 6)).constant("two", scalarLong(2)).constant("window", scalarLong(4))
+                .constant("zero1", longs(0)).constant("rest", longs(0, 0, 0, 0)).constant("pairs", longs(-1, 2))
+                .constant("minus1", longs(-1)).constant("huge", longs(-Long.MAX_VALUE)).output("y").opset(13).symbolicBatch();
+        c.check();
+        Map<String, ValueType> types = ShapeInference.infer(c.model());
+        assertEquals(List.of(Dim.of(2)), types.get("pad").intValues(), "(4 - 6 mod 4) mod 4");
+        // F.pad's (0, 2) for the last axis: table [[0, 2], [0, 0], [0, 0]] reversed → [[0, 0], [0, 0], [0, 2]], transposed
+        // → begins 0 0 0, ends 0 0 2
+        assertEquals(List.of(Dim.of(0), Dim.of(0), Dim.of(0), Dim.of(0), Dim.of(0), Dim.of(2)), types.get("pads").intValues());
+        assertEquals(Shape.of(BATCH, Dim.of(3), Dim.of(8)), types.get("y").shape());
+    }
+
     /** x.flatten(1) as exported through Shape → Slice → Concat → Reshape, with a Cast on the way. */
     @Test
     void sliceAndCastChainKeepsTheSymbolicBatch() {

@@ -26,7 +26,7 @@ import dev.orbit.verify.VerifyReport;
  */
 class ZooTeleportTest {
     static List<String> files() {
-        return List.of("resnet18_op13", "tf_cnn_op13", "mlp_layernorm_op13", "paddle_attention_op11", "gpt2_op17");
+        return List.of("resnet18_op13", "tf_cnn_op13", "mlp_layernorm_op13", "paddle_attention_op11", "gpt2_op17", "llama_op17");
     }
 
     @ParameterizedTest(name = "{0}")

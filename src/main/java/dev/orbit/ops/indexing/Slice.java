@@ -74,14 +74,29 @@ public final class Slice implements Op {
             }
             if (dim.isKnown() && start.isKnown() && end.isKnown() && step.isKnown()) {
                 Span s = Span.of(start.size(), end.size(), step.size(), dim.size());
+                // values of any rank (a [pairs, 2] pad table reversed by F.pad's export), while every axis is known
+                long[] known = knownSizes(out, values);
+                values = known == null ? null : s.pick(values, known, a);
                 out.set(a, Dim.of(s.length()));
-                if (values != null && r == 1) values = s.pick(values);
             } else {
                 out.set(a, wholeAxis(dim, start, end, step) ? dim : Dim.unknown());
                 values = null;
             }
         }
-        return new ValueType(x.dtype(), new Shape(out), r == 1 ? values : null);
+        return new ValueType(x.dtype(), new Shape(out), values);
+    }
+
+    /** The sizes of {@code dims} when all are known and hold exactly the tracked values; else null. */
+    private static long[] knownSizes(List<Dim> dims, List<Dim> values) {
+        if (values == null) return null;
+        long[] s = new long[dims.size()];
+        long n = 1;
+        for (int i = 0; i < s.length; i++) {
+            if (!dims.get(i).isKnown()) return null;
+            s[i] = dims.get(i).size();
+            n *= s[i];
+        }
+        return n == values.size() ? s : null;
     }
 
     /** True when the slice keeps a whole axis of unknown size: [0, ∞) forwards or [-1, -∞) backwards. */

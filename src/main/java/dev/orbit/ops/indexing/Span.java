@@ -25,6 +25,21 @@ record Span(long start, long length, long step) {
         return new Span(start, len, step);
     }
 
+    /** The span along {@code axis} of row-major {@code items} of the given (known) shape. */
+    <T> List<T> pick(List<T> items, long[] shape, int axis) {
+        long inner = 1;
+        for (int i = axis + 1; i < shape.length; i++) inner *= shape[i];
+        long outer = items.size() / (shape[axis] * inner);
+        List<T> out = new ArrayList<>((int) (outer * length * inner));
+        for (long o = 0; o < outer; o++) {
+            for (long i = 0; i < length; i++) {
+                long row = (o * shape[axis] + start + i * step) * inner;
+                for (long k = 0; k < inner; k++) out.add(items.get((int) (row + k)));
+            }
+        }
+        return out;
+    }
+
     <T> List<T> pick(List<T> items) {
         List<T> out = new ArrayList<>((int) length);
         for (long i = 0; i < length; i++) out.add(items.get((int) (start + i * step)));

@@ -2,10 +2,12 @@ package dev.orbit.ops.logic;
 
 import static org.bytedeco.pytorch.global.torch.where;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.bytedeco.pytorch.Tensor;
 
+import dev.orbit.graph.Dim;
 import dev.orbit.graph.Node;
 import dev.orbit.graph.ValueType;
 import dev.orbit.ops.EvalContext;
@@ -31,7 +33,24 @@ public final class Where implements Op {
         ValueType x = ctx.require(node, 1);
         ValueType y = ctx.require(node, 2);
         var shape = OpSupport.broadcast(node, OpSupport.broadcast(node, c.shape(), x.shape()), y.shape());
-        return OpSupport.one(new ValueType(x.dtype(), shape));
+        return OpSupport.one(new ValueType(x.dtype(), shape, select(ctx)));
+    }
+
+    /** On small integer vectors with a known condition (shape arithmetic), the selected values; else none. */
+    private static List<Dim> select(InferContext ctx) {
+        List<Dim> c = ctx.intValues(0);
+        List<Dim> x = ctx.intValues(1);
+        List<Dim> y = ctx.intValues(2);
+        if (c == null || x == null || y == null) return null;
+        int n = Math.max(c.size(), Math.max(x.size(), y.size()));
+        for (List<Dim> v : List.of(c, x, y)) if (v.size() != n && v.size() != 1) return null;
+        List<Dim> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Dim cond = c.get(c.size() == 1 ? 0 : i);
+            if (!cond.isKnown()) return null;
+            out.add(cond.size() != 0 ? x.get(x.size() == 1 ? 0 : i) : y.get(y.size() == 1 ? 0 : i));
+        }
+        return out;
     }
 
     @Override

@@ -180,7 +180,8 @@ public final class Pad implements Op {
         Layout l = rules.layout(n.input(0));
         if (l == null) return;
         long[] pads = n.attributes().getInts("pads", null);
-        if (pads == null && rules.isParam(n.input(1))) pads = rules.parameter(n.input(1)).toLongArray();
+        // a constant, or computed from shapes (Swin's window padding: (w − W mod w) mod w, here 0)
+        if (pads == null && n.inputs().size() > 1) pads = rules.intValues(n.input(1));
         int r = rules.rank(n.input(0));
         if (pads == null || r < 0 || pads.length != 2L * r || pads[l.axis()] != 0 || pads[l.axis() + r] != 0) {
             rules.freeze(n.input(0), label(n) + ": pads are unknown or pad the channel axis");

@@ -31,8 +31,26 @@ public final class Transpose implements Op {
         int[] perm = perm(node, x.rank());
         List<Dim> out = new ArrayList<>(perm.length);
         for (int p : perm) out.add(x.shape().dim(p));
-        // tracked values stay in order only when there is at most one axis to move
-        return OpSupport.one(new ValueType(x.dtype(), new Shape(out), x.rank() <= 1 ? x.intValues() : null));
+        return OpSupport.one(new ValueType(x.dtype(), new Shape(out), x.rank() <= 1 ? x.intValues() : transposed(x, perm)));
+    }
+
+    /** Tracked values of a tensor of known shape, in the transposed order (F.pad's export transposes its pad table). */
+    private static List<Dim> transposed(ValueType x, int[] perm) {
+        List<Dim> v = x.intValues();
+        if (v == null || !x.shape().isFullyKnown() || x.shape().knownCount() != v.size()) return null;
+        long[] in = x.shape().sizes();
+        int r = in.length;
+        long[] stride = new long[r];
+        for (int i = r - 1, s = 1; i >= 0; s *= (int) in[i], i--) stride[i] = s;
+        List<Dim> out = new ArrayList<>(v.size());
+        long[] idx = new long[r];  // index into the output, odometer order
+        for (int n = 0; n < v.size(); n++) {
+            long flat = 0;
+            for (int a = 0; a < r; a++) flat += idx[a] * stride[perm[a]];
+            out.add(v.get((int) flat));
+            for (int a = r - 1; a >= 0 && ++idx[a] == in[perm[a]]; a--) idx[a] = 0;
+        }
+        return out;
     }
 
     private static int[] perm(Node node, int rank) {
