@@ -61,6 +61,28 @@ final class Quantization {
         return p.reshape(shape);
     }
 
+    /**
+     * A blocked scale or zero point (opset 21) expanded to x's shape: entry i of {@code axis} takes block i / size.
+     * The scale must have x's rank, x's size on every other axis and ⌈n / size⌉ entries on the axis.
+     */
+    static Tensor blocked(Node node, Tensor p, Tensor x, long axis, long size) {
+        int rank = (int) x.dim();
+        int a = dev.orbit.ops.OpSupport.axis(node, axis, rank);
+        long n = x.size(a);
+        if (p.dim() != rank || p.size(a) != (n + size - 1) / size) {
+            throw new ModelFormatException(node.opType() + " node '" + node.label() + "': a blocked scale or zero point needs rank " + rank
+                    + " and " + ((n + size - 1) / size) + " blocks on axis " + a);
+        }
+        for (int d = 0; d < rank; d++) {
+            if (d != a && p.size(d) != x.size(d)) {
+                throw new ModelFormatException(node.opType() + " node '" + node.label() + "': a blocked scale must match the input off the block axis");
+            }
+        }
+        long[] idx = new long[Math.toIntExact(n)];
+        for (int i = 0; i < idx.length; i++) idx[i] = i / size;
+        return p.index_select(a, dev.orbit.tensor.NdArray.ofLongs(idx, idx.length).toTorch());
+    }
+
     /** x − zero point in float64 (exact for 8- and 32-bit integers). */
     static Tensor centred(Tensor x, Tensor zeroPoint) {
         Tensor d = x.to(ScalarType.Double);
