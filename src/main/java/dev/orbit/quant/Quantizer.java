@@ -31,7 +31,8 @@ public final class Quantizer {
     public record Step(String name, boolean exact, String detail, VerifyReport verification, double floatError) {}
 
     public record Report(List<Preparation> preparations, List<Step> steps, QdqWriter.Options options, Figures floatModel,
-                         Figures quantizedUnprepared, Figures preparedFloat, Figures quantizedPrepared, Model prepared, Model quantized) {}
+                         Figures quantizedUnprepared, Figures preparedFloat, Figures quantizedPrepared, Model prepared, Model quantized,
+                         Model quantizedUnpreparedModel) {}
 
     /**
      * {@code preparations} null: {@link #auto}. Calibration and evaluation inputs should differ; {@code labels} (or null)
@@ -100,7 +101,8 @@ public final class Quantizer {
         return new Report(chosen, steps, options, figures("float", model, evaluation, reference, labels),
                 figures("quantized, no preparation", baseline.quantized(), evaluation, reference, labels),
                 figures("prepared float", current, evaluation, reference, labels),
-                figures("quantized after preparation", prepared.quantized(), evaluation, reference, labels), current, prepared.quantized());
+                figures("quantized after preparation", prepared.quantized(), evaluation, reference, labels), current, prepared.quantized(),
+                baseline.quantized());
     }
 
     /**
