@@ -60,6 +60,21 @@ class QuantizerTest {
         assertTrue(ex.getMessage().startsWith("rotate: "), ex.getMessage());
     }
 
+    @Test
+    void smoothAndRotateOnATransformerAreExactMoves() {
+        Model m = dev.orbit.Fixtures.get("transformer_prenorm").load();
+        var o = new QdqWriter.Options(QdqWriter.Weights.INT8, true, 0, QdqWriter.Activations.INT8, new Calibration.Percentile(99.9), false);
+        Map<String, NdArray> calib = feeds(m, 8, 1);
+        Map<String, NdArray> eval = feeds(m, 8, 2);
+        Quantizer.Report r = Quantizer.run(m, List.of(new Preparation.Smooth(0.5), new Preparation.Rotate()), o, calib, eval, null);
+        assertEquals(List.of("smooth:0.5", "rotate"), r.steps().stream().map(Quantizer.Step::name).toList());
+        for (Quantizer.Step s : r.steps()) assertTrue(s.verification().passed(), s.name() + ": " + s.verification().toText());
+        System.out.println("transformer_prenorm W8A8 per-channel: " + r.quantizedUnprepared() + " / " + r.quantizedPrepared());
+        // random weights and no task: only the error is meaningful, and these moves do not lower it here (docs/QUANTIZATION.md)
+        assertTrue(r.quantizedPrepared().outputError() < 0.5, r.quantizedPrepared().toString());
+        assertTrue(OrtKernels.usesIntegerKernels(OrtKernels.optimisedOps(r.quantized())));
+    }
+
     private static Map<String, NdArray> feeds(Model m, int n, long seed) {
         return InputFactory.make(m, new InputSpec.Random(n, InputSpec.Distribution.NORMAL, seed), Map.of());
     }
