@@ -47,6 +47,15 @@ final class Quantization {
         return clamp(q, new ScalarOptional(new Scalar(lo)), new ScalarOptional(new Scalar(hi))).to(grid);
     }
 
+    /** Like {@link #saturate} on the 4-bit grid of {@code grid} (int4 [−8, 7], uint4 [0, 15]), held as int8/uint8. */
+    static Tensor saturate4(Tensor v, Tensor zeroPoint, DType grid) {
+        Tensor q = round(v);
+        if (zeroPoint != null) q = q.add(zeroPoint.to(ScalarType.Float));
+        double lo = grid == DType.UINT4 ? 0 : -8;
+        double hi = grid == DType.UINT4 ? 15 : 7;
+        return clamp(q, new ScalarOptional(new Scalar(lo)), new ScalarOptional(new Scalar(hi))).to(grid.torchType);
+    }
+
     /**
      * A scale or zero point lined up with {@code axis} of a rank-{@code rank} tensor: a scalar (or one-element
      * vector) as it is, a vector of the axis' length reshaped to broadcast along it.

@@ -82,6 +82,36 @@ class Int4Test {
         assertTrue(report.passed(), report.toText());
     }
 
+    @Test
+    void quantizeLinearToInt4SaturatesLikeOnnxRuntime() {
+        // y = DQ(Q(x)) on the int4 grid with a zero point of 1 and the uint4 grid through output_dtype: values far
+        // outside the grid saturate to −8/7 and 0/15
+        Map<String, NdArray> params = new java.util.LinkedHashMap<>();
+        params.put("s", NdArray.ofFloats(new float[] {0.25f}));
+        params.put("zp", NdArray.ofBytes(DType.INT4, new long[0], new byte[] {1}));
+        List<Node> nodes = List.of(
+                new Node("q", "QuantizeLinear", List.of("x", "s", "zp"), List.of("xq"), Attributes.NONE),
+                new Node("dq", "DequantizeLinear", List.of("xq", "s", "zp"), List.of("y"), Attributes.NONE),
+                new Node("qu", "QuantizeLinear", List.of("x", "s"), List.of("xu"), Attributes.NONE.with("output_dtype", new Attr.Int(21))),
+                new Node("dqu", "DequantizeLinear", List.of("xu", "s"), List.of("yu"), Attributes.NONE));
+        var type = new ValueType(DType.FLOAT32, Shape.of(Dim.symbol("n"), Dim.of(7)));
+        Graph g = new Graph("q4", List.of(new ValueInfo("x", type)), List.of(new ValueInfo("y", type), new ValueInfo("yu", type)), nodes, params,
+                Map.of(), "");
+        Model m = new Model(g, Map.of("", 21L), Model.ModelInfo.orbit());
+        var feeds = InputFactory.make(m, new InputSpec.Random(9, InputSpec.Distribution.NORMAL, 4), Map.of());
+        NdArray x = feeds.get("x");
+        for (long i = 0; i < x.size(); i++) x.setAsDouble(i, 3 * x.getAsDouble(i)); // beyond the grid on both sides
+        var report = Verifier.evaluatorVsOrt(m, "int4 quantize", feeds, "random", 0);
+        assertTrue(report.passed(), report.toText());
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (double v : new dev.orbit.eval.Evaluator(m).run(feeds).get("y").toDoubleArray()) {
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+        }
+        assertEquals(-9 * 0.25, lo, 1e-7); // (−8 − 1)·s
+        assertEquals(6 * 0.25, hi, 1e-7); // (7 − 1)·s
+    }
+
     /** y = x · DQ(w_q, scale, block 4 along axis 0): w [6, 4] int4, scale [2, 4]. */
     private static Model blockedMatMul() {
         byte[] q = new byte[24];
