@@ -61,7 +61,7 @@ public final class QuantizationExperiment implements Experiment<QuantizationExpe
     public String name() { return "quantization"; }
 
     @Override
-    public Config defaults() { return new Config(3, 4000, 500, 1000, 100, 5, 0); }
+    public Config defaults() { return new Config(4, 3000, 200, 500, 100, 5, 0); }
 
     @Override
     public Config quick(Config c) { return new Config(1, 1000, 64, 128, c.spread(), 1, c.seed()); }
