@@ -9,11 +9,11 @@ import picocli.CommandLine.Option;
         description = {"Quantize MNIST models (the bundled MLP, a BatchNorm CNN and a MobileNet-style depthwise net with",
                 "ReLU6, both trained first) at int8 per tensor, int8 per channel and int4 weight-only (g = 32), with no",
                 "preparation, CLE, CLE + bias correction and SmoothQuant; accuracy, output error, integer kernels and",
-                "speed in ONNX Runtime. Default: 4 epochs on 3,000 digits; with --quick: 1 epoch on 1,000 digits, 64 + 128 test digits."})
+                "speed in ONNX Runtime. Default: 6 epochs on 6,000 digits; with --quick: 1 epoch on 1,000 digits, 64 + 128 test digits."})
 final class QuantizationCommand implements java.util.concurrent.Callable<Integer> {
     static final QuantizationExperiment EXPERIMENT = new QuantizationExperiment();
 
-    @Option(names = "--epochs", defaultValue = "4", description = "Training epochs of the CNN and the depthwise net (default ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "6", description = "Training epochs of the CNN and the depthwise net (default ${DEFAULT-VALUE}).")
     int epochs;
 
     @Option(names = "--spread", defaultValue = "100", paramLabel = "S",

@@ -63,6 +63,13 @@ public final class OrtKernels {
         }
     }
 
+    /** How many nodes of {@code opType} the optimised graph has, in any domain (ONNX Runtime may pick its NHWC com.microsoft variant). */
+    public static int count(Map<String, Integer> ops, String opType) {
+        int n = 0;
+        for (var e : ops.entrySet()) if (e.getKey().equals(opType) || e.getKey().endsWith("::" + opType)) n += e.getValue();
+        return n;
+    }
+
     /** Whether the optimised graph contains an integer kernel. */
     public static boolean usesIntegerKernels(Map<String, Integer> ops) {
         for (String k : ops.keySet()) {
