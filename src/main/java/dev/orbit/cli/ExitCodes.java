@@ -22,6 +22,8 @@ public final class ExitCodes {
     public static final int NEAR_ORBIT = 10;
     /** {@code orbit same}: B is not in A's orbit, nor near it. */
     public static final int NOT_SAME_ORBIT = 11;
+    /** {@code orbit quantize}: a requested preparation has no free space to act on, or the model cannot take the opset. */
+    public static final int QUANTIZE_REFUSED = 12;
     /** A bug in Orbit: please report it with the command line. */
     public static final int INTERNAL = 70;
 

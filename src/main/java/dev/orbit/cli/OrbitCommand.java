@@ -12,7 +12,7 @@ import dev.orbit.graph.OrbitVersion;
         description = "Find, move, prove and study the symmetries of neural networks.",
         subcommands = {DemoCommand.class, InspectCommand.class, VerifyCommand.class, SymmetriesCommand.class,
                 TeleportCommand.class, PermuteCommand.class, ApplyCommand.class, TrainCommand.class, ExperimentCommand.class,
-                RotateCommand.class, SameCommand.class, CanonicalCommand.class, LicenseCommand.class, TraceCommand.class,
+                RotateCommand.class, QuantizeCommand.class, SameCommand.class, CanonicalCommand.class, LicenseCommand.class, TraceCommand.class,
                 SpectrumCommand.class, JacobianCommand.class, KernelCommand.class,
                 HyperbolicTrainCommand.class, HyperbolicOrbitCommand.class, HyperbolicEnsembleCommand.class,
                 CommandLine.HelpCommand.class},
@@ -27,6 +27,7 @@ import dev.orbit.graph.OrbitVersion;
                 "6:the model needs an op Orbit cannot evaluate",
                 "10:orbit same: B is near an orbit copy of A, not on the orbit",
                 "11:orbit same: B is not in A's orbit",
+                "12:orbit quantize: a requested preparation has nothing to act on, or the model cannot take the needed opset",
                 "70:internal error (a bug)"})
 public final class OrbitCommand implements Runnable {
     @CommandLine.Spec

@@ -299,6 +299,7 @@ public final class Evaluator {
             @Override public int inputCount() { return ins.size(); }
             @Override public long opset() { return opset; }
             @Override public boolean training() { return training; }
+            @Override public DType inputType(int i) { return i < node.inputs().size() ? staticTypes.get(node.input(i)) : null; }
             @Override public List<Tensor> runSubgraph(Graph body, List<Tensor> inputs) {
                 return Evaluator.this.runSubgraph(node, body, inputs, env, training);
             }

@@ -26,6 +26,12 @@ public interface EvalContext {
         throw new UnsupportedOperationException("this evaluation does not run sub-graphs");
     }
 
+    /**
+     * The declared or inferred element type of the i-th input, or null when unknown. Tensors alone cannot tell int4
+     * from int8 (both evaluate as libtorch int8), so ops whose result depends on it (QuantizeLinear's grid) ask here.
+     */
+    default dev.orbit.tensor.DType inputType(int i) { return null; }
+
     /** The i-th input, failing with a message naming the node if it is absent. */
     default Tensor require(Node node, int i) {
         Tensor t = input(i);

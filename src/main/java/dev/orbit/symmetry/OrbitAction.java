@@ -26,7 +26,9 @@ import dev.orbit.tensor.NdArray;
  * τ·f(x/τ), exported as plain per-channel {@code Mul} nodes named {@code orbit_tp_in_*} / {@code orbit_tp_out_*}
  * and tagged {@link Node#REWRITE_IN} / {@link Node#REWRITE_OUT} in their doc_string (the tag, not the name,
  * is what later moves recognise); moving such a model again updates those constants instead of stacking new
- * ones, and drops them when they return to 1 — so the inverse element restores the original graph.
+ * ones, and drops them when they return to 1 — so the inverse element restores the original graph. Clip, Max and
+ * Min regions under positive factors take the factors into their bounds instead ({@link BoundScaling}: a Clip such
+ * as ReLU6 becomes Max/Min with per-channel bounds), so positive scaling adds no node there.
  */
 public final class OrbitAction {
     /** Name prefixes of the rewrite Muls and their constants: for readers of the file only, never tested. */
@@ -175,6 +177,11 @@ public final class OrbitAction {
                 positive &= v > 0;
             }
             if (!hasMuls && (trivial || r.positivelyHomogeneous() && positive)) return;
+            BoundScaling bounds = new BoundScaling(nodes, params, types, this::fresh);
+            if (!hasMuls && positive && bounds.applies(members)) {
+                bounds.scale(members, r.axis(), tau); // Clip/Max/Min: the bounds take the factors, no Mul pair
+                return;
+            }
             double[] inv = new double[tau.length];
             for (int i = 0; i < tau.length; i++) inv[i] = 1.0 / tau[i];
             for (String entry : r.entries()) wrapEntry(r, members, entry, inv);

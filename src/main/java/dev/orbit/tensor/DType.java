@@ -3,8 +3,9 @@ package dev.orbit.tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
- * Element types Orbit stores: every ONNX numeric type but complex and the 8/4-bit floats and integers. An array
- * keeps its values at the type's own width (so import and export are bit-exact); evaluation runs each type in
+ * Element types Orbit stores: every ONNX numeric type but complex and the 8/4-bit floats. An array
+ * keeps its values at the type's own width (so import and export are bit-exact), except int4/uint4, which a file
+ * packs two to a byte and memory holds one to a byte ({@link #isPacked4}, {@link #fileBytes}); evaluation runs each type in
  * {@link #torchType}, which is the type itself where libtorch computes it, and int64 for the unsigned types
  * libtorch lacks (uint16, uint32, uint64: see {@link #isWidened()} and docs/DTYPES.md).
  */
@@ -21,7 +22,10 @@ public enum DType {
     FLOAT64(11, 8, ScalarType.Double),
     UINT32(12, 4, ScalarType.Long),
     UINT64(13, 8, ScalarType.Long),
-    BFLOAT16(16, 2, ScalarType.BFloat16);
+    BFLOAT16(16, 2, ScalarType.BFloat16),
+    /** 4-bit integers: packed two to a byte in files (low nibble first), one per byte in memory (sign-extended). */
+    UINT4(21, 1, ScalarType.Byte),
+    INT4(22, 1, ScalarType.Char);
 
     /** The ONNX TensorProto.DataType code. */
     public final int onnxCode;
@@ -50,7 +54,17 @@ public enum DType {
     }
 
     public boolean isUnsigned() {
-        return this == UINT8 || isWidened();
+        return this == UINT8 || this == UINT4 || isWidened();
+    }
+
+    /** int4 and uint4: two values per byte in an ONNX file, low nibble first. */
+    public boolean isPacked4() {
+        return this == INT4 || this == UINT4;
+    }
+
+    /** How many bytes {@code count} values take in an ONNX file (raw_data or external data). */
+    public long fileBytes(long count) {
+        return isPacked4() ? (count + 1) / 2 : Math.multiplyExact(count, (long) byteSize);
     }
 
     /** The ONNX name ("float32", "uint16", "bfloat16", ...). */
@@ -61,7 +75,7 @@ public enum DType {
     public static DType fromOnnx(int code) {
         for (DType t : values()) if (t.onnxCode == code) return t;
         throw new UnsupportedDTypeException("ONNX element type " + code + " (" + onnxName(code) + ") is not supported"
-                + " (Orbit reads float16/32/64, bfloat16, int8/16/32/64, uint8/16/32/64 and bool)");
+                + " (Orbit reads float16/32/64, bfloat16, int4/8/16/32/64, uint4/8/16/32/64 and bool)");
     }
 
     private static String onnxName(int code) {

@@ -173,8 +173,8 @@ public final class NdArray {
             case UINT32 -> data.getAtIndex(I32, index) & 0xffffffffL;
             case INT16 -> data.getAtIndex(I16, index);
             case UINT16 -> data.getAtIndex(I16, index) & 0xffff;
-            case INT8 -> data.get(ValueLayout.JAVA_BYTE, index);
-            case UINT8, BOOL -> data.get(ValueLayout.JAVA_BYTE, index) & 0xff;
+            case INT8, INT4 -> data.get(ValueLayout.JAVA_BYTE, index);
+            case UINT8, UINT4, BOOL -> data.get(ValueLayout.JAVA_BYTE, index) & 0xff;
             case FLOAT32, FLOAT64, FLOAT16, BFLOAT16 -> (long) getAsDouble(index);
         };
     }
@@ -202,6 +202,8 @@ public final class NdArray {
             case INT32, UINT32 -> data.setAtIndex(I32, index, (int) v);
             case INT16, UINT16 -> data.setAtIndex(I16, index, (short) v);
             case INT8, UINT8 -> data.set(ValueLayout.JAVA_BYTE, index, (byte) v);
+            case INT4 -> data.set(ValueLayout.JAVA_BYTE, index, (byte) (((v & 0xf) ^ 8) - 8)); // wrapped to 4 bits
+            case UINT4 -> data.set(ValueLayout.JAVA_BYTE, index, (byte) (v & 0xf));
             case BOOL -> data.set(ValueLayout.JAVA_BYTE, index, (byte) (v != 0 ? 1 : 0));
             default -> setAsDouble(index, v);
         }

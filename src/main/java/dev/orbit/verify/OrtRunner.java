@@ -72,8 +72,8 @@ public final class OrtRunner implements AutoCloseable {
             case BOOL -> bytes(a, OnnxJavaType.BOOL);
             case FLOAT16 -> bytes(a, OnnxJavaType.FLOAT16);
             case BFLOAT16 -> bytes(a, OnnxJavaType.BFLOAT16);
-            case UINT16, UINT32, UINT64 -> throw new VerificationException("input type " + a.dtype().onnxName()
-                    + " cannot be given to ONNX Runtime: its Java API has no unsigned 16/32/64-bit tensors");
+            case UINT16, UINT32, UINT64, INT4, UINT4 -> throw new VerificationException("input type " + a.dtype().onnxName()
+                    + " cannot be given to ONNX Runtime: its Java API has no unsigned 16/32/64-bit or 4-bit tensors");
         };
     }
 

@@ -42,6 +42,7 @@ class InputsUnchangedTest {
             "experiment teleport-training", "trains its own MLPs on the bundled digits",
             "experiment symmetry-teleport", "trains its own MLPs and CNNs on the bundled digits",
             "experiment ode-gauge", "trains its own neural ODEs on generated data",
+            "experiment quantization", "the bundled MLP and digits, and nets it trains on them",
             "hyperbolic-train", "the bundled digits");
 
     @Test
@@ -78,6 +79,7 @@ class InputsUnchangedTest {
         runs.put("train", l(a("train", "--arch", "mlp:784-16-10:relu", "--epochs", "1", "--data", digits.toString(),
                 "--quiet", "-o", out + "/trained.onnx")));
         runs.put("rotate", l(a("rotate", in + "/decoder.onnx", "-o", out + "/r.onnx", "--calibration", "4", "--candidates", "1")));
+        runs.put("quantize", l(a("quantize", m, "-o", out + "/q.onnx", "--data", digits.toString(), "--samples", "40")));
         runs.put("spectrum", l(a("spectrum", m, "--json")));
         runs.put("jacobian", l(a("jacobian", "--model", m, "--points", "2", "-o", out + "/jac")));
         runs.put("kernel", l(a("kernel", "--arch", "mlp:784-10-10:relu", "--data", digits.toString(), "--train", "40",

@@ -121,6 +121,7 @@ class ShapeOpsTest {
     void castToEveryType() {
         NdArray x = uniform(1, 0.1f, 100f, 3, 4);
         for (DType to : DType.values()) {
+            if (to.isPacked4()) continue; // Cast to int4/uint4 exists from opset 21 only
             node("Cast").input("x", x).attr("to", (long) to.onnxCode).opset(13).check();
         }
         node("Cast").input("x", randn(2, 3, 4)).attr("to", (long) DType.INT32.onnxCode).opset(9).check();

@@ -33,6 +33,7 @@ import dev.orbit.io.ReadLimits;
 import dev.orbit.io.Text;
 import dev.orbit.tensor.DType;
 import dev.orbit.tensor.NdArray;
+import dev.orbit.tensor.Nibbles;
 
 /**
  * Reads an ONNX file into the IR. Parameters stored as initializers, as {@code Constant} nodes, or as
@@ -255,7 +256,7 @@ public final class OnnxImporter {
             NdArray a = tensor(t);
             charge(a.byteSize(), "tensor " + Text.quote(t.getName()) + " inlined from external data");
             return t.toBuilder().clearExternalData().clearDataLocation()
-                    .setRawData(com.google.protobuf.UnsafeByteOperations.unsafeWrap(a.toBytes())).build();
+                    .setRawData(com.google.protobuf.UnsafeByteOperations.unsafeWrap(a.dtype().isPacked4() ? Nibbles.pack(a) : a.toBytes())).build();
         }
 
         NdArray tensor(OnnxMl.TensorProto t) {
@@ -271,12 +272,16 @@ public final class OnnxImporter {
             long bytes;
             try {
                 count = NdArray.count(shape);
-                bytes = Math.multiplyExact(count, (long) dtype.byteSize);
+                bytes = dtype.fileBytes(count);
             } catch (IllegalArgumentException | ArithmeticException e) {
                 throw new ModelFormatException(who + " has an invalid shape " + dimsText(shape)
                         + " (a negative dimension, or more elements than a 64-bit count holds)");
             }
             if (t.getDataLocation() == OnnxMl.TensorProto.DataLocation.EXTERNAL) {
+                if (dtype.isPacked4()) {
+                    charge(count, who);
+                    return Nibbles.unpack(dtype, shape, external.map(t, bytes));
+                }
                 return NdArray.wrap(dtype, shape, external.map(t, bytes));
             }
             if (!t.getRawData().isEmpty()) {
@@ -284,17 +289,19 @@ public final class OnnxImporter {
                     throw new ModelFormatException(who + " holds " + t.getRawData().size() + " bytes, its shape "
                             + dimsText(shape) + " needs " + bytes);
                 }
-                charge(bytes, who);
+                charge(count * dtype.byteSize, who);
+                if (dtype.isPacked4()) return Nibbles.unpack(dtype, shape, java.lang.foreign.MemorySegment.ofArray(t.getRawData().toByteArray()));
                 NdArray a = NdArray.zeros(dtype, shape);
                 copy(t.getRawData(), a.segment());
                 return a;
             }
             int have = OnnxTensors.fieldCount(t, dtype);
             // the count check comes before the allocation: a 1 KB file may declare a 4 TB tensor
-            if (have != count) {
-                throw new ModelFormatException(who + " holds " + have + " values, its shape " + dimsText(shape) + " needs " + count);
+            if (have != OnnxTensors.fieldValues(dtype, count)) {
+                throw new ModelFormatException(who + " holds " + have + " values, its shape " + dimsText(shape) + " needs "
+                        + OnnxTensors.fieldValues(dtype, count));
             }
-            charge(bytes, who);
+            charge(count * dtype.byteSize, who);
             return OnnxTensors.fromFields(t, dtype, shape, count);
         }
 

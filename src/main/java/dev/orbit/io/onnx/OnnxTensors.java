@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl;
 import dev.orbit.graph.ModelFormatException;
 import dev.orbit.tensor.DType;
 import dev.orbit.tensor.NdArray;
+import dev.orbit.tensor.Nibbles;
 
 /** ONNX TensorProto ⇄ {@link NdArray}: every storage field on the way in, raw little-endian data on the way out. */
 public final class OnnxTensors {
@@ -33,14 +34,15 @@ public final class OnnxTensors {
             throw new ModelFormatException(who + " has an invalid shape");
         }
         if (!t.getRawData().isEmpty()) {
-            if (t.getRawData().size() != count * dtype.byteSize) {
+            if (t.getRawData().size() != dtype.fileBytes(count)) {
                 throw new ModelFormatException(who + " holds " + t.getRawData().size()
-                        + " bytes, its shape needs " + count * dtype.byteSize);
+                        + " bytes, its shape needs " + dtype.fileBytes(count));
             }
+            if (dtype.isPacked4()) return Nibbles.unpack(dtype, shape, java.lang.foreign.MemorySegment.ofArray(t.getRawData().toByteArray()));
             return NdArray.ofBytes(dtype, shape, t.getRawData().toByteArray());
         }
-        if (fieldCount(t, dtype) != count) {
-            throw new ModelFormatException(who + " holds " + fieldCount(t, dtype) + " values, its shape needs " + count);
+        if (fieldCount(t, dtype) != fieldValues(dtype, count)) {
+            throw new ModelFormatException(who + " holds " + fieldCount(t, dtype) + " values, its shape needs " + fieldValues(dtype, count));
         }
         return fromFields(t, dtype, shape, count);
     }
@@ -61,8 +63,16 @@ public final class OnnxTensors {
      * uint64_data (uint32, uint64) and int32_data (int32 and every narrower type, float16 and bfloat16 as their
      * 16-bit patterns, bool as 0/1).
      */
-    /** Callers have checked {@link #fieldCount} against the shape (before any allocation). */
+    /** How many typed-field entries a tensor of {@code count} values has: int4/uint4 pack two per int32_data entry. */
+    static long fieldValues(DType dtype, long count) { return dtype.isPacked4() ? (count + 1) / 2 : count; }
+
+    /** Callers have checked {@link #fieldCount} against {@link #fieldValues} (before any allocation). */
     static NdArray fromFields(OnnxMl.TensorProto t, DType dtype, long[] shape, long count) {
+        if (dtype.isPacked4()) {
+            byte[] packed = new byte[t.getInt32DataCount()];
+            for (int i = 0; i < packed.length; i++) packed[i] = (byte) t.getInt32Data(i);
+            return Nibbles.unpack(dtype, shape, java.lang.foreign.MemorySegment.ofArray(packed));
+        }
         NdArray a = NdArray.zeros(dtype, shape);
         for (int i = 0; i < count; i++) {
             switch (dtype) {
@@ -87,7 +97,7 @@ public final class OnnxTensors {
         if (!name.isEmpty()) b.setName(name);
         for (long d : a.shape()) b.addDims(d);
         // one copy out of the segment (native, mapped or heap), then wrapped without a second copy
-        b.setRawData(com.google.protobuf.UnsafeByteOperations.unsafeWrap(a.toBytes()));
+        b.setRawData(com.google.protobuf.UnsafeByteOperations.unsafeWrap(a.dtype().isPacked4() ? Nibbles.pack(a) : a.toBytes()));
         return b.build();
     }
 }

@@ -47,6 +47,15 @@ final class Quantization {
         return clamp(q, new ScalarOptional(new Scalar(lo)), new ScalarOptional(new Scalar(hi))).to(grid);
     }
 
+    /** Like {@link #saturate} on the 4-bit grid of {@code grid} (int4 [−8, 7], uint4 [0, 15]), held as int8/uint8. */
+    static Tensor saturate4(Tensor v, Tensor zeroPoint, DType grid) {
+        Tensor q = round(v);
+        if (zeroPoint != null) q = q.add(zeroPoint.to(ScalarType.Float));
+        double lo = grid == DType.UINT4 ? 0 : -8;
+        double hi = grid == DType.UINT4 ? 15 : 7;
+        return clamp(q, new ScalarOptional(new Scalar(lo)), new ScalarOptional(new Scalar(hi))).to(grid.torchType);
+    }
+
     /**
      * A scale or zero point lined up with {@code axis} of a rank-{@code rank} tensor: a scalar (or one-element
      * vector) as it is, a vector of the axis' length reshaped to broadcast along it.
@@ -59,6 +68,28 @@ final class Quantization {
         // the axis matters only here: a per-tensor scale leaves it unused, whatever the rank
         shape[dev.orbit.ops.OpSupport.axis(node, axis, rank)] = p.size(0);
         return p.reshape(shape);
+    }
+
+    /**
+     * A blocked scale or zero point (opset 21) expanded to x's shape: entry i of {@code axis} takes block i / size.
+     * The scale must have x's rank, x's size on every other axis and ⌈n / size⌉ entries on the axis.
+     */
+    static Tensor blocked(Node node, Tensor p, Tensor x, long axis, long size) {
+        int rank = (int) x.dim();
+        int a = dev.orbit.ops.OpSupport.axis(node, axis, rank);
+        long n = x.size(a);
+        if (p.dim() != rank || p.size(a) != (n + size - 1) / size) {
+            throw new ModelFormatException(node.opType() + " node '" + node.label() + "': a blocked scale or zero point needs rank " + rank
+                    + " and " + ((n + size - 1) / size) + " blocks on axis " + a);
+        }
+        for (int d = 0; d < rank; d++) {
+            if (d != a && p.size(d) != x.size(d)) {
+                throw new ModelFormatException(node.opType() + " node '" + node.label() + "': a blocked scale must match the input off the block axis");
+            }
+        }
+        long[] idx = new long[Math.toIntExact(n)];
+        for (int i = 0; i < idx.length; i++) idx[i] = i / size;
+        return p.index_select(a, dev.orbit.tensor.NdArray.ofLongs(idx, idx.length).toTorch());
     }
 
     /** x − zero point in float64 (exact for 8- and 32-bit integers). */

@@ -35,7 +35,9 @@ class TensorStorageTest {
     @Test
     void everyTypeRoundTripsBitExactThroughAnOnnxFile() {
         Map<String, NdArray> params = new java.util.LinkedHashMap<>();
-        for (DType t : DType.values()) params.put("p_" + t.onnxName(), randomBits(t, 257, t.onnxCode));
+        for (DType t : DType.values()) {
+            if (!t.isPacked4()) params.put("p_" + t.onnxName(), randomBits(t, 257, t.onnxCode)); // packed 4-bit: Int4Test
+        }
         params.put("empty_f16", NdArray.zeros(DType.FLOAT16, 0, 3));
         Graph g = new Graph("types", List.of(), List.of(new ValueInfo("p_float32", new ValueType(DType.FLOAT32, Shape.of(257)))),
                 List.of(), params, Map.of(), "");
@@ -51,6 +53,7 @@ class TensorStorageTest {
     @Test
     void typedFieldsDecodeLikeRawData() {
         for (DType t : DType.values()) {
+            if (t.isPacked4()) continue; // two values per int32_data entry: Int4Test
             NdArray want = randomBits(t, 33, 100 + t.onnxCode);
             var b = OnnxMl.TensorProto.newBuilder().setDataType(t.onnxCode).addDims(33);
             for (int i = 0; i < 33; i++) {
