@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "Experiments along orbits with reports (result.json, report.html): the neural-teleportation findings and the gauge symmetries of neural ODEs.",
         subcommands = {LevelCurvesCommand.class, MicroTeleportCommand.class, GradientScalingCommand.class,
-                FlatnessCommand.class, TeleportTrainingCommand.class, SymmetryTeleportCommand.class, OdeGaugeCommand.class})
+                FlatnessCommand.class, TeleportTrainingCommand.class, SymmetryTeleportCommand.class, OdeGaugeCommand.class,
+                ModeConnectivityCommand.class})
 final class ExperimentCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
