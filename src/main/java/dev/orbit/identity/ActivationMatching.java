@@ -35,10 +35,12 @@ final class ActivationMatching {
         Map<Activations.Site, Moments> moments = new LinkedHashMap<>();
         for (Activations.Site s : sites) moments.put(s, new Moments(Math.toIntExact(s.space().size())));
         long n = data.dim(0);
+        var ea = Activations.evaluator(a, values);
+        var eb = Activations.evaluator(b, values);
         for (long from = 0; from < n; from += BATCH) {
             NdArray x = Activations.rows(data, from, Math.min(n, from + BATCH));
-            Map<String, NdArray> va = Activations.run(a, values, x);
-            Map<String, NdArray> vb = Activations.run(b, values, x);
+            Map<String, NdArray> va = Activations.run(ea, x);
+            Map<String, NdArray> vb = Activations.run(eb, x);
             for (var e : moments.entrySet()) {
                 Activations.Site s = e.getKey();
                 NdArray ya = va.get(s.value());

@@ -72,7 +72,10 @@ final class Activations {
     }
 
     /** Runs {@code model} on {@code x} and returns the named values (every hidden value requested becomes an output). */
-    static Map<String, NdArray> run(Model model, List<String> values, NdArray x) {
+    static Map<String, NdArray> run(Model model, List<String> values, NdArray x) { return run(evaluator(model, values), x); }
+
+    /** An evaluator of {@code model} whose outputs include the named hidden values (built once, run on many batches). */
+    static Evaluator evaluator(Model model, List<String> values) {
         Graph g = model.graph();
         Map<String, ValueType> types = ShapeInference.infer(model);
         List<ValueInfo> outs = new ArrayList<>(g.outputs());
@@ -80,7 +83,11 @@ final class Activations {
             if (g.outputs().stream().noneMatch(o -> o.name().equals(v))) outs.add(new ValueInfo(v, types.getOrDefault(v, ValueType.unknown(DType.FLOAT32))));
         }
         Graph wide = new Graph(g.name(), g.inputs(), outs, g.nodes(), g.parameters(), g.valueInfo(), g.docString());
-        return new Evaluator(model.withGraph(wide)).run(Map.of(g.inputs().getFirst().name(), x));
+        return new Evaluator(model.withGraph(wide));
+    }
+
+    static Map<String, NdArray> run(Evaluator e, NdArray x) {
+        return e.run(Map.of(e.model().graph().inputs().getFirst().name(), x));
     }
 
     /** Outputs of the main graph's nodes that are not the model's outputs. */

@@ -74,7 +74,7 @@ public final class Merging {
             }
             case REPAIR -> {
                 if (hasBatchNorm(merged)) throw new IllegalArgumentException("the model has BatchNorm: reset its statistics instead of REPAIR");
-                Repair.Outcome r = Repair.apply(merged, au, endB, o.alpha(), o.data());
+                Repair.Outcome r = Repair.plan(au, endB, o.data()).apply(merged, o.alpha());
                 merged = r.model();
                 corrected = r.units();
                 notes.addAll(r.notes());
@@ -127,35 +127,49 @@ public final class Merging {
 
     /** {mean, population variance} per index of {@code axis} of a value over the data (batches of 250). */
     static double[][] channelMoments(Model m, String value, int axis, NdArray data) {
-        double[] s = null;
-        double[] q = null;
-        long count = 0;
+        return channelMoments(m, List.of(new Activations.Site(value, axis, null)), data).getFirst();
+    }
+
+    /** {mean, population variance} per channel of each site's value, from one pass over the data (batches of 250). */
+    static List<double[][]> channelMoments(Model m, List<Activations.Site> sites, NdArray data) {
+        var e = Activations.evaluator(m, sites.stream().map(Activations.Site::value).distinct().toList());
+        double[][] s = new double[sites.size()][];
+        double[][] q = new double[sites.size()][];
+        long[] count = new long[sites.size()];
         long n = data.dim(0);
         for (long from = 0; from < n; from += ActivationMatching.BATCH) {
-            NdArray v = Activations.run(m, List.of(value), Activations.rows(data, from, Math.min(n, from + ActivationMatching.BATCH))).get(value);
-            long[] shape = v.shape();
-            int c = Math.toIntExact(shape[axis]);
-            double[] last = Activations.channelsLast(v.to(DType.FLOAT64).toDoubleArray(), shape, axis);
-            if (s == null) {
-                s = new double[c];
-                q = new double[c];
-            }
-            int rows = last.length / c;
-            for (int r = 0; r < rows; r++) {
-                for (int k = 0; k < c; k++) {
-                    double x = last[r * c + k];
-                    s[k] += x;
-                    q[k] += x * x;
+            Map<String, NdArray> out = Activations.run(e, Activations.rows(data, from, Math.min(n, from + ActivationMatching.BATCH)));
+            for (int i = 0; i < sites.size(); i++) {
+                NdArray v = out.get(sites.get(i).value());
+                long[] shape = v.shape();
+                int axis = sites.get(i).axis();
+                int c = Math.toIntExact(shape[axis]);
+                double[] last = Activations.channelsLast(v.to(DType.FLOAT64).toDoubleArray(), shape, axis);
+                if (s[i] == null) {
+                    s[i] = new double[c];
+                    q[i] = new double[c];
                 }
+                int rows = last.length / c;
+                for (int r = 0; r < rows; r++) {
+                    for (int k = 0; k < c; k++) {
+                        double x = last[r * c + k];
+                        s[i][k] += x;
+                        q[i][k] += x * x;
+                    }
+                }
+                count[i] += rows;
             }
-            count += rows;
         }
-        double[] mean = new double[s.length];
-        double[] var = new double[s.length];
-        for (int k = 0; k < s.length; k++) {
-            mean[k] = s[k] / count;
-            var[k] = Math.max(0, q[k] / count - mean[k] * mean[k]);
+        List<double[][]> result = new ArrayList<>();
+        for (int i = 0; i < sites.size(); i++) {
+            double[] mean = new double[s[i].length];
+            double[] var = new double[s[i].length];
+            for (int k = 0; k < mean.length; k++) {
+                mean[k] = s[i][k] / count[i];
+                var[k] = Math.max(0, q[i][k] / count[i] - mean[k] * mean[k]);
+            }
+            result.add(new double[][] {mean, var});
         }
-        return new double[][] {mean, var};
+        return result;
     }
 }

@@ -159,13 +159,14 @@ public final class ModeConnectivity {
         double[] t = new double[points];
         double[] loss = new double[points];
         double[] acc = new double[points];
+        Repair.Plan plan = corr == Merging.Correction.REPAIR ? Repair.plan(a, b, fit) : null;
         for (int i = 0; i < points; i++) {
             t[i] = (double) i / (points - 1);
             Model m = Merging.interpolate(a, b, t[i]);
             m = switch (corr) {
                 case NONE -> m;
                 case RESET_BATCHNORM -> Merging.resetBatchNorm(m, fit);
-                case REPAIR -> Repair.apply(m, a, b, t[i], fit).model();
+                case REPAIR -> plan.apply(m, t[i]).model();
             };
             double[] la = lossAndAccuracy(m, x, labels);
             loss[i] = la[0];

@@ -27,71 +27,98 @@ import dev.orbit.tensor.NdArray;
 final class Repair {
     record Outcome(Model model, int units, List<String> notes) {}
 
-    private record Target(NeuronSpace space, Activations.Site site, int position) {}
+    private record Target(NeuronSpace space, Activations.Site site, int position, double[][] momentsA, double[][] momentsB) {}
+
+    /** What REPAIR needs from the two ends of a path (one graph): each unit's pre-activation and its moments at both ends. */
+    static final class Plan {
+        private final List<Target> targets;
+        private final NdArray data;
+        private final List<String> notes = new ArrayList<>();
+
+        private Plan(List<Target> targets, NdArray data) {
+            this.targets = targets;
+            this.data = data;
+        }
+
+        /** The model at {@code alpha} between the ends, its units' statistics set to the interpolated ones. */
+        Outcome apply(Model merged, double alpha) {
+            Model cur = merged;
+            int units = 0;
+            List<String> out = new ArrayList<>(notes);
+            for (Target t : targets) {
+                double[][] mm = Merging.channelMoments(cur, t.site().value(), t.site().axis(), data);
+                int n = mm[0].length;
+                double[] k = new double[n];
+                double[] c = new double[n];
+                for (int j = 0; j < n; j++) {
+                    double mu = (1 - alpha) * t.momentsA()[0][j] + alpha * t.momentsB()[0][j];
+                    double sd = (1 - alpha) * Math.sqrt(t.momentsA()[1][j]) + alpha * Math.sqrt(t.momentsB()[1][j]);
+                    double sm = Math.sqrt(mm[1][j]);
+                    k[j] = sm > 1e-12 ? sd / sm : 1;
+                    c[j] = mu - k[j] * mm[0][j];
+                }
+                Map<String, Tensor64> changed = new LinkedHashMap<>();
+                boolean shifted = false;
+                int[] id = new int[n];
+                for (int j = 0; j < n; j++) id[j] = j;
+                Model base = cur;
+                for (ParamTouch p : covariant(t.space(), base)) {
+                    Tensor64 w = changed.computeIfAbsent(p.parameter(), x -> Tensor64.of(base.graph().parameter(x)));
+                    w.gatherScale(p.axis(), p.offset(), p.repeat(), id, k);
+                    if (w.rank() == 1 && p.repeat() == 1 && !shifted) {
+                        for (int j = 0; j < n; j++) w.data[Math.toIntExact(p.offset() + j)] += c[j];
+                        shifted = true;
+                    }
+                }
+                if (!shifted) out.add("REPAIR: space " + t.space().id() + " has no bias; only its scale was corrected");
+                Map<String, NdArray> params = new LinkedHashMap<>();
+                for (var e : changed.entrySet()) {
+                    NdArray old = cur.graph().parameter(e.getKey());
+                    params.put(e.getKey(), NdArray.ofDoubles(e.getValue().data, old.shape()).to(old.dtype()));
+                }
+                cur = cur.withGraph(cur.graph().withParameters(params));
+                units += n;
+            }
+            return new Outcome(cur, units, out);
+        }
+    }
 
     private Repair() {}
 
-    static Outcome apply(Model merged, Model a, Model b, double alpha, NdArray data) {
-        SymmetryAnalysis analysis = SpaceAnalyzer.analyze(merged);
-        List<Activations.Site> sites = Activations.sites(analysis, merged, data);
-        List<Node> nodes = merged.graph().nodes();
+    /** Finds every unit's pre-activation and measures it at both ends ({@code a}, {@code b}: one graph). */
+    static Plan plan(Model a, Model b, NdArray data) {
+        SymmetryAnalysis analysis = SpaceAnalyzer.analyze(a);
+        List<Activations.Site> sites = Activations.sites(analysis, a, data);
+        List<Node> nodes = a.graph().nodes();
         Map<String, Integer> producer = new HashMap<>();
         Map<String, Integer> lastReader = new HashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
             for (String o : nodes.get(i).outputs()) producer.put(o, i);
             for (String in : nodes.get(i).inputs()) lastReader.merge(in, i, Math::max);
         }
-        List<Target> targets = new ArrayList<>();
-        List<String> notes = new ArrayList<>();
+        List<Activations.Site> chosen = new ArrayList<>();
+        List<NeuronSpace> spaces = new ArrayList<>();
         for (NeuronSpace s : analysis.spaces()) {
-            List<ParamTouch> cov = covariant(s, merged);
-            if (cov.stream().noneMatch(t -> merged.graph().parameter(t.parameter()).rank() >= 2)) continue;
+            List<ParamTouch> cov = covariant(s, a);
+            if (cov.stream().noneMatch(t -> a.graph().parameter(t.parameter()).rank() >= 2)) continue;
             int ready = cov.stream().mapToInt(t -> lastReader.getOrDefault(t.parameter(), -1)).max().orElse(-1);
             sites.stream().filter(x -> x.space().id() == s.id() && producer.getOrDefault(x.value(), -1) >= ready)
                     .min(Comparator.comparingInt(x -> producer.get(x.value())))
-                    .ifPresent(x -> targets.add(new Target(s, x, producer.get(x.value()))));
+                    .ifPresent(x -> {
+                        chosen.add(x);
+                        spaces.add(s);
+                    });
+        }
+        List<double[][]> ma = Merging.channelMoments(a, chosen, data);
+        List<double[][]> mb = Merging.channelMoments(b, chosen, data);
+        List<Target> targets = new ArrayList<>();
+        for (int i = 0; i < chosen.size(); i++) {
+            targets.add(new Target(spaces.get(i), chosen.get(i), producer.get(chosen.get(i).value()), ma.get(i), mb.get(i)));
         }
         targets.sort(Comparator.comparingInt(Target::position));
-        Model cur = merged;
-        int units = 0;
-        for (Target t : targets) {
-            double[][] ma = Merging.channelMoments(a, t.site().value(), t.site().axis(), data);
-            double[][] mb = Merging.channelMoments(b, t.site().value(), t.site().axis(), data);
-            double[][] mm = Merging.channelMoments(cur, t.site().value(), t.site().axis(), data);
-            int n = ma[0].length;
-            double[] k = new double[n];
-            double[] c = new double[n];
-            for (int j = 0; j < n; j++) {
-                double mu = (1 - alpha) * ma[0][j] + alpha * mb[0][j];
-                double sd = (1 - alpha) * Math.sqrt(ma[1][j]) + alpha * Math.sqrt(mb[1][j]);
-                double sm = Math.sqrt(mm[1][j]);
-                k[j] = sm > 1e-12 ? sd / sm : 1;
-                c[j] = mu - k[j] * mm[0][j];
-            }
-            Map<String, Tensor64> changed = new LinkedHashMap<>();
-            boolean shifted = false;
-            int[] id = new int[n];
-            for (int j = 0; j < n; j++) id[j] = j;
-            Model base = cur;
-            for (ParamTouch p : covariant(t.space(), base)) {
-                Tensor64 w = changed.computeIfAbsent(p.parameter(), x -> Tensor64.of(base.graph().parameter(x)));
-                w.gatherScale(p.axis(), p.offset(), p.repeat(), id, k);
-                if (w.rank() == 1 && p.repeat() == 1 && !shifted) {
-                    for (int j = 0; j < n; j++) w.data[Math.toIntExact(p.offset() + j)] += c[j];
-                    shifted = true;
-                }
-            }
-            if (!shifted) notes.add("REPAIR: space " + t.space().id() + " has no bias; only its scale was corrected");
-            Map<String, NdArray> out = new LinkedHashMap<>();
-            for (var e : changed.entrySet()) {
-                NdArray old = cur.graph().parameter(e.getKey());
-                out.put(e.getKey(), NdArray.ofDoubles(e.getValue().data, old.shape()).to(old.dtype()));
-            }
-            cur = cur.withGraph(cur.graph().withParameters(out));
-            units += n;
-        }
-        if (targets.isEmpty()) notes.add("REPAIR: no unit's pre-activation was found; nothing corrected");
-        return new Outcome(cur, units, notes);
+        Plan p = new Plan(targets, data);
+        if (targets.isEmpty()) p.notes.add("REPAIR: no unit's pre-activation was found; nothing corrected");
+        return p;
     }
 
     /** The touches a positive scaling of the space multiplies (channel by channel). */
