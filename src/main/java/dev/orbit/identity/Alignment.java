@@ -86,7 +86,7 @@ public final class Alignment {
         Model startB = bu;
         Model startA = target;
         boolean balanced = false;
-        if (positive.spaces().stream().anyMatch(s -> s.scaling() != dev.orbit.symmetry.Scaling.NONE)) {
+        if (!Boolean.getBoolean("orbit.debug.nobalance") && positive.spaces().stream().anyMatch(s -> s.scaling() != dev.orbit.symmetry.Scaling.NONE)) {
             try {
                 BalancedPoint pb = BalancedPoint.of(bu, positive);
                 BalancedPoint pa = BalancedPoint.of(target, positive);
