@@ -35,16 +35,21 @@ final class ModeConnectivityCommand implements java.util.concurrent.Callable<Int
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** The configuration these options describe; IllegalArgumentException for seeds or points out of range. */
+    ModeConnectivity.Config config() {
+        var d = EXPERIMENT.defaults();
+        var c = new ModeConnectivity.Config(archs == null ? d.archs() : archs, seeds, d.epochs(), d.trainSamples(), d.alignSamples(),
+                d.testSamples(), d.points(), d.lr(), d.batch());
+        if (experiment.quick) c = EXPERIMENT.quick(c);
+        return new ModeConnectivity.Config(c.archs(), c.seeds(), epochs == null ? c.epochs() : epochs, c.trainSamples(), c.alignSamples(),
+                c.testSamples(), points == null ? c.points() : points, c.lr(), c.batch());
+    }
+
     @Override
     public Integer call() {
         ModeConnectivity.Config config;
         try {
-            var d = EXPERIMENT.defaults();
-            var c = new ModeConnectivity.Config(archs == null ? d.archs() : archs, seeds, d.epochs(), d.trainSamples(), d.alignSamples(),
-                    d.testSamples(), d.points(), d.lr(), d.batch());
-            if (experiment.quick) c = EXPERIMENT.quick(c);
-            config = new ModeConnectivity.Config(c.archs(), c.seeds(), epochs == null ? c.epochs() : epochs, c.trainSamples(), c.alignSamples(),
-                    c.testSamples(), points == null ? c.points() : points, c.lr(), c.batch());
+            config = config();
         } catch (IllegalArgumentException e) {
             throw new UserError(ExitCodes.USAGE, e.getMessage());
         }

@@ -29,6 +29,7 @@ class ExperimentDefaultsTest {
         same(KernelCommand::new, KernelCommand.EXPERIMENT, KernelCommand::config);
         same(HyperbolicTrainCommand::new, HyperbolicTrainCommand.EXPERIMENT, HyperbolicTrainCommand::config);
         same(HyperbolicEnsembleCommand::new, HyperbolicEnsembleCommand.EXPERIMENT, HyperbolicEnsembleCommand::config);
+        same(ModeConnectivityCommand::new, ModeConnectivityCommand.EXPERIMENT, ModeConnectivityCommand::config);
     }
 
     private static <T, C> void same(Supplier<T> command, Experiment<C, ?> e, Function<T, C> config) {
