@@ -113,17 +113,31 @@ public final class Alignment {
         List<Double> sweepSeconds = new ArrayList<>();
         List<Integer> coordinates = aligner.channelClasses();
         if (options.method() == Method.WEIGHTS) {
+            // a class's similarity reads only the parameters it touches: re-solve it only when another class has moved
+            // one of them since its last solve (its own placement leaves its assignment at the identity)
+            Map<String, Integer> version = new java.util.HashMap<>();
+            Map<Integer, Map<String, Integer>> seen = new java.util.HashMap<>();
             boolean changed = true;
             while (changed && sweepSeconds.size() < options.maxSweeps()) {
                 long t0 = System.nanoTime();
                 changed = false;
                 for (int c : coordinates) {
-                    int[] p = decider.assign(aligner.work, c, aligner.spacesOf(c).getFirst(), aligner.allFeatures(c));
+                    List<Aligner.Feature> features = aligner.allFeatures(c);
+                    Map<String, Integer> now = new java.util.HashMap<>();
+                    for (Aligner.Feature f : features) now.put(f.touch().parameter(), version.getOrDefault(f.touch().parameter(), 0));
+                    if (now.equals(seen.get(c))) continue;
+                    int[] p = decider.assign(aligner.work, c, aligner.spacesOf(c).getFirst(), features);
                     boolean identity = true;
                     for (int j = 0; j < p.length && identity; j++) identity = p[j] == j;
-                    if (identity) continue;
-                    aligner.place(c, p);
-                    changed = true;
+                    if (!identity) {
+                        aligner.place(c, p);
+                        changed = true;
+                        for (String param : now.keySet()) {
+                            version.merge(param, 1, Integer::sum);
+                            now.put(param, version.get(param));
+                        }
+                    }
+                    seen.put(c, now);
                 }
                 sweepSeconds.add((System.nanoTime() - t0) / 1e9);
             }
