@@ -47,9 +47,15 @@ final class AddSubRule {
             return;
         }
         NdArray k = rules.parameter(other);
-        int r = Math.max(rules.rank(la != null ? a : b), k.rank());
+        int rx = rules.rank(la != null ? a : b);
+        if (rx < 0 && k.size() > 1) {
+            // which of the constant's axes meets the channels cannot be told without the other input's rank
+            rules.freezeInputs(n, label(n) + ": adds a constant tensor to a value of unknown rank");
+            return;
+        }
+        int r = Math.max(rx, k.rank());
         int aligned = l.axis() - (r - k.rank());
-        if (aligned >= 0 && k.dim(aligned) == l.length()) {
+        if (aligned >= 0 && aligned < k.rank() && k.dim(aligned) == l.length()) {
             rules.touchLayout(l, other, aligned, Role.COVARIANT); // x + c → τx + τc
             rules.setLayout(n.output(0), l);
         } else {
