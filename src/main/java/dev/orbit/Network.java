@@ -68,6 +68,33 @@ public final class Network {
         return new SameOrbit(this, other, dev.orbit.identity.Membership.compare(model, other.model));
     }
 
+    /**
+     * This model moved along its orbit toward {@code target} (weight or activation matching, both at balanced points;
+     * docs/ALIGNMENT.md): the same function, at the point of its orbit that alignment finds closest to target, so that
+     * the two can be interpolated or averaged. The weights must pair up as for {@link #sameOrbitAs}.
+     */
+    public Moved alignTo(Network target, dev.orbit.identity.Alignment.Options options) {
+        var r = dev.orbit.identity.Alignment.align(target.model, model, options);
+        Map<String, Object> facts = new java.util.LinkedHashMap<>();
+        facts.put("target", target.label);
+        facts.put("method", r.method().name().toLowerCase());
+        facts.put("balanced", r.balanced());
+        facts.put("permutation_classes", r.classes());
+        facts.put("sweeps", r.sweeps());
+        facts.put("sweep_seconds", r.sweepSeconds());
+        facts.put("product_seconds", r.productSeconds());
+        facts.put("solver_seconds", r.solverSeconds());
+        if (r.method() == dev.orbit.identity.Alignment.Method.ACTIVATIONS) facts.put("activation_seconds", r.activationSeconds());
+        facts.put("distance_before", r.distanceBefore());
+        facts.put("distance_after", r.distanceAfter());
+        facts.put("seconds", r.seconds());
+        if (!r.notes().isEmpty()) facts.put("notes", r.notes());
+        String description = String.format("aligned %s to %s by %s matching in %.2f s (%d sweeps): distance ||B-A||/||A|| %.4f -> %.4f",
+                label, target.label, r.method().name().toLowerCase(), r.seconds(), r.sweeps(), r.distanceBefore(), r.distanceAfter());
+        return new Moved(this, Orbit.of(r.aligned(), label), Element.of(r.element(), r.analysis()), new Symmetries(r.reference(), r.analysis()),
+                description, facts);
+    }
+
     /** The orbit's canonical representative: the same for every move of this model (docs/IDENTITY.md). */
     public Canonical canonical() { return new Canonical(this, dev.orbit.identity.CanonicalForm.of(model)); }
 

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
         description = "Experiments along orbits with reports (result.json, report.html): the neural-teleportation findings and the gauge symmetries of neural ODEs.",
         subcommands = {LevelCurvesCommand.class, MicroTeleportCommand.class, GradientScalingCommand.class,
                 FlatnessCommand.class, TeleportTrainingCommand.class, SymmetryTeleportCommand.class, OdeGaugeCommand.class,
-                QuantizationCommand.class})
+                QuantizationCommand.class, ModeConnectivityCommand.class})
 final class ExperimentCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -12,7 +12,7 @@ import dev.orbit.graph.OrbitVersion;
         description = "Find, move, prove and study the symmetries of neural networks.",
         subcommands = {DemoCommand.class, InspectCommand.class, VerifyCommand.class, SymmetriesCommand.class,
                 TeleportCommand.class, PermuteCommand.class, ApplyCommand.class, TrainCommand.class, ExperimentCommand.class,
-                RotateCommand.class, QuantizeCommand.class, SameCommand.class, CanonicalCommand.class, LicenseCommand.class, TraceCommand.class,
+                RotateCommand.class, QuantizeCommand.class, SameCommand.class, AlignCommand.class, MergeCommand.class, CanonicalCommand.class, LicenseCommand.class, TraceCommand.class,
                 SpectrumCommand.class, JacobianCommand.class, KernelCommand.class,
                 HyperbolicTrainCommand.class, HyperbolicOrbitCommand.class, HyperbolicEnsembleCommand.class,
                 CommandLine.HelpCommand.class},

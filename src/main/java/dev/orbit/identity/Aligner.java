@@ -238,7 +238,7 @@ final class Aligner {
                 force = true;
             }
         }
-        return new GroupElement(perms, scales, new ArrayList<>(matrices.values()));
+        return element();
     }
 
     /** Usable touches of the spaces of a class (channel by channel, not block-permuted constants). */
@@ -254,8 +254,12 @@ final class Aligner {
 
     List<NeuronSpace> spacesOf(int c) { return classes.get(c); }
 
-    /** Applies a class permutation to the working copy (every touch of every space of the class). */
-    private void place(int c, int[] p) {
+    /**
+     * Applies a class permutation to the working copy (every touch of every space of the class). Placing a class
+     * again (weight matching's coordinate descent) composes: the element keeps p_total = p_before ∘ p, and the
+     * scales already chosen for the class's spaces move with their units.
+     */
+    void place(int c, int[] p) {
         Set<String> done = new HashSet<>(); // two spaces of a class may touch one run of an axis (a depthwise conv)
         for (NeuronSpace s : classes.get(c)) {
             int[] ch = s.channelPermutation(p);
@@ -274,7 +278,42 @@ final class Aligner {
         }
         boolean identity = true;
         for (int i = 0; i < p.length; i++) identity &= p[i] == i;
-        if (!identity) perms.put(c, p);
+        if (identity) return;
+        int[] before = perms.get(c);
+        int[] total = p;
+        if (before != null) {
+            total = new int[p.length];
+            for (int j = 0; j < p.length; j++) total[j] = before[p[j]];
+        }
+        perms.put(c, total);
+        for (NeuronSpace s : classes.get(c)) {
+            double[] tau = scales.get(s.id());
+            if (tau == null) continue;
+            int[] ch = s.channelPermutation(p);
+            double[] moved = new double[tau.length];
+            for (int j = 0; j < moved.length; j++) moved[j] = tau[ch[j]];
+            scales.put(s.id(), moved);
+        }
+    }
+
+    /** The element that has moved the working copy so far. */
+    GroupElement element() { return new GroupElement(perms, scales, new ArrayList<>(matrices.values())); }
+
+    /** Classes permuted channel by channel (not by heads, not absorbed by a rotated stream): weight matching's coordinates. */
+    List<Integer> channelClasses() {
+        List<Integer> out = new ArrayList<>();
+        for (var e : classes.entrySet()) {
+            if (streamClasses.contains(e.getKey()) || headPairs.containsKey(e.getKey())) continue;
+            if (e.getValue().stream().anyMatch(NeuronSpace::permutable)) out.add(e.getKey());
+        }
+        return out;
+    }
+
+    /** Every channel-by-channel touch of the spaces of a class, settled or not (after the resolution all are). */
+    List<Feature> allFeatures(int c) {
+        List<Feature> f = new ArrayList<>();
+        for (NeuronSpace s : classes.get(c)) for (ParamTouch t : s.touches()) if (t.unit() == 1) f.add(new Feature(s, t));
+        return f;
     }
 
     private void scale(NeuronSpace s, double[] tau) {

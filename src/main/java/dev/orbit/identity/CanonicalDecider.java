@@ -2,6 +2,7 @@ package dev.orbit.identity;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 import dev.orbit.numeric.Matrices;
@@ -138,18 +139,18 @@ final class CanonicalDecider implements Aligner.Decider {
         LinearPair p = pairs.stream().filter(x -> x.kvHeads() == m).findFirst().orElse(null);
         if (p == null) return order(keys);
         for (int g = 0; g < m; g++) {
-            double[] sv = basis(a, p, g).singular;
+            double[] sv = basis(a.work, p, g).singular;
             for (int k = 0; k < 3 && k < sv.length; k++) keys[g][k] = -sv[k]; // descending
         }
         return order(keys);
     }
 
-    private record Basis(double[][] a, double[] singular) {}
+    record Basis(double[][] a, double[] singular) {}
 
     /** A = W_L⁻¹·X·S^½ with W_L = (LᵀL)^½, X S Yᵀ the SVD of W_L·W_R. */
-    private Basis basis(Aligner al, LinearPair p, int g) {
-        double[][] l = Aligner.sideMatrix(al.work, p, true, g);
-        double[][] r = Aligner.sideMatrix(al.work, p, false, g);
+    Basis basis(Map<String, Tensor64> params, LinearPair p, int g) {
+        double[][] l = Aligner.sideMatrix(params, p, true, g);
+        double[][] r = Aligner.sideMatrix(params, p, false, g);
         int d = p.headDim();
         double[][][] wl = sqrtAndInverse(SmallLinear.gram(l));
         double[][][] wr = sqrtAndInverse(SmallLinear.gram(r));
@@ -203,7 +204,7 @@ final class CanonicalDecider implements Aligner.Decider {
     public double[][] pairBlock(Aligner a, LinearPair p, int kvHead) {
         if (Boolean.getBoolean("orbit.debug.nopairs")) return Matrices.identity(p.headDim());
         if (p.group() == LinearPair.Group.ROPE_COMMUTANT) return rotary(a, p, kvHead);
-        return basis(a, p, kvHead).a;
+        return basis(a.work, p, kvHead).a;
     }
 
     /** Per rotary plane the complex c with |c|² = |z_k|/|z_q| and c²·Σz_q² real positive (sign by the sum of cubes). */

@@ -102,7 +102,7 @@ public final class CanonicalForm {
     }
 
     /** The analysis with scaling kept only where positive factors need no activation rewrite. */
-    private static SymmetryAnalysis positiveOnly(SymmetryAnalysis a) {
+    static SymmetryAnalysis positiveOnly(SymmetryAnalysis a) {
         List<NeuronSpace> spaces = new ArrayList<>();
         for (NeuronSpace s : a.spaces()) {
             boolean keep = s.scaling() != Scaling.NONE && (s.regions().isEmpty() || s.exactWithoutRewrite());

@@ -30,6 +30,7 @@ class ExperimentDefaultsTest {
         same(HyperbolicTrainCommand::new, HyperbolicTrainCommand.EXPERIMENT, HyperbolicTrainCommand::config);
         same(HyperbolicEnsembleCommand::new, HyperbolicEnsembleCommand.EXPERIMENT, HyperbolicEnsembleCommand::config);
         same(QuantizationCommand::new, QuantizationCommand.EXPERIMENT, QuantizationCommand::config);
+        same(ModeConnectivityCommand::new, ModeConnectivityCommand.EXPERIMENT, ModeConnectivityCommand::config);
     }
 
     private static <T, C> void same(Supplier<T> command, Experiment<C, ?> e, Function<T, C> config) {

@@ -43,7 +43,8 @@ class InputsUnchangedTest {
             "experiment symmetry-teleport", "trains its own MLPs and CNNs on the bundled digits",
             "experiment ode-gauge", "trains its own neural ODEs on generated data",
             "experiment quantization", "the bundled MLP and digits, and nets it trains on them",
-            "hyperbolic-train", "the bundled digits");
+            "hyperbolic-train", "the bundled digits",
+            "experiment mode-connectivity", "trains its own MLPs and CNNs on the bundled digits");
 
     @Test
     void everyCommandLeavesItsInputsAlone() throws Exception {
@@ -74,6 +75,9 @@ class InputsUnchangedTest {
         runs.put("apply", l(a("apply", m, in + "/element.json", "-o", out + "/a.onnx")));
         runs.put("canonical", l(a("canonical", m, "-o", out + "/canon.onnx")));
         runs.put("same", l(a("same", m, m, "-o", out + "/g.json")));
+        runs.put("align", l(a("align", m, m, "-o", out + "/aligned.onnx", "--method", "activations", "--train-data", digits.toString(),
+                "--train-samples", "50")));
+        runs.put("merge", l(a("merge", m, m, "-o", out + "/merged.onnx", "--repair", "--train-data", digits.toString(), "--train-samples", "50")));
         runs.put("license", l(a("license", m, "--key", in + "/key.bin", "--id", "alice", "-o", out + "/lic.onnx")));
         runs.put("trace", l(a("trace", m, m, "--key", in + "/key.bin", "--ids", in + "/ids.txt")));
         runs.put("train", l(a("train", "--arch", "mlp:784-16-10:relu", "--epochs", "1", "--data", digits.toString(),
