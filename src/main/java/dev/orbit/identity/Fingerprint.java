@@ -1,0 +1,191 @@
+package dev.orbit.identity;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+import dev.orbit.graph.Model;
+import dev.orbit.graph.Node;
+import dev.orbit.tensor.NdArray;
+
+/**
+ * A short orbit-invariant digest of a model (docs/IDENTITY.md, "Fingerprints"). Two parts, both read off the
+ * canonical form ({@link CanonicalForm}), so every orbit copy gives the same values up to float rounding:
+ * <ol>
+ *   <li><b>Hashes on two offset grids.</b> Per weight (in first-use order) its shape, log₂ of its RMS and four
+ *       projections ⟨x, r_k⟩/‖x‖ on fixed ±1 directions (≈ N(0,1) whatever the tensor) are rounded on a grid of
+ *       {@value #GRID} — once as floor(f/δ) (grid A) and once as floor(f/δ + ½) (grid B) — and SHA-256'd. A feature
+ *       sitting on a boundary of one grid is half a cell away from the other grid's boundaries, so two copies are
+ *       called orbit duplicates when either hash agrees. Canonical copies agree to ≈ 1e-7, so a flip needs a feature
+ *       within ≈ 1e-6 cells of a boundary on both grids at once.</li>
+ *   <li><b>Balanced-point spectra.</b> The largest {@value #TOP} singular values of each weight matrix of the
+ *       canonical model (at its balanced point), which survive small perturbations such as fine-tuning, noise or
+ *       quantisation and give {@link #compare}'s similarity.</li>
+ * </ol>
+ *
+ * @param gridA    hash of the features rounded on grid A (16 hex digits)
+ * @param gridB    the same on grid B, offset by half a cell
+ * @param marginA  smallest distance of a feature to a grid-A boundary, in cells (0 … ½): how near grid A was to flipping
+ * @param marginB  the same for grid B
+ * @param exact    whether the canonical form is exactly canonical (no tied units, no degenerate bases, no rewrite
+ *                 left): where it is not, copies may not share the hash (the spectra still compare)
+ */
+public record Fingerprint(String gridA, String gridB, int features, double marginA, double marginB,
+                          List<LayerSpectrum> spectra, boolean exact, List<String> notes, double seconds) {
+    /** Grid cell in feature units: log₂ RMS and projections are O(1), canonical copies differ by ≈ 1e-7. */
+    public static final double GRID = 1.0 / 8;
+    /** Singular values kept per weight matrix. */
+    public static final int TOP = 32;
+    static final int PROJECTIONS = 4;
+
+    /** The largest singular values of one weight reshaped to (shape[0], rest), descending. */
+    public record LayerSpectrum(String parameter, long[] shape, double[] singularValues) {}
+
+    /**
+     * @param sameHash            either grid's hash agrees: orbit duplicates
+     * @param spectralSimilarity  mean over weight matrices (paired by position) of 1 − ‖σ_A − σ_B‖/max(‖σ_A‖, ‖σ_B‖),
+     *                            clipped at 0; an unpaired or differently shaped matrix counts 0
+     */
+    public record Comparison(boolean sameHash, double spectralSimilarity, int layers, int layersPaired) {
+        /** The similarity score in [0,1]: 1 for orbit duplicates, otherwise the spectral similarity. */
+        public double score() { return sameHash ? 1.0 : spectralSimilarity; }
+    }
+
+    /** The digest as one printable token: both grids' hashes. */
+    public String digest() { return gridA + "." + gridB; }
+
+    public static Fingerprint of(Model model) {
+        long start = System.nanoTime();
+        CanonicalForm.Result c = CanonicalForm.of(model);
+        Model m = c.model();
+        List<String> names = ParameterPairing.weights(m.graph());
+        List<double[]> features = new ArrayList<>();
+        List<long[]> shapes = new ArrayList<>();
+        List<LayerSpectrum> spectra = new ArrayList<>();
+        for (String name : names) {
+            NdArray p = m.graph().parameter(name);
+            double[] x = p.toDoubleArray();
+            shapes.add(p.shape());
+            features.add(features(x));
+            if (p.shape().length >= 2) spectra.add(new LayerSpectrum(name, p.shape(), topSingularValues(p)));
+        }
+        List<String> notes = new ArrayList<>(c.notes());
+        boolean rewritesLeft = m.graph().nodes().stream().anyMatch(Node::isRewrite);
+        boolean exact = c.tiedUnits() == 0 && c.degenerateBases() == 0 && !rewritesLeft;
+        if (c.tiedUnits() > 0) notes.add(c.tiedUnits() + " tied units: copies share the hash only if those units are exactly interchangeable");
+        if (c.degenerateBases() > 0) notes.add(c.degenerateBases() + " degenerate bases: copies may not share the hash");
+        int count = features.stream().mapToInt(f -> f.length).sum();
+        return new Fingerprint(hash(shapes, features, 0), hash(shapes, features, 0.5), count, margin(features, 0), margin(features, 0.5),
+                List.copyOf(spectra), exact, List.copyOf(notes), (System.nanoTime() - start) / 1e9);
+    }
+
+    public static Comparison compare(Fingerprint a, Fingerprint b) {
+        boolean same = a.gridA.equals(b.gridA) || a.gridB.equals(b.gridB);
+        int layers = Math.max(a.spectra.size(), b.spectra.size());
+        int paired = Math.min(a.spectra.size(), b.spectra.size());
+        double sum = 0;
+        for (int i = 0; i < paired; i++) sum += similarity(a.spectra.get(i), b.spectra.get(i));
+        return new Comparison(same, layers == 0 ? (same ? 1 : 0) : sum / layers, layers, paired);
+    }
+
+    /** 1 − ‖σ_A − σ_B‖/max(‖σ_A‖, ‖σ_B‖), clipped at 0; 0 when the matrices' shapes differ (up to transposition). */
+    static double similarity(LayerSpectrum a, LayerSpectrum b) {
+        if (!sameMatrixShape(a.shape, b.shape)) return 0;
+        double[] x = a.singularValues, y = b.singularValues;
+        double diff = 0, nx = 0, ny = 0;
+        for (int i = 0; i < Math.max(x.length, y.length); i++) {
+            double u = i < x.length ? x[i] : 0, v = i < y.length ? y[i] : 0;
+            diff += (u - v) * (u - v);
+            nx += u * u;
+            ny += v * v;
+        }
+        double scale = Math.sqrt(Math.max(nx, ny));
+        return scale == 0 ? 1 : Math.max(0, 1 - Math.sqrt(diff) / scale);
+    }
+
+    private static boolean sameMatrixShape(long[] a, long[] b) {
+        long ra = a[0], ca = java.util.Arrays.stream(a).reduce(1, (p, q) -> p * q) / a[0];
+        long rb = b[0], cb = java.util.Arrays.stream(b).reduce(1, (p, q) -> p * q) / b[0];
+        return (ra == rb && ca == cb) || (ra == cb && ca == rb);
+    }
+
+    /** log₂ RMS, then the projections on fixed ±1 directions divided by ‖x‖ (each ≈ N(0,1)). */
+    static double[] features(double[] x) {
+        double ss = 0;
+        for (double v : x) ss += v * v;
+        double[] f = new double[1 + PROJECTIONS];
+        if (ss == 0) {
+            f[0] = -1e4; // an all-zero weight: a value no non-zero RMS reaches
+            return f;
+        }
+        double norm = Math.sqrt(ss);
+        f[0] = Math.log(norm / Math.sqrt(x.length)) / Math.log(2);
+        for (int k = 0; k < PROJECTIONS; k++) {
+            double dot = 0;
+            for (int i = 0; i < x.length; i++) dot += sign(k, i) * x[i];
+            f[1 + k] = dot / norm;
+        }
+        return f;
+    }
+
+    /** A fixed pseudo-random ±1 from (k, i): SplitMix64's finaliser on the pair. */
+    private static double sign(int k, int i) {
+        long z = (k + 1) * 0x9E3779B97F4A7C15L + i * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z ^= z >>> 31;
+        return (z & 1) == 0 ? 1 : -1;
+    }
+
+    private static String hash(List<long[]> shapes, List<double[]> features, double offset) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update("orbit-fingerprint/1".getBytes(StandardCharsets.UTF_8));
+            ByteBuffer b = ByteBuffer.allocate(8);
+            for (int t = 0; t < shapes.size(); t++) {
+                for (long d : shapes.get(t)) sha.update(b.clear().putLong(d).array());
+                sha.update(b.clear().putLong(-1).array());
+                for (double f : features.get(t)) sha.update(b.clear().putLong((long) Math.floor(f / GRID + offset)).array());
+            }
+            return HexFormat.of().formatHex(sha.digest(), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    /** Smallest distance, in cells, of any feature to a boundary of the grid offset by {@code offset}. */
+    private static double margin(List<double[]> features, double offset) {
+        double m = 0.5;
+        for (double[] fs : features) {
+            for (double f : fs) {
+                double u = f / GRID + offset;
+                m = Math.min(m, Math.min(u - Math.floor(u), Math.ceil(u) - u));
+            }
+        }
+        return m;
+    }
+
+    /** The largest {@link #TOP} singular values of the weight as a (shape[0], rest) matrix, from its smaller Gram matrix in float64. */
+    static double[] topSingularValues(NdArray p) {
+        long rows = p.shape()[0];
+        long cols = p.size() / rows;
+        try (PointerScope scope = new PointerScope()) {
+            Tensor w = p.torchView().to(torch.ScalarType.Double).reshape(rows, cols);
+            Tensor gram = rows <= cols ? w.matmul(w.t()) : w.t().matmul(w);
+            double[] all = NdArray.fromTorch(torch.linalg_eigvalsh(gram)).toDoubleArray();
+            int n = all.length;
+            int k = Math.min(TOP, n);
+            double[] top = new double[k];
+            for (int i = 0; i < k; i++) top[i] = Math.sqrt(Math.max(0, all[n - 1 - i]));
+            return top;
+        }
+    }
+}
