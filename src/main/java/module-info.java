@@ -67,5 +67,5 @@ module dev.orbit {
     // sweeps find experiments and engines by name (an engine such as Spark's lives in its own jar: spark/)
     uses dev.orbit.sweep.SweepableExperiment;
     uses dev.orbit.sweep.SweepEngine;
-    provides dev.orbit.sweep.SweepableExperiment with dev.orbit.landscape.TeleportTrainingExperiment;
+    provides dev.orbit.sweep.SweepableExperiment with dev.orbit.landscape.TeleportTrainingExperiment, dev.orbit.identity.HubScan;
 }

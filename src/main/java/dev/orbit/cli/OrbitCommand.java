@@ -12,7 +12,7 @@ import dev.orbit.graph.OrbitVersion;
         description = "Find, move, prove and study the symmetries of neural networks.",
         subcommands = {DemoCommand.class, InspectCommand.class, VerifyCommand.class, SymmetriesCommand.class,
                 TeleportCommand.class, PermuteCommand.class, ApplyCommand.class, TrainCommand.class, ExperimentCommand.class,
-                RotateCommand.class, SameCommand.class, CanonicalCommand.class, FingerprintCommand.class, SweepCommand.class, LicenseCommand.class, TraceCommand.class,
+                RotateCommand.class, SameCommand.class, CanonicalCommand.class, FingerprintCommand.class, SweepCommand.class, ScanCommand.class, LicenseCommand.class, TraceCommand.class,
                 SpectrumCommand.class, JacobianCommand.class, KernelCommand.class,
                 HyperbolicTrainCommand.class, HyperbolicOrbitCommand.class, HyperbolicEnsembleCommand.class,
                 CommandLine.HelpCommand.class},
