@@ -5,6 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -20,7 +24,8 @@ import dev.orbit.tensor.NdArray;
  * A short orbit-invariant digest of a model (docs/IDENTITY.md, "Fingerprints"). Two parts, both read off the
  * canonical form ({@link CanonicalForm}), so every orbit copy gives the same values up to float rounding:
  * <ol>
- *   <li><b>Hashes on two offset grids.</b> Per weight (in first-use order) its shape, log₂ of its RMS and four
+ *   <li><b>Hashes on two offset grids.</b> Per weight (ordered by depth in the graph and shape; weights equal in both
+ *       are hashed as a sorted list, so the node list's order does not matter) its shape, log₂ of its RMS and four
  *       projections ⟨x, r_k⟩/‖x‖ on fixed ±1 directions (≈ N(0,1) whatever the tensor) are rounded on a grid of
  *       {@value #GRID} — once as floor(f/δ) (grid A) and once as floor(f/δ + ½) (grid B) — and SHA-256'd. A feature
  *       sitting on a boundary of one grid is half a cell away from the other grid's boundaries, so two copies are
@@ -66,25 +71,47 @@ public record Fingerprint(String gridA, String gridB, int features, double margi
         long start = System.nanoTime();
         CanonicalForm.Result c = CanonicalForm.of(model);
         Model m = c.model();
-        List<String> names = ParameterPairing.weights(m.graph());
-        List<double[]> features = new ArrayList<>();
-        List<long[]> shapes = new ArrayList<>();
-        List<LayerSpectrum> spectra = new ArrayList<>();
-        for (String name : names) {
+        List<Weight> weights = new ArrayList<>();
+        Map<String, Integer> depth = depths(m.graph());
+        for (String name : ParameterPairing.weights(m.graph())) {
             NdArray p = m.graph().parameter(name);
-            double[] x = p.toDoubleArray();
-            shapes.add(p.shape());
-            features.add(features(x));
-            if (p.shape().length >= 2) spectra.add(new LayerSpectrum(name, p.shape(), topSingularValues(p)));
+            LayerSpectrum spectrum = p.shape().length >= 2 ? new LayerSpectrum(name, p.shape(), topSingularValues(p)) : null;
+            weights.add(new Weight(depth.getOrDefault(name, 0), p.shape(), features(p.toDoubleArray()), spectrum));
         }
+        // the order of a graph's node list is not a property of the function (a moved model's list may interleave
+        // parallel branches differently): weights go by depth, then shape, then by their own values
+        weights.sort(Comparator.comparingInt(Weight::depth).thenComparing(Weight::shape, Arrays::compare)
+                .thenComparing(w -> w.spectrum == null ? new double[0] : w.spectrum.singularValues(), Arrays::compare));
+        List<LayerSpectrum> spectra = weights.stream().map(Weight::spectrum).filter(java.util.Objects::nonNull).toList();
         List<String> notes = new ArrayList<>(c.notes());
         boolean rewritesLeft = m.graph().nodes().stream().anyMatch(Node::isRewrite);
         boolean exact = c.tiedUnits() == 0 && c.degenerateBases() == 0 && !rewritesLeft;
         if (c.tiedUnits() > 0) notes.add(c.tiedUnits() + " tied units: copies share the hash only if those units are exactly interchangeable");
         if (c.degenerateBases() > 0) notes.add(c.degenerateBases() + " degenerate bases: copies may not share the hash");
-        int count = features.stream().mapToInt(f -> f.length).sum();
-        return new Fingerprint(hash(shapes, features, 0), hash(shapes, features, 0.5), count, margin(features, 0), margin(features, 0.5),
-                List.copyOf(spectra), exact, List.copyOf(notes), (System.nanoTime() - start) / 1e9);
+        int count = weights.stream().mapToInt(w -> w.features.length).sum();
+        List<double[]> features = weights.stream().map(Weight::features).toList();
+        return new Fingerprint(hash(weights, 0), hash(weights, 0.5), count, margin(features, 0), margin(features, 0.5),
+                spectra, exact, List.copyOf(notes), (System.nanoTime() - start) / 1e9);
+    }
+
+    /** A weight of the canonical model: its depth in the graph, shape, hash features and spectrum (null below rank 2). */
+    private record Weight(int depth, long[] shape, double[] features, LayerSpectrum spectrum) {}
+
+    /**
+     * Per parameter, the depth of the first node reading it: the longest chain of non-rewrite nodes from the graph's
+     * inputs (rewrite nodes pass depth through, so a teleported copy keeps its original's depths).
+     */
+    static Map<String, Integer> depths(dev.orbit.graph.Graph g) {
+        Map<String, Integer> value = new HashMap<>();
+        Map<String, Integer> param = new HashMap<>();
+        for (Node n : g.nodes()) {
+            int d = 0;
+            for (String in : n.inputs()) d = Math.max(d, value.getOrDefault(in, 0));
+            for (String in : n.inputs()) if (g.parameter(in) != null) param.putIfAbsent(in, d);
+            int out = n.isRewrite() ? d : d + 1;
+            for (String o : n.outputs()) value.put(o, out);
+        }
+        return param;
     }
 
     public static Comparison compare(Fingerprint a, Fingerprint b) {
@@ -145,15 +172,29 @@ public record Fingerprint(String gridA, String gridB, int features, double margi
         return (z & 1) == 0 ? 1 : -1;
     }
 
-    private static String hash(List<long[]> shapes, List<double[]> features, double offset) {
+    private static String hash(List<Weight> weights, double offset) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update("orbit-fingerprint/1".getBytes(StandardCharsets.UTF_8));
+            sha.update("orbit-fingerprint/2".getBytes(StandardCharsets.UTF_8));
             ByteBuffer b = ByteBuffer.allocate(8);
-            for (int t = 0; t < shapes.size(); t++) {
-                for (long d : shapes.get(t)) sha.update(b.clear().putLong(d).array());
+            int i = 0;
+            while (i < weights.size()) {
+                // weights of equal depth and shape: their cells as a sorted list, so the hash needs no order among them
+                int j = i;
+                while (j < weights.size() && weights.get(j).depth == weights.get(i).depth && Arrays.equals(weights.get(j).shape, weights.get(i).shape)) j++;
+                sha.update(b.clear().putLong(weights.get(i).depth).array());
+                for (long d : weights.get(i).shape) sha.update(b.clear().putLong(d).array());
+                List<long[]> cells = new ArrayList<>();
+                for (int k = i; k < j; k++) {
+                    double[] f = weights.get(k).features;
+                    long[] cell = new long[f.length];
+                    for (int q = 0; q < f.length; q++) cell[q] = (long) Math.floor(f[q] / GRID + offset);
+                    cells.add(cell);
+                }
+                cells.sort(Arrays::compare);
+                for (long[] cell : cells) for (long x : cell) sha.update(b.clear().putLong(x).array());
                 sha.update(b.clear().putLong(-1).array());
-                for (double f : features.get(t)) sha.update(b.clear().putLong((long) Math.floor(f / GRID + offset)).array());
+                i = j;
             }
             return HexFormat.of().formatHex(sha.digest(), 0, 8);
         } catch (NoSuchAlgorithmException e) {

@@ -16,7 +16,8 @@ import dev.orbit.sweep.TaskRandom;
 
 /**
  * {@code scan}: fingerprints every model of a list of files ({@code orbit scan DIR|LIST}, one task per file) and
- * groups them: orbit duplicates (the same fingerprint hash on either grid, joined transitively), near duplicates (pairs
+ * groups them: orbit duplicates (the same fingerprint hash on either grid, joined transitively; where a canonical form
+ * is not exact, spectra agreeing to 1e-6 stand in for the hash), near duplicates (pairs
  * from different groups whose spectral similarity reaches the threshold), and files that could not be read, with their
  * error. Safetensors checkpoints are listed as skipped: a fingerprint needs the model's graph (the canonical form acts
  * on its symmetry spaces), which a bare checkpoint does not carry.
@@ -38,10 +39,15 @@ public final class HubScan implements SweepableExperiment<HubScan.Config, HubSca
 
     /**
      * @param groups  orbit-duplicate groups of two or more files (files in task order)
+     * @param joinedBySpectra pairs joined because one side's canonical form is not exact and their spectra agree to
+     *                {@link #SPECTRAL_JOIN}
      * @param seconds sum of the per-file fingerprint times (the sweep's wall time is in sweep.json)
      */
-    public record Result(Config config, List<Model> models, List<List<String>> groups, List<NearPair> near,
+    public record Result(Config config, List<Model> models, List<List<String>> groups, List<NearPair> joinedBySpectra, List<NearPair> near,
                          List<Unreadable> unreadable, List<Unreadable> skipped, double seconds) {}
+
+    /** Spectral similarity at which two models, one with an inexact canonical form, are put in one group. */
+    public static final double SPECTRAL_JOIN = 1 - 1e-6;
 
     @Override
     public String name() { return "scan"; }
@@ -127,6 +133,19 @@ public final class HubScan implements SweepableExperiment<HubScan.Config, HubSca
             Integer b = byB.putIfAbsent(prints.get(i).gridB(), i);
             if (b != null) union(parent, b, i);
         }
+        // where a canonical form is not exact (tied units, degenerate bases) its hash is not stable across copies:
+        // there, spectra that agree to SPECTRAL_JOIN stand in for the hash
+        List<NearPair> joined = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                if ((prints.get(i).exact() && prints.get(j).exact()) || find(parent, i) == find(parent, j)) continue;
+                double s = Fingerprint.compare(prints.get(i), prints.get(j)).spectralSimilarity();
+                if (s >= SPECTRAL_JOIN) {
+                    union(parent, i, j);
+                    joined.add(new NearPair(models.get(i).file(), models.get(j).file(), s));
+                }
+            }
+        }
         Map<Integer, List<String>> groups = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) groups.computeIfAbsent(find(parent, i), k -> new ArrayList<>()).add(models.get(i).file());
         List<NearPair> near = new ArrayList<>();
@@ -138,7 +157,7 @@ public final class HubScan implements SweepableExperiment<HubScan.Config, HubSca
             }
         }
         List<List<String>> dup = groups.values().stream().filter(g -> g.size() > 1).map(List::copyOf).toList();
-        return new Result(c, models, dup, near, unreadable, skipped, seconds);
+        return new Result(c, models, dup, joined, near, unreadable, skipped, seconds);
     }
 
     private static int find(int[] parent, int i) {
@@ -159,6 +178,10 @@ public final class HubScan implements SweepableExperiment<HubScan.Config, HubSca
         List<List<String>> rows = new ArrayList<>();
         for (int i = 0; i < r.groups().size(); i++) rows.add(List.of(Integer.toString(i + 1), Integer.toString(r.groups().get(i).size()), String.join(", ", r.groups().get(i))));
         h.table(List.of("group", "files", "members"), rows);
+        if (!r.joinedBySpectra().isEmpty()) {
+            h.paragraph("Joined by spectra (a canonical form was not exact, so its hash is not stable): " + r.joinedBySpectra().stream()
+                    .map(p -> p.a() + " ~ " + p.b()).collect(java.util.stream.Collectors.joining("; ")));
+        }
         h.heading("Near duplicates");
         h.table(List.of("a", "b", "spectral similarity"), r.near().stream()
                 .map(p -> List.of(p.a(), p.b(), String.format(Locale.ROOT, "%.6f", p.similarity()))).toList());

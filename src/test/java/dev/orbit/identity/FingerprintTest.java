@@ -24,10 +24,13 @@ import dev.orbit.tensor.NdArray;
 class FingerprintTest {
     static Network load(String name) { return Orbit.load(Path.of("src/test/resources/" + name + ".onnx")); }
 
-    /** Random orbit copies: a teleport with permutations (rewrite nodes where the activation needs them), a keyed copy, a float64 group element. */
+    /**
+     * Random orbit copies: a teleport with permutations (rewrite nodes where the activation needs them; in memory, its node
+     * list interleaves resnet18's parallel branches differently), a keyed copy, a float64 group element.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"fixtures/mlp_relu", "fixtures/mlp_tanh", "fixtures/resnet_block", "fixtures/densenet_block",
-            "fixtures/cnn_bn", "zoo/gpt2_op13", "zoo/mobilenet_v3_small_op13"})
+            "fixtures/cnn_bn", "zoo/gpt2_op13", "zoo/mobilenet_v3_small_op13", "zoo/resnet18_op13"})
     void orbitCopiesShareTheHashAndScoreOne(String name) {
         Network n = load(name);
         Fingerprint f = n.fingerprint();
@@ -76,6 +79,7 @@ class FingerprintTest {
         Network noisy = Orbit.of(m.withGraph(m.graph().withParameters(params)), "noisy");
         Fingerprint.Comparison c = Fingerprint.compare(n.fingerprint(), noisy.fingerprint());
         assertFalse(c.sameHash());
-        assertTrue(c.score() > 0.95 && c.score() < 1, "score " + c.score());
+        System.out.println("FINGERPRINT-NOISY mlp_relu 1% noise: spectral similarity " + c.spectralSimilarity());
+        assertTrue(c.score() > 0.99 && c.score() < 1, "score " + c.score());
     }
 }
