@@ -31,6 +31,7 @@ if [ "$engine" = spark ]; then
   SPARK_HOME="$PWD/spark/target/spark-home" SPARK_SCALA_VERSION=2.13 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
     --sun-misc-unsafe-memory-access=allow -cp "spark/target/orbit-spark.jar:spark/target/spark-home/jars/*" \
     -Dspark.executor.extraJavaOptions="--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow" \
+    -Dspark.executor.extraClassPath="$PWD/spark/target/orbit-spark.jar" \
     dev.orbit.cli.OrbitCommand scan "$work/models" -o "$work/out" --engine spark --master "$master" 2>&1 | grep -v '^tasks done' | tail -5
 else
   ./orbit scan "$work/models" -o "$work/out" --engine local 2>&1 | grep -v '^tasks done' | tail -5
