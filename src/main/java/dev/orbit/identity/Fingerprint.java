@@ -24,7 +24,7 @@ import dev.orbit.tensor.NdArray;
  * A short orbit-invariant digest of a model (docs/IDENTITY.md, "Fingerprints"). Two parts, both read off the
  * canonical form ({@link CanonicalForm}), so every orbit copy gives the same values up to float rounding:
  * <ol>
- *   <li><b>Hashes on two offset grids.</b> Per weight (ordered by depth in the graph and shape; weights equal in both
+ *   <li><b>Hashes on two offset grids.</b> Per weight (ordered by linear-layer depth and shape; weights equal in both
  *       are hashed as a sorted list, so the node list's order does not matter) its shape, log₂ of its RMS and four
  *       projections ⟨x, r_k⟩/‖x‖ on fixed ±1 directions (≈ N(0,1) whatever the tensor) are rounded on a grid of
  *       {@value #GRID} — once as floor(f/δ) (grid A) and once as floor(f/δ + ½) (grid B) — and SHA-256'd. A feature
@@ -79,7 +79,7 @@ public record Fingerprint(String gridA, String gridB, int features, double margi
             weights.add(new Weight(depth.getOrDefault(name, 0), p.shape(), features(p.toDoubleArray()), spectrum));
         }
         // the order of a graph's node list is not a property of the function (a moved model's list may interleave
-        // parallel branches differently): weights go by depth, then shape, then by their own values
+        // parallel branches differently, exporters decompose ops): weights go by depth, then shape, then by their own values
         weights.sort(Comparator.comparingInt(Weight::depth).thenComparing(Weight::shape, Arrays::compare)
                 .thenComparing(w -> w.spectrum == null ? new double[0] : w.spectrum.singularValues(), Arrays::compare));
         List<LayerSpectrum> spectra = weights.stream().map(Weight::spectrum).filter(java.util.Objects::nonNull).toList();
@@ -98,17 +98,24 @@ public record Fingerprint(String gridA, String gridB, int features, double margi
     private record Weight(int depth, long[] shape, double[] features, LayerSpectrum spectrum) {}
 
     /**
-     * Per parameter, the depth of the first node reading it: the longest chain of non-rewrite nodes from the graph's
-     * inputs (rewrite nodes pass depth through, so a teleported copy keeps its original's depths).
+     * Per parameter, its depth: the number of linear layers (nodes reading a parameter of rank ≥ 2, rewrites excluded)
+     * on the longest chain from the graph's inputs through its first reader. Counting only linear layers makes the
+     * depth the same whatever the exporter did around them: a bias in the Gemm or in an Add after a MatMul, a
+     * LayerNormalization or its decomposition, teleport rewrite nodes, the node list's order of parallel branches.
      */
     static Map<String, Integer> depths(dev.orbit.graph.Graph g) {
         Map<String, Integer> value = new HashMap<>();
         Map<String, Integer> param = new HashMap<>();
         for (Node n : g.nodes()) {
             int d = 0;
-            for (String in : n.inputs()) d = Math.max(d, value.getOrDefault(in, 0));
-            for (String in : n.inputs()) if (g.parameter(in) != null) param.putIfAbsent(in, d);
-            int out = n.isRewrite() ? d : d + 1;
+            boolean linear = false;
+            for (String in : n.inputs()) {
+                d = Math.max(d, value.getOrDefault(in, 0));
+                NdArray p = g.parameter(in);
+                if (p != null && p.shape().length >= 2 && p.dtype().isFloating()) linear = true;
+            }
+            int out = linear && !n.isRewrite() ? d + 1 : d;
+            for (String in : n.inputs()) if (g.parameter(in) != null) param.putIfAbsent(in, out);
             for (String o : n.outputs()) value.put(o, out);
         }
         return param;
