@@ -41,7 +41,8 @@ public final class OrbitCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        dev.orbit.tensor.NativeSetup.init();
+        // no NativeSetup.init() here: the launcher exports its settings, and every path into libtorch (NdArray,
+        // StoredTensor, the convolutions) calls it first; commands that compute nothing stay free of native code
         System.exit(execute(args));
     }
 
@@ -68,12 +69,28 @@ public final class OrbitCommand implements Runnable {
         return cl;
     }
 
+    /**
+     * Versions from the module descriptors (the jar names of automatic modules), not from the libraries: asking
+     * ONNX Runtime for its version loads its native library, which took most of {@code orbit --version}'s time.
+     */
     static final class VersionInfo implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             return new String[] {"orbit " + OrbitVersion.VERSION,
-                    "onnxruntime " + ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion()
-                            + ", libtorch 2.10.0 (JavaCPP 1.5.13), Java " + Runtime.version()};
+                    "onnxruntime " + moduleVersion(ai.onnxruntime.OrtEnvironment.class) + ", libtorch "
+                            + moduleVersion(org.bytedeco.pytorch.Tensor.class) + ", Java " + Runtime.version()};
+        }
+
+        /** The version of the module (or, on the class path, the jar) that holds {@code c}; a class literal loads no native code. */
+        private static String moduleVersion(Class<?> c) {
+            var descriptor = c.getModule().getDescriptor();
+            if (descriptor != null && descriptor.rawVersion().isPresent()) return descriptor.rawVersion().get();
+            try (var in = c.getModule().getResourceAsStream("META-INF/MANIFEST.MF")) {
+                String v = in == null ? null : new java.util.jar.Manifest(in).getMainAttributes().getValue("Implementation-Version");
+                return v != null ? v : "(version unknown)";
+            } catch (java.io.IOException e) {
+                return "(version unknown)";
+            }
         }
     }
 }

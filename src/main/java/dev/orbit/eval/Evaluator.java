@@ -108,10 +108,30 @@ public final class Evaluator {
         return run(inputs, params, true);
     }
 
+    /** Like {@link #forward}, but returns the named values (outputs or intermediates) instead of the outputs. */
+    public Map<String, Tensor> forwardValues(Map<String, Tensor> inputs, Map<String, Tensor> params, boolean training,
+                                             List<String> names) {
+        Map<String, Tensor> env = run(inputs, params, training, names);
+        Map<String, Tensor> result = new LinkedHashMap<>();
+        for (String n : names) {
+            Tensor t = env.get(n);
+            if (t == null) throw new EvaluationException("graph '" + graph.name() + "' computes no value '" + n + "'");
+            result.put(n, t);
+        }
+        return result;
+    }
+
     private Map<String, Tensor> run(Map<String, Tensor> inputs, Map<String, Tensor> params, boolean training) {
+        return run(inputs, params, training, List.of());
+    }
+
+    private Map<String, Tensor> run(Map<String, Tensor> inputs, Map<String, Tensor> params, boolean training,
+                                    List<String> alsoKeep) {
         Map<String, Tensor> env = new HashMap<>(params);
         env.putAll(inputs);
-        runNodes(graph, lastUse, env, new HashSet<>(env.keySet()), training);
+        Set<String> keep = new HashSet<>(env.keySet());
+        keep.addAll(alsoKeep);
+        runNodes(graph, lastUse, env, keep, training);
         return env;
     }
 

@@ -13,14 +13,18 @@ import java.lang.foreign.ValueLayout;
  * needs, and a batch-256 MLP forward ran ~3× slower on 2 cores (14.9 ms vs 5.3 ms for two 256×1024 products).
  * <li>OPENBLAS_THREAD_TIMEOUT=4: the OpenBLAS 0.3.31 bundled with JavaCPP lets its workers busy-spin after each
  * call, taking a core from libtorch's pooling/convolution threads (a CNN training step: 81.6 ms → 43.2 ms).
+ * <li>ONEDNN_MAX_CPU_ISA=AVX2: libtorch's oneDNN convolution with its AVX-512 kernels returns wrong values on the
+ * AMD EPYC (AVX-512, VNNI) development and CI machines (a 3×3 Conv with 24 or 40 input channels: relative error
+ * 0.3 to 1, or infinities); capped at AVX2 it is exact, and it stays ~5–25× faster for training than libtorch's
+ * reference convolution, which turning oneDNN off altogether falls back to (docs/NOTES.md). oneDNN reads the
+ * variable once, at its first primitive, so it must be set before the first convolution.
  * </ul>
- * The launcher, the tests and the benchmarks export both (and glibc malloc settings that avoid per-step page
- * faults, which must be set before the JVM starts); {@link #init()} sets the first two for embedders that did
- * not, provided it runs before the first libtorch call.
+ * The launcher, the tests and the benchmarks export the first two (and glibc malloc settings that avoid per-step page
+ * faults, which must be set before the JVM starts); {@link #init()} sets all three for embedders that did not,
+ * provided it runs before the first libtorch call, and turns oneDNN off if it cannot.
  */
 public final class NativeSetup {
     private static volatile boolean done;
-    private static volatile boolean oneDnnOff;
 
     private NativeSetup() {}
 
@@ -29,38 +33,29 @@ public final class NativeSetup {
         synchronized (NativeSetup.class) {
             if (done) return;
             done = true;
-            try {
-                Linker linker = Linker.nativeLinker();
-                var setenv = linker.defaultLookup().find("setenv").orElse(null);
-                if (setenv == null) return;
-                var handle = linker.downcallHandle(setenv, FunctionDescriptor.of(ValueLayout.JAVA_INT,
-                        ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-                try (Arena arena = Arena.ofConfined()) {
-                    // overwrite = 0: a value the user exported wins
-                    int a = (int) handle.invokeExact(arena.allocateFrom("OMP_WAIT_POLICY"), arena.allocateFrom("PASSIVE"), 0);
-                    int b = (int) handle.invokeExact(arena.allocateFrom("OPENBLAS_THREAD_TIMEOUT"), arena.allocateFrom("4"), 0);
-                    assert a == 0 && b == 0;
-                }
-            } catch (Throwable ignored) {
-                // best effort: without it libtorch still works, only slower on few cores
+            if (!setEnvironment()) {
+                // without the AVX2 cap oneDNN's convolutions are not trustworthy here: use libtorch's own kernels
+                org.bytedeco.pytorch.global.torch.globalContext().setUserEnabledMkldnn(false);
             }
         }
     }
 
-    /**
-     * Turns libtorch's oneDNN (MKLDNN) kernels off, once per process. On the AMD EPYC development and CI machines
-     * oneDNN's convolution returns wrong values (relative error ~1) for channel counts that are not multiples of 16,
-     * and its deconvolution different values on every call (docs/NOTES.md); libtorch's own kernels are exact there.
-     * Called by the ops that reach convolution, before their first libtorch call, so commands that compute nothing
-     * never load libtorch.
-     */
-    public static void withoutOneDnn() {
-        if (oneDnnOff) return;
-        synchronized (NativeSetup.class) {
-            if (oneDnnOff) return;
-            init();
-            org.bytedeco.pytorch.global.torch.globalContext().setUserEnabledMkldnn(false);
-            oneDnnOff = true;
+    /** Sets the three variables unless the user exported them (overwrite = 0); false if setenv was unreachable. */
+    private static boolean setEnvironment() {
+        try {
+            Linker linker = Linker.nativeLinker();
+            var setenv = linker.defaultLookup().find("setenv").orElse(null);
+            if (setenv == null) return false;
+            var handle = linker.downcallHandle(setenv, FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                    ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+            try (Arena arena = Arena.ofConfined()) {
+                int a = (int) handle.invokeExact(arena.allocateFrom("OMP_WAIT_POLICY"), arena.allocateFrom("PASSIVE"), 0);
+                int b = (int) handle.invokeExact(arena.allocateFrom("OPENBLAS_THREAD_TIMEOUT"), arena.allocateFrom("4"), 0);
+                int c = (int) handle.invokeExact(arena.allocateFrom("ONEDNN_MAX_CPU_ISA"), arena.allocateFrom("AVX2"), 0);
+                return a == 0 && b == 0 && c == 0;
+            }
+        } catch (Throwable unreachable) {
+            return false;
         }
     }
 }

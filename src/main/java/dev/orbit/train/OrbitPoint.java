@@ -51,8 +51,12 @@ public final class OrbitPoint {
 
     /** The loss on a batch: features shaped like the model's input, int64 labels (cross-entropy) or float targets. */
     public Tensor loss(Tensor x, Tensor y, Loss loss) {
-        Tensor t = loss instanceof Loss.Mse ? y.to(torch.ScalarType.Double) : y;
-        return loss.compute(forward(x), t);
+        return switch (loss) {
+            case Loss.Mse mse -> mse.compute(forward(x), y.to(torch.ScalarType.Double));
+            case Loss.CrossEntropy ce -> ce.compute(forward(x), y);
+            case Loss.InGraph g -> evaluator.forwardValues(Map.of(g.features(), x.to(torch.ScalarType.Double), g.labels(), y),
+                    all, false, List.of(g.lossValue())).get(g.lossValue());
+        };
     }
 
     /** The same point with its trainable parameters replaced by detached leaves (for inner iterations without a graph to θ). */

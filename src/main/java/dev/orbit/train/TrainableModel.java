@@ -85,6 +85,21 @@ public final class TrainableModel implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Differentiable forward pass that returns the named values (outputs or intermediates), for losses computed
+     * inside the graph; call inside a PointerScope. BatchNorm behaves as in {@link #forward}.
+     */
+    public Map<String, Tensor> forwardValues(Map<String, Tensor> inputs, boolean training, List<String> names) {
+        Map<String, Tensor> all = new LinkedHashMap<>(fixed);
+        all.putAll(trainable);
+        if (!training || batchNorm.isEmpty()) return evaluator.forwardValues(inputs, all, training, names);
+        Map<String, Tensor> values = evaluator.forwardAll(inputs, all);
+        batchNorm.update(values, fixed);
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (String n : names) out.put(n, values.get(n));
+        return out;
+    }
+
     /** The single output of a one-output model. */
     public Tensor forwardOne(Tensor input, boolean training) {
         return forward(Map.of(model.graph().inputs().getFirst().name(), input), training).values().iterator().next();

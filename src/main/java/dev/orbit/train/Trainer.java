@@ -77,8 +77,9 @@ public final class Trainer {
                     global++;
                     try (PointerScope scope = new PointerScope()) {
                         Tensor[] xy = train.batch(order, from, to);
-                        Tensor out = model.forwardOne(xy[0], true);
-                        Tensor loss = c.loss().compute(out, xy[1]);
+                        Loss.Evaluated e = c.loss().evaluate(model, xy[0], xy[1], true);
+                        Tensor out = e.scores();
+                        Tensor loss = e.loss();
                         double l = loss.item_double();
                         if (!Double.isFinite(l)) throw new NumericFailure("training diverged: loss is " + l + " at epoch "
                                 + (epoch + 1) + ", step " + (s + 1) + " (try a smaller learning rate)");
@@ -88,7 +89,7 @@ public final class Trainer {
                         for (String name : model.parameters().keySet()) g.put(name, grads.get(i++));
                         opt.step(model.parameters(), g, lr);
                         lossSum += l * (to - from);
-                        if (c.loss() instanceof Loss.CrossEntropy) correct += countCorrect(out, xy[1]);
+                        if (c.loss().classifies()) correct += countCorrect(out, xy[1]);
                         seen += to - from;
                     }
                     if (bar != null) {
@@ -119,9 +120,9 @@ public final class Trainer {
             int to = Math.min(data.size(), from + 1000);
             try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
                 Tensor[] xy = data.batch(order, from, to);
-                Tensor out = model.forwardOne(xy[0], false);
-                lossSum += loss.compute(out, xy[1]).item_double() * (to - from);
-                if (loss instanceof Loss.CrossEntropy) correct += countCorrect(out, xy[1]);
+                Loss.Evaluated e = loss.evaluate(model, xy[0], xy[1], false);
+                lossSum += e.loss().item_double() * (to - from);
+                if (loss.classifies()) correct += countCorrect(e.scores(), xy[1]);
             }
         }
         return new double[] {lossSum / data.size(), (double) correct / data.size()};
