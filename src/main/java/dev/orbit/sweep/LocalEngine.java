@@ -9,7 +9,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
-/** Runs the tasks in this JVM on cores × tasks-per-core threads (no Spark). */
+/**
+ * Runs the tasks in this JVM on cores × tasks-per-core threads (no Spark). libtorch's intra-op thread count, which the
+ * tasks pin to one, is set back to what it was when the sweep ends.
+ */
 public final class LocalEngine implements SweepEngine {
     private final int threads;
 
@@ -26,6 +29,7 @@ public final class LocalEngine implements SweepEngine {
     public List<TaskOutcome> run(List<SweepTask> tasks, Settings settings, IntConsumer progress) {
         int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors() * settings.tasksPerCore();
         AtomicInteger done = new AtomicInteger();
+        int threadsBefore = org.bytedeco.pytorch.global.torch.get_num_threads(); // tasks pin it to one (Sweeps.pinThreads)
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(n, tasks.size())), r -> {
             Thread t = new Thread(r, "orbit-sweep");
             t.setDaemon(true);
@@ -50,6 +54,7 @@ public final class LocalEngine implements SweepEngine {
             throw new IllegalStateException("a sweep worker failed outside its task", e.getCause());
         } finally {
             pool.shutdownNow();
+            org.bytedeco.pytorch.global.torch.set_num_threads(threadsBefore);
         }
     }
 }

@@ -26,7 +26,6 @@ public final class Sweeps {
     public static final int THREADS_PER_TASK = 1;
 
     private static final Map<String, SweepableExperiment<?, ?, ?, ?>> REGISTERED = new ConcurrentHashMap<>();
-    private static volatile boolean pinned;
 
     private Sweeps() {}
 
@@ -142,14 +141,10 @@ public final class Sweeps {
         return Json.write(e.runTask(config, task, new TaskRandom(t.seed())));
     }
 
-    /** libtorch's intra-op pool is process-wide: fixed at {@link #THREADS_PER_TASK} once per worker JVM. */
+    /** libtorch's intra-op pool is process-wide: fixed at {@link #THREADS_PER_TASK} in a worker JVM (LocalEngine restores it after the sweep). */
     static void pinThreads() {
-        if (pinned) return;
         synchronized (Sweeps.class) {
-            if (!pinned) {
-                torch.set_num_threads(THREADS_PER_TASK);
-                pinned = true;
-            }
+            if (torch.get_num_threads() != THREADS_PER_TASK) torch.set_num_threads(THREADS_PER_TASK);
         }
     }
 
