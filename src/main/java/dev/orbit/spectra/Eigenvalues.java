@@ -3,7 +3,10 @@ package dev.orbit.spectra;
 import java.util.Arrays;
 
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.openblas.global.openblas;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 
 import dev.orbit.tensor.NdArray;
@@ -35,11 +38,7 @@ public final class Eigenvalues {
             Tensor w = slices.to(torch.ScalarType.Double).contiguous();
             long rows = w.size(1), cols = w.size(2);
             Tensor values = switch (method) {
-                case GRAM -> {
-                    Tensor wt = w.transpose(1, 2);
-                    Tensor gram = cols <= rows ? torch.matmul(wt, w) : torch.matmul(w, wt);
-                    yield torch.linalg_eigvalsh(gram);
-                }
+                case GRAM -> torch.linalg_eigvalsh(gram(w, rows, cols), "L");
                 case SVD -> {
                     Tensor s = torch.linalg_svdvals(w);
                     yield s.mul(s);
@@ -49,6 +48,25 @@ public final class Eigenvalues {
             Arrays.sort(out);
             return out;
         }
+    }
+
+    /**
+     * The smaller Gram matrix of every slice (WᵀW if cols ≤ rows, else WWᵀ), lower triangle only, by OpenBLAS's
+     * symmetric rank-k update: half the multiply-adds of a general product, since the result is symmetric.
+     */
+    private static Tensor gram(Tensor w, long rows, long cols) {
+        boolean tall = cols <= rows;
+        int m = Math.toIntExact(tall ? cols : rows);
+        int k = Math.toIntExact(tall ? rows : cols);
+        Tensor out = torch.zeros(new long[] {w.size(0), m, m}, new TensorOptions(torch.ScalarType.Double));
+        DoublePointer a = w.data_ptr_double();
+        DoublePointer c = out.data_ptr_double();
+        for (long s = 0; s < w.size(0); s++) {
+            // row-major W (rows×cols, leading dimension cols): Trans gives WᵀW, NoTrans WWᵀ
+            openblas.cblas_dsyrk(openblas.CblasRowMajor, openblas.CblasLower, tall ? openblas.CblasTrans : openblas.CblasNoTrans,
+                    m, k, 1.0, a.getPointer(s * rows * cols), Math.toIntExact(cols), 0.0, c.getPointer((long) s * m * m), m);
+        }
+        return out;
     }
 
     /** One matrix given row-major. */

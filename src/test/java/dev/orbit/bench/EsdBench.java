@@ -18,7 +18,9 @@ import dev.orbit.tensor.NdArray;
  * Orbit's routes (Gram + eigvalsh, the default; svdvals, squared), plus the whole per-layer analysis (ESD, shuffled
  * ESD, power-law scan, MP fits). Writes the matrix and Orbit's eigenvalues (raw little-endian float64) for
  * bench/esd-vs-scipy.sh, which times scipy.linalg.svdvals on the same matrix and prints the ratio. Prints
- * machine-readable lines {@code orbit key=value ...}. Usage: EsdBench threads n reps matrixFile eigenvalueFile.
+ * machine-readable lines {@code orbit key=value ...}. Usage: EsdBench threads n reps matrixFile eigenvalueFile [gram-only].
+ * With {@code gram-only} (the timed rounds of the script) it reads the matrix the first run wrote and times only the
+ * Gram route.
  */
 public final class EsdBench {
     public static void main(String[] args) throws IOException {
@@ -27,10 +29,16 @@ public final class EsdBench {
         int reps = Integer.parseInt(args[2]);
         Path matrixFile = Path.of(args[3]), eigFile = Path.of(args[4]);
         org.bytedeco.pytorch.global.torch.set_num_threads(threads);
-        SplittableRandom rng = new SplittableRandom(42);
-        double[] w = new double[n * n];
-        for (int i = 0; i < w.length; i++) w[i] = rng.nextGaussian();
-        write(matrixFile, w);
+        boolean gramOnly = args.length > 5 && args[5].equals("gram-only");
+        double[] w;
+        if (gramOnly) {
+            w = read(matrixFile, n * n);
+        } else {
+            SplittableRandom rng = new SplittableRandom(42);
+            w = new double[n * n];
+            for (int i = 0; i < w.length; i++) w[i] = rng.nextGaussian();
+            write(matrixFile, w);
+        }
 
         Eigenvalues.of(java.util.Arrays.copyOf(w, 256 * 256), 256, 256, Eigenvalues.Method.GRAM); // load LAPACK, start the thread pools
         double[] gram = null;
@@ -39,6 +47,10 @@ public final class EsdBench {
             long a = System.nanoTime();
             gram = Eigenvalues.of(w, n, n, Eigenvalues.Method.GRAM);
             tGram[r] = (System.nanoTime() - a) / 1e9;
+        }
+        if (gramOnly) {
+            System.out.printf("orbit esd-round n=%d threads=%d gram_eigvalsh_seconds=%.4f%n", n, threads, EvaluatorBench.median(tGram));
+            return;
         }
         double[] svd = null;
         for (int r = 0; r < Math.max(1, reps / 2); r++) {
@@ -63,6 +75,12 @@ public final class EsdBench {
                 tLayer, top, gram[n - 1]);
         System.out.printf("orbit layer alpha=%.3f D=%.3f mp_sigma=%.3f spikes=%d traps=%d%n", layer.powerLaw().alpha(),
                 layer.powerLaw().ksDistance(), layer.mp().sigma(), layer.mp().spikes(), layer.randomized().traps());
+    }
+
+    static double[] read(Path file, int count) throws IOException {
+        double[] v = new double[count];
+        ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(v);
+        return v;
     }
 
     static void write(Path file, double[] v) throws IOException {
