@@ -43,6 +43,7 @@ module dev.orbit {
     exports dev.orbit.hyperbolic;
     exports dev.orbit.quant;
     exports dev.orbit.identity;
+    exports dev.orbit.sweep;
     // internal: dev.orbit.cli (a client of the API), dev.orbit.eval (through Network.run and verify), the other op classes
     // dev.orbit.ops.<family> (through the standard registry), dev.orbit.io.onnx (through Orbit.load and save),
     // dev.orbit.io.safetensors and dev.orbit.checkpoint (no front door yet), dev.orbit.numeric (shared helpers)
@@ -58,7 +59,13 @@ module dev.orbit {
     opens dev.orbit.hyperbolic to com.fasterxml.jackson.databind;
     opens dev.orbit.quant to com.fasterxml.jackson.databind;
     opens dev.orbit.identity to com.fasterxml.jackson.databind;
+    opens dev.orbit.sweep to com.fasterxml.jackson.databind;
     opens dev.orbit.train to com.fasterxml.jackson.databind;
     opens dev.orbit.geometry to com.fasterxml.jackson.databind;
     opens dev.orbit.cli to info.picocli, com.fasterxml.jackson.databind;
+
+    // sweeps find experiments and engines by name (an engine such as Spark's lives in its own jar: spark/)
+    uses dev.orbit.sweep.SweepableExperiment;
+    uses dev.orbit.sweep.SweepEngine;
+    provides dev.orbit.sweep.SweepableExperiment with dev.orbit.landscape.TeleportTrainingExperiment, dev.orbit.identity.HubScan;
 }

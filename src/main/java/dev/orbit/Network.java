@@ -98,6 +98,9 @@ public final class Network {
     /** The orbit's canonical representative: the same for every move of this model (docs/IDENTITY.md). */
     public Canonical canonical() { return new Canonical(this, dev.orbit.identity.CanonicalForm.of(model)); }
 
+    /** The orbit-invariant fingerprint: two grid hashes of the canonical form and balanced-point spectra (docs/IDENTITY.md). */
+    public dev.orbit.identity.Fingerprint fingerprint() { return dev.orbit.identity.Fingerprint.of(model); }
+
     /** The licensee's keyed copy: moved by an element derived from HMAC-SHA-256(key, id), no rewrite nodes. */
     public Network license(byte[] key, String id) {
         return new Network(dev.orbit.identity.Licensing.license(model, key, id), label + " licensed to " + id);

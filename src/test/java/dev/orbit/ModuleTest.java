@@ -17,7 +17,7 @@ class ModuleTest {
     static final Set<String> API = Set.of("dev.orbit", "dev.orbit.experiment", "dev.orbit.ops", "dev.orbit.ops.standard", "dev.orbit.ops.length",
             "dev.orbit.graph", "dev.orbit.graph.build",
             "dev.orbit.tensor", "dev.orbit.geometry", "dev.orbit.verify", "dev.orbit.symmetry", "dev.orbit.report", "dev.orbit.io",
-            "dev.orbit.io.idx", "dev.orbit.train", "dev.orbit.landscape", "dev.orbit.spectra", "dev.orbit.ode", "dev.orbit.hyperbolic", "dev.orbit.identity",
+            "dev.orbit.io.idx", "dev.orbit.train", "dev.orbit.landscape", "dev.orbit.spectra", "dev.orbit.ode", "dev.orbit.hyperbolic", "dev.orbit.identity", "dev.orbit.sweep",
             "dev.orbit.quant");
     static final Set<String> INTERNAL = Set.of("dev.orbit.cli", "dev.orbit.eval", "dev.orbit.io.onnx", "dev.orbit.io.safetensors",
             "dev.orbit.numeric", "dev.orbit.checkpoint", "dev.orbit.ops.activation", "dev.orbit.ops.linear");

@@ -59,8 +59,8 @@ public record CheckpointVerification(String precision, int sequences, int tokens
         if (stored == ElementType.BF16 || stored == ElementType.F16) {
             precision = stored == ElementType.BF16 ? "bf16" : "f16";
             double u = stored == ElementType.BF16 ? 0x1p-8 : 0x1p-11;
-            torch.manual_seed(seed);
-            own = Forward.run(ReferenceForward.of(original.architecture(), Weights.of(original, ScalarType.Double).perturbed(u)), tokens, false);
+            var generator = torch.createCPUGenerator(seed); // this run's own: manual_seed is process-wide
+            own = Forward.run(ReferenceForward.of(original.architecture(), Weights.of(original, ScalarType.Double).perturbed(u, generator)), tokens, false);
             candidate = Forward.run(ReferenceForward.of(moved.architecture(), Weights.of(moved, ScalarType.Double)), tokens, layers);
         } else {
             precision = "float32";

@@ -32,12 +32,15 @@ public final class Weights {
     }
 
     /**
-     * These weights with every value read multiplied by 1 + δ, δ ~ U(−u, u) drawn afresh at each read (libtorch's
-     * global generator): the size of error that re-rounding every weight to a format with unit roundoff u makes.
+     * These weights with every value read multiplied by 1 + δ, δ ~ U(−u, u) drawn afresh at each read from
+     * {@code generator}: the size of error that re-rounding every weight to a format with unit roundoff u makes.
      * Verification of bf16/f16 output measures its floor with it.
      */
-    public Weights perturbed(double u) {
-        return new Weights(lookup, type, t -> t.mul(torch.rand_like(t).mul(new Scalar(2 * u)).sub(new Scalar(u)).add(new Scalar(1))));
+    public Weights perturbed(double u, org.bytedeco.pytorch.Generator generator) {
+        // the caller's own generator, never libtorch's process-wide one: concurrent runs (sweep tasks) would race on it
+        return new Weights(lookup, type, t -> t.mul(torch.rand_like(t, new org.bytedeco.pytorch.GeneratorOptional(generator),
+                new org.bytedeco.pytorch.TensorOptions(), new org.bytedeco.pytorch.MemoryFormatOptional())
+                .mul(new Scalar(2 * u)).sub(new Scalar(u)).add(new Scalar(1))));
     }
 
     public static Weights of(Checkpoint checkpoint, ScalarType type) {

@@ -51,6 +51,12 @@ public final class TeleportTraining {
 
     public record Result(Config config, List<SettingResult> results) {}
 
+    /** One run of the grid: setting (index into the configuration's settings), arm, seed. */
+    public record Task(int setting, Arm arm, int seed) {}
+
+    /** A task's test accuracy per epoch. */
+    public record Part(double[] accuracy) {}
+
     private TeleportTraining() {}
 
     /** The default grid, sized for about ten minutes on 2 cores. */
@@ -66,25 +72,59 @@ public final class TeleportTraining {
 
     public static Result run(MnistData train, MnistData test, Config c, java.util.function.IntConsumer progress) {
         MnistData tr = train.head(c.trainSamples());
-        List<SettingResult> results = new ArrayList<>();
-        int done = 0;
+        List<Task> tasks = tasks(c);
+        List<Part> parts = new ArrayList<>();
         try (Batches trainB = Batches.of(tr); Batches testB = Batches.of(test)) {
-            for (Setting s : c.settings()) {
-                List<ArmResult> arms = new ArrayList<>();
-                for (Arm arm : Arm.values()) {
-                    double[][] acc = new double[c.seeds()][];
-                    double[] toTarget = new double[c.seeds()];
-                    for (int seed = 0; seed < c.seeds(); seed++) {
-                        acc[seed] = runOne(s, arm, seed, c, trainB, testB);
-                        toTarget[seed] = epochsTo(acc[seed], c.target());
-                        if (progress != null) progress.accept(++done);
-                    }
-                    arms.add(new ArmResult(arm, acc, toTarget));
-                }
-                results.add(new SettingResult(s, arms));
+            for (Task t : tasks) {
+                parts.add(new Part(runOne(c.settings().get(t.setting()), t.arm(), t.seed(), c, trainB, testB)));
+                if (progress != null) progress.accept(parts.size());
             }
         }
+        return merge(c, tasks, parts);
+    }
+
+    /** Every (setting, arm, seed) of the grid, in the order {@link #merge} reads them. */
+    public static List<Task> tasks(Config c) {
+        List<Task> out = new ArrayList<>();
+        for (int s = 0; s < c.settings().size(); s++) {
+            for (Arm arm : Arm.values()) for (int seed = 0; seed < c.seeds(); seed++) out.add(new Task(s, arm, seed));
+        }
+        return out;
+    }
+
+    /** One task on its own (a sweep worker): loads the bundled digits, trains, returns the accuracy curve. */
+    public static Part runTask(MnistData train, MnistData test, Config c, Task t) {
+        try (Batches trainB = Batches.of(train.head(c.trainSamples())); Batches testB = Batches.of(test)) {
+            return new Part(runOne(c.settings().get(t.setting()), t.arm(), t.seed(), c, trainB, testB));
+        }
+    }
+
+    /** The result from the tasks' parts (task order of {@link #tasks}); a missing part (a failed task) is a curve of NaN. */
+    public static Result merge(Config c, List<Task> tasks, List<Part> parts) {
+        List<SettingResult> results = new ArrayList<>();
+        for (int s = 0; s < c.settings().size(); s++) {
+            List<ArmResult> arms = new ArrayList<>();
+            for (Arm arm : Arm.values()) {
+                double[][] acc = new double[c.seeds()][];
+                double[] toTarget = new double[c.seeds()];
+                for (int i = 0; i < tasks.size(); i++) {
+                    Task t = tasks.get(i);
+                    if (t.setting() != s || t.arm() != arm) continue;
+                    Part p = parts.get(i);
+                    acc[t.seed()] = p != null ? p.accuracy() : nan(c.epochs());
+                    toTarget[t.seed()] = epochsTo(acc[t.seed()], c.target());
+                }
+                arms.add(new ArmResult(arm, acc, toTarget));
+            }
+            results.add(new SettingResult(c.settings().get(s), arms));
+        }
         return new Result(c, results);
+    }
+
+    private static double[] nan(int n) {
+        double[] x = new double[n];
+        java.util.Arrays.fill(x, Double.NaN);
+        return x;
     }
 
     private static double[] runOne(Setting s, Arm arm, int seed, Config c, Batches train, Batches test) {

@@ -3,16 +3,18 @@ package dev.orbit.landscape;
 import java.util.List;
 
 import dev.orbit.experiment.Context;
-import dev.orbit.experiment.Experiment;
 import dev.orbit.io.idx.MnistData;
 import dev.orbit.report.HtmlReport;
+import dev.orbit.sweep.SweepableExperiment;
+import dev.orbit.sweep.TaskRandom;
 
 /**
  * {@code teleport-training}: training with and without one teleportation (inter, r = 0.9) at initialisation or after
  * an epoch, with the pseudo-teleportation control, over a grid of settings and seeds. Default: the full grid, 5 seeds,
  * 8 epochs, 8,000 digits; quick: two settings, 2 seeds, 2 epochs, 1,000 digits.
  */
-public final class TeleportTrainingExperiment implements Experiment<TeleportTraining.Config, TeleportTraining.Result> {
+public final class TeleportTrainingExperiment
+        implements SweepableExperiment<TeleportTraining.Config, TeleportTraining.Result, TeleportTraining.Task, TeleportTraining.Part> {
     @Override
     public String name() { return "teleport-training"; }
 
@@ -31,6 +33,33 @@ public final class TeleportTrainingExperiment implements Experiment<TeleportTrai
     public TeleportTraining.Result run(TeleportTraining.Config c, Context context) {
         context.phase("runs", (long) c.settings().size() * 3 * c.seeds());
         return TeleportTraining.run(MnistData.bundled(MnistData.Split.TRAIN), MnistData.bundled(MnistData.Split.TEST), c, context::step);
+    }
+
+    @Override
+    public Class<TeleportTraining.Config> configType() { return TeleportTraining.Config.class; }
+
+    @Override
+    public Class<TeleportTraining.Task> taskType() { return TeleportTraining.Task.class; }
+
+    @Override
+    public Class<TeleportTraining.Part> partType() { return TeleportTraining.Part.class; }
+
+    @Override
+    public List<TeleportTraining.Task> tasks(TeleportTraining.Config c) { return TeleportTraining.tasks(c); }
+
+    /** The run's seed: initialisation, shuffling and the teleport's factors all derive from it (Java generators). */
+    @Override
+    public long seed(TeleportTraining.Task t) { return t.seed(); }
+
+    @Override
+    public TeleportTraining.Part runTask(TeleportTraining.Config c, TeleportTraining.Task t, TaskRandom random) {
+        return TeleportTraining.runTask(MnistData.bundled(MnistData.Split.TRAIN), MnistData.bundled(MnistData.Split.TEST), c, t);
+    }
+
+    @Override
+    public TeleportTraining.Result merge(TeleportTraining.Config c, List<TeleportTraining.Task> tasks, List<TeleportTraining.Part> parts,
+                                         List<String> errors) {
+        return TeleportTraining.merge(c, tasks, parts);
     }
 
     @Override

@@ -40,6 +40,7 @@ class InputsUnchangedTest {
             "help", "nothing",
             "experiment flatness", "trains its own MLPs on the bundled digits",
             "experiment teleport-training", "trains its own MLPs on the bundled digits",
+            "sweep teleport-training", "trains its own MLPs on the bundled digits",
             "experiment symmetry-teleport", "trains its own MLPs and CNNs on the bundled digits",
             "experiment ode-gauge", "trains its own neural ODEs on generated data",
             "experiment quantization", "the bundled MLP and digits, and nets it trains on them",
@@ -78,6 +79,8 @@ class InputsUnchangedTest {
         runs.put("align", l(a("align", m, m, "-o", out + "/aligned.onnx", "--method", "activations", "--train-data", digits.toString(),
                 "--train-samples", "50")));
         runs.put("merge", l(a("merge", m, m, "-o", out + "/merged.onnx", "--repair", "--train-data", digits.toString(), "--train-samples", "50")));
+        runs.put("fingerprint", l(a("fingerprint", m, "--copies", "1"), a("fingerprint", "--compare", m, in + "/external_data.onnx")));
+        runs.put("scan", l(a("scan", in.toString(), "-o", out + "/scan", "--threads", "2")));
         runs.put("license", l(a("license", m, "--key", in + "/key.bin", "--id", "alice", "-o", out + "/lic.onnx")));
         runs.put("trace", l(a("trace", m, m, "--key", in + "/key.bin", "--ids", in + "/ids.txt")));
         runs.put("train", l(a("train", "--arch", "mlp:784-16-10:relu", "--epochs", "1", "--data", digits.toString(),
