@@ -24,31 +24,25 @@ final class CanonicalCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Where to write the canonical model.")
     Path output;
 
-    @Option(names = "--no-verify", description = "Skip the check in ONNX Runtime.")
-    boolean noVerify;
-
-    @Option(names = "--tolerance", defaultValue = "1e-4", description = "Maximum relative output error (default ${DEFAULT-VALUE}).")
-    double tolerance;
-
     @Mixin
     JsonOption json;
 
     @Mixin
-    InputOptions inputs;
+    CheckOptions check;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        Ranges.tolerance(tolerance);
+        Tolerance rule = check.rule();
         OutputPaths.checkNotInput(output, model);
         Network n = Orbit.load(model);
         Canonical c = n.canonical();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("model", model.toString());
         out.putAll(c.facts());
-        VerifyReport report = noVerify ? null : c.verify(inputs.inputs(), new Tolerance(tolerance));
+        VerifyReport report = check.noVerify ? null : c.verify(check.inputs.inputs(), rule);
         if (report != null) out.put("verification", report);
         boolean ok = report == null || report.passedAndFinite();
         if (ok) {

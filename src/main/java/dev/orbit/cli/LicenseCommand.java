@@ -30,30 +30,24 @@ final class LicenseCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "COPY", description = "Where to write the copy.")
     Path output;
 
-    @Option(names = "--no-verify", description = "Skip the check in ONNX Runtime.")
-    boolean noVerify;
-
-    @Option(names = "--tolerance", defaultValue = "1e-4", description = "Maximum relative output error (default ${DEFAULT-VALUE}).")
-    double tolerance;
-
     @Mixin
     JsonOption json;
 
     @Mixin
-    InputOptions inputs;
+    CheckOptions check;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        Ranges.tolerance(tolerance);
+        Tolerance rule = check.rule();
         OutputPaths.checkNotInput(output, model);
         if (id.isBlank()) throw new UserError(ExitCodes.USAGE, "--id must not be blank");
         byte[] k = KeyFiles.key(key);
         Network n = Orbit.load(model);
         Network copy = n.license(k, id.strip());
-        VerifyReport report = noVerify ? null : n.compareWith(copy, inputs.inputs(), new Tolerance(tolerance));
+        VerifyReport report = check.noVerify ? null : n.compareWith(copy, check.inputs.inputs(), rule);
         boolean ok = report == null || report.passedAndFinite();
         if (ok) copy.save(output);
         Map<String, Object> out = new LinkedHashMap<>();

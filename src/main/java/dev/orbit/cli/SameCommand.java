@@ -30,24 +30,18 @@ final class SameCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = {"-o", "--element"}, paramLabel = "FILE", description = "Write the recovered g here (JSON element file for A; replay with orbit apply).")
     Path element;
 
-    @Option(names = "--no-verify", description = "Skip the check of g·A against B in ONNX Runtime.")
-    boolean noVerify;
-
-    @Option(names = "--tolerance", defaultValue = "1e-4", description = "Maximum relative output error of g·A against B (default ${DEFAULT-VALUE}).")
-    double tolerance;
-
     @Mixin
     JsonOption json;
 
     @Mixin
-    InputOptions inputs;
+    CheckOptions check;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        Ranges.tolerance(tolerance);
+        Tolerance rule = check.rule();
         Network ma = Orbit.load(a);
         Network mb = Orbit.load(b);
         SameOrbit s = ma.sameOrbitAs(mb);
@@ -56,8 +50,8 @@ final class SameCommand implements java.util.concurrent.Callable<Integer> {
         out.put("b", b.toString());
         out.putAll(s.facts());
         VerifyReport report = null;
-        if (s.verdict() == Membership.Verdict.SAME && !noVerify) {
-            report = s.verify(inputs.inputs(), new Tolerance(tolerance));
+        if (s.verdict() == Membership.Verdict.SAME && !check.noVerify) {
+            report = s.verify(check.inputs.inputs(), rule);
             out.put("verification", report);
         }
         boolean verified = report == null || report.passedAndFinite();
