@@ -21,13 +21,18 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * canonical(g·M) = canonical(M) to ≤ 1e-6 relative per tensor for random g (INTER r = 0.9 factors, permutations, and
+ * canonical(g·M) = canonical(M) per tensor (‖Δ‖/‖C‖) for random g (INTER r = 0.9 factors, permutations, and
  * per-head GL(d) with head scalings where the model has attention pairs; the moves are computed in float64 and stored
  * in the model's float32), and the canonical model verifies against M in ONNX Runtime. Models: every fixture whose
  * canonical form the docs claim, and zoo models.
+ *
+ * <p>Bar: 1e-6 without attention pairs. With them, storing W·A in float32 rounds each weight by up to 2⁻²⁴ relative,
+ * and the canonicaliser maps that rounding back through A⁻¹, so it grows by up to κ(A) = {@link MembershipTest#KAPPA}.
+ * The bar there is 8·κ·2⁻²⁴ ≈ 4.8e-6; over 29 seeds ViT-B/16 measured at most 1.6e-6 (2.7·κ·2⁻²⁴).
  */
 class CanonicalFormPropertyTest {
     static final double TOLERANCE = 1e-6;
+    static final double FLOAT32_EPSILON = 0x1p-24;
 
     @Provide
     Arbitrary<String> models() {
@@ -44,6 +49,7 @@ class CanonicalFormPropertyTest {
         GroupElement g = MembershipTest.move(a, seed);
         Model c0 = CanonicalForm.of(m).model();
         Model c1 = CanonicalForm.of(OrbitAction.apply(m, a, g)).model();
+        double bar = a.pairs().isEmpty() ? TOLERANCE : 8 * MembershipTest.KAPPA * FLOAT32_EPSILON;
         assertTrue(c1.graph().nodes().stream().noneMatch(Node::isRewrite), "rewrite nodes left");
         for (var e : c0.graph().parameters().entrySet()) {
             NdArray other = c1.graph().parameter(e.getKey());
@@ -57,7 +63,7 @@ class CanonicalFormPropertyTest {
                 n += x[i] * x[i];
             }
             double rel = n == 0 ? Math.sqrt(d) : Math.sqrt(d / n);
-            assertTrue(rel <= TOLERANCE, name + " seed " + seed + ": " + e.getKey() + " differs by " + rel);
+            assertTrue(rel <= bar, name + " seed " + seed + ": " + e.getKey() + " differs by " + rel + " > " + bar);
         }
         var check = Orbit.of(m, name).compareWith(Orbit.of(c1, "canonical"), Inputs.random(4), dev.orbit.verify.Tolerance.MOVE);
         assertTrue(check.passedAndFinite(), name + ": " + check.toText());

@@ -24,10 +24,13 @@ import dev.orbit.symmetry.SymmetryAnalysis;
 
 /** Exact recovery of random moves (a few per model here; bench/identity-figures.sh recovery runs 100). */
 class MembershipTest {
+    /** Condition number of the random per-head GL(d) blocks. */
+    static final double KAPPA = 10;
+
     static GroupElement move(SymmetryAnalysis a, long seed) {
         GroupElement g = Sampling.both(a, new Sampling.Cob(Sampling.Kind.INTER, 0.9, 1), seed);
         if (!a.pairs().isEmpty()) {
-            g = g.withMatrices(MatrixSampling.pairs(a, 10, seed ^ 7)).withMatrices(MatrixSampling.headScalings(a, 2, seed ^ 11));
+            g = g.withMatrices(MatrixSampling.pairs(a, KAPPA, seed ^ 7)).withMatrices(MatrixSampling.headScalings(a, 2, seed ^ 11));
         }
         return g;
     }
