@@ -23,7 +23,6 @@ record AxisMap(int axis, long[] source, double[] factors) {
 
     /**
      * Writes the mapped {@code in} into {@code out} (row-major, {@code outType}); false when the shapes do not fit.
-     * Both segments must be accessible from any thread (a shared arena or a file mapping).
      */
     boolean apply(StoredTensor in, ElementType outType, MemorySegment out) {
         long[] shape = in.shape();
@@ -32,10 +31,12 @@ record AxisMap(int axis, long[] source, double[] factors) {
         long cols = shape.length == 1 ? 1 : shape[1];
         if ((axis == 0 ? rows : cols) != source.length || cols > Integer.MAX_VALUE / 8) return false;
         if (out.byteSize() != rows * cols * outType.byteSize) return false;
-        // rows are independent: both cores take a share (a LLaMA-8B teleport moves 3.8 billion weights this way)
-        int parts = (int) Math.min(rows, Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), rows * cols / (1 << 16))));
-        java.util.stream.IntStream.range(0, parts).parallel().forEach(k ->
-                rows(in, outType, out, rows * k / parts, rows * (k + 1) / parts, (int) cols));
+        // a mapped tensor is read ahead in one sequential sweep (madvise WILLNEED, then a touch per page): the row
+        // workers would otherwise fault it in page by page, with little readahead, from a cold page cache
+        if (in.bytes().isMapped()) in.bytes().load();
+        // one thread: the writer overlaps this with its own copying (ComputeAhead), which a second worker would
+        // only slow down on 2 cores (the kernel's page-cache copies are the bottleneck of a checkpoint move)
+        rows(in, outType, out, 0, rows, (int) cols);
         return true;
     }
 
