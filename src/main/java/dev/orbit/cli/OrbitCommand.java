@@ -1,5 +1,6 @@
 package dev.orbit.cli;
 
+import java.util.List;
 import java.util.ResourceBundle;
 
 import picocli.CommandLine;
@@ -10,13 +11,6 @@ import dev.orbit.graph.OrbitVersion;
 /** The {@code orbit} command. */
 @Command(name = "orbit", mixinStandardHelpOptions = true, versionProvider = OrbitCommand.VersionInfo.class,
         description = "Find, move, prove and study the symmetries of neural networks.",
-        subcommands = {DemoCommand.class, InspectCommand.class, VerifyCommand.class, SymmetriesCommand.class,
-                TeleportCommand.class, PermuteCommand.class, ApplyCommand.class, TrainCommand.class, ExperimentCommand.class,
-                RotateCommand.class, QuantizeCommand.class, SameCommand.class, AlignCommand.class, MergeCommand.class, CanonicalCommand.class,
-                FingerprintCommand.class, SweepCommand.class, ScanCommand.class, LicenseCommand.class, TraceCommand.class,
-                SpectrumCommand.class, JacobianCommand.class, KernelCommand.class,
-                HyperbolicTrainCommand.class, HyperbolicOrbitCommand.class, HyperbolicEnsembleCommand.class,
-                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",
@@ -31,6 +25,20 @@ import dev.orbit.graph.OrbitVersion;
                 "12:orbit quantize: a requested preparation has nothing to act on, or the model cannot take the needed opset",
                 "70:internal error (a bug)"})
 public final class OrbitCommand implements Runnable {
+    /**
+     * The subcommands, in the order help lists them. They are registered in {@link #commandLine(String...)} rather
+     * than in the annotation, so that a run builds the picocli model of the one command it runs: picocli reflects
+     * over every registered command's options at start-up, and its own classes (Java 5 bytecode) cannot come from
+     * the AOT cache, which made that model most of a small command's start-up (bench/startup.sh).
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(DemoCommand.class, InspectCommand.class, VerifyCommand.class, SymmetriesCommand.class,
+            TeleportCommand.class, PermuteCommand.class, ApplyCommand.class, TrainCommand.class, ExperimentCommand.class,
+            RotateCommand.class, QuantizeCommand.class, SameCommand.class, AlignCommand.class, MergeCommand.class, CanonicalCommand.class,
+            FingerprintCommand.class, SweepCommand.class, ScanCommand.class, LicenseCommand.class, TraceCommand.class,
+            SpectrumCommand.class, JacobianCommand.class, KernelCommand.class,
+            HyperbolicTrainCommand.class, HyperbolicOrbitCommand.class, HyperbolicEnsembleCommand.class,
+            CommandLine.HelpCommand.class);
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -50,11 +58,34 @@ public final class OrbitCommand implements Runnable {
 
     /** Runs the command line and returns the exit code (tests call this). */
     public static int execute(String... args) {
-        return commandLine().execute(args);
+        return commandLine(args).execute(args);
     }
 
+    /** The whole command tree. */
     public static CommandLine commandLine() {
+        return build(SUBCOMMANDS);
+    }
+
+    /**
+     * The command tree that {@code args} need: only the subcommand they name; none for {@code --version} alone;
+     * every one for help, usage, and anything unrecognised (so that errors can suggest the right name).
+     */
+    static CommandLine commandLine(String... args) {
+        Class<?> named = null;
+        for (String a : args) {
+            if (a.startsWith("-")) continue;
+            for (Class<?> c : SUBCOMMANDS) if (c.getAnnotation(Command.class).name().equals(a)) named = c;
+            break; // the first word decides: later ones are the subcommand's own arguments
+        }
+        if (named != null && named != CommandLine.HelpCommand.class) return build(List.of(named));
+        boolean versionOnly = args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
+        return build(versionOnly ? List.of() : SUBCOMMANDS);
+    }
+
+    private static CommandLine build(List<Class<?>> subcommands) {
         CommandLine cl = new CommandLine(new OrbitCommand());
+        // registered before the settings below, which picocli copies to the subcommands present at the time
+        for (Class<?> c : subcommands) cl.addSubcommand(c);
         // per-command descriptions of the shared options (--seed, --json); loaded here, in Orbit's own module, because
         // a bundle inside a named module is invisible to picocli's own lookup
         cl.setResourceBundle(ResourceBundle.getBundle("dev.orbit.cli.Options"));
@@ -65,7 +96,9 @@ public final class OrbitCommand implements Runnable {
         cl.setExecutionStrategy(parsed -> ReadLimitOptions.of(parsed).runWith(() -> new CommandLine.RunLast().execute(parsed)));
         cl.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("orbit: " + ex.getMessage());
-            ex.getCommandLine().getErr().println("Try 'orbit " + ex.getCommandLine().getCommandName() + " --help'.");
+            var suggestions = ex instanceof CommandLine.UnmatchedArgumentException u ? u.getSuggestions() : List.<String>of();
+            String hint = suggestions.isEmpty() ? "" : "Did you mean '" + suggestions.getFirst() + "'? ";
+            ex.getCommandLine().getErr().println(hint + "Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return ExitCodes.USAGE;
         });
         return cl;

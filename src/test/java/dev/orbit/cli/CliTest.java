@@ -75,4 +75,21 @@ class CliTest {
         assertEquals(0, v.exitCode());
         assertTrue(v.out().startsWith("orbit 0."), v.out());
     }
+
+    @Test
+    void eachRunBuildsOnlyTheCommandItNames() {
+        assertEquals(0, OrbitCommand.commandLine("--version").getSubcommands().size());
+        assertEquals(java.util.Set.of("inspect"), OrbitCommand.commandLine("inspect", "m.onnx").getSubcommands().keySet());
+        int all = OrbitCommand.SUBCOMMANDS.size();
+        assertEquals(all, OrbitCommand.commandLine("help", "teleport").getSubcommands().size());
+        assertEquals(all, OrbitCommand.commandLine("--max-bytes", "1G", "inspect").getSubcommands().size());
+        var help = CliRun.of("help", "teleport");
+        assertEquals(0, help.exitCode());
+        assertTrue(help.out().contains("--rotate-residual"), help.out());
+        var typo = CliRun.of("telport", "m.onnx");
+        assertEquals(ExitCodes.USAGE, typo.exitCode());
+        assertTrue(typo.cleanError() && typo.err().contains("Did you mean 'teleport'"), "suggests the command: " + typo.err());
+        var limited = CliRun.of("--max-bytes", "1G", "inspect", "src/main/resources/models/mnist_mlp.onnx");
+        assertEquals(0, limited.exitCode(), limited.err());
+    }
 }
