@@ -62,6 +62,20 @@ public final class LinearAssignment {
         return AssignmentSolver.solve(costs, true, AssignmentSolver.DEFAULT_CANDIDATES, new SolveTrace());
     }
 
+    /**
+     * The assignment of least total cost, starting from {@code startColumnDuals} (length m; the
+     * {@link Assignment#columnDuals()} of a similar square matrix, with columns in this matrix's order) instead of
+     * column reduction. The optimum does not depend on the start; near-optimal duals make the searches short.
+     */
+    public static Assignment minimize(CostMatrix costs, double[] startColumnDuals) {
+        return AssignmentSolver.solve(costs, false, AssignmentSolver.DEFAULT_CANDIDATES, new SolveTrace(), startColumnDuals);
+    }
+
+    /** {@link #minimize(CostMatrix, double[])} for the greatest total cost. */
+    public static Assignment maximize(CostMatrix costs, double[] startColumnDuals) {
+        return AssignmentSolver.solve(costs, true, AssignmentSolver.DEFAULT_CANDIDATES, new SolveTrace(), startColumnDuals);
+    }
+
     /** {@link #minimize(CostMatrix)} of a row-major array, which is not copied. */
     public static Assignment minimize(double[] costs, int rows, int columns) {
         return minimize(CostMatrix.of(costs, rows, columns));
