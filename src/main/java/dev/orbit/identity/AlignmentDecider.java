@@ -3,6 +3,8 @@ package dev.orbit.identity;
 import java.util.List;
 import java.util.Map;
 
+import dev.orbit.numeric.Assignment;
+import dev.orbit.numeric.CostMatrix;
 import dev.orbit.numeric.LinearAssignment;
 import dev.orbit.numeric.Matrices;
 import dev.orbit.symmetry.BlockTouch;
@@ -32,6 +34,12 @@ final class AlignmentDecider implements Aligner.Decider {
     private final boolean single;
     double productSeconds;
     double solverSeconds;
+    /**
+     * Per class, the column duals of its last assignment, carried along with the permutation that placed it: the
+     * next solve of the class (the coordinate descent re-solves each class every sweep, on a matrix that its
+     * neighbours' moves changed only in part) starts from them and needs few searches.
+     */
+    private final Map<Integer, double[]> lastDuals = new java.util.HashMap<>();
 
     AlignmentDecider(Map<String, Tensor64> target, Map<Integer, int[]> given, boolean single) {
         this.target = target;
@@ -67,7 +75,14 @@ final class AlignmentDecider implements Aligner.Decider {
             }
         }
         long t1 = System.nanoTime();
-        int[] p = LinearAssignment.maximize(sim, m, m).columnOfRow();
+        double[] start = lastDuals.get(permClass);
+        CostMatrix costs = CostMatrix.of(sim, m, m);
+        Assignment solved = start != null ? LinearAssignment.maximize(costs, start) : LinearAssignment.maximize(costs);
+        int[] p = solved.columnOfRow();
+        // the caller places p: working unit p[j] becomes unit j, and its dual goes with it
+        double[] duals = new double[m];
+        for (int j = 0; j < m; j++) duals[j] = solved.columnDuals()[p[j]];
+        lastDuals.put(permClass, duals);
         productSeconds += (t1 - t0) / 1e9;
         solverSeconds += (System.nanoTime() - t1) / 1e9;
         return p;
