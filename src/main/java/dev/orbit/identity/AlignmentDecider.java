@@ -90,11 +90,7 @@ final class AlignmentDecider implements Aligner.Decider {
 
     /** The slices of {@code channels} under one touch, one row each. */
     static double[] rows(Tensor64 w, ParamTouch t, int[] channels) {
-        int len = Aligner.channel(w, t, 0).length;
-        double[] out = new double[channels.length * len];
-        java.util.stream.IntStream.range(0, channels.length).parallel()
-                .forEach(u -> System.arraycopy(Aligner.channel(w, t, channels[u]), 0, out, u * len, len));
-        return out;
+        return w.channelRows(t.axis(), t.offset(), t.repeat(), channels);
     }
 
     @Override
