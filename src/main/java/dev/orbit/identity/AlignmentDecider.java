@@ -40,12 +40,15 @@ final class AlignmentDecider implements Aligner.Decider {
      * neighbours' moves changed only in part) starts from them and needs few searches.
      */
     private final Map<Integer, double[]> lastDuals = new java.util.HashMap<>();
+    /** Similarities kept between solves and updated where the neighbours moved units. */
+    final IncrementalSimilarity similarity;
 
     AlignmentDecider(Map<String, Tensor64> target, Map<Integer, int[]> given, boolean single) {
         this.target = target;
         this.match = new MatchDecider(target);
         this.given = given;
         this.single = single;
+        this.similarity = new IncrementalSimilarity(single);
     }
 
     @Override
@@ -59,7 +62,7 @@ final class AlignmentDecider implements Aligner.Decider {
     int[] assign(Map<String, Tensor64> work, int permClass, NeuronSpace first, List<Aligner.Feature> features) {
         int m = Math.toIntExact(first.classSize());
         long t0 = System.nanoTime();
-        double[] sim = new double[m * m];
+        List<IncrementalSimilarity.Slices> slices = new java.util.ArrayList<>();
         for (Aligner.Feature f : features) {
             NeuronSpace s = f.space();
             ParamTouch t = f.touch();
@@ -70,10 +73,12 @@ final class AlignmentDecider implements Aligner.Decider {
                     for (int u = 0; u < m; u++) channels[u] = (tile * m + u) * block + i;
                     double[] x = rows(target.get(t.parameter()), t, channels);
                     double[] y = rows(work.get(t.parameter()), t, channels);
-                    CrossProducts.accumulate(sim, x, y, m, x.length / m, single);
+                    String key = s.id() + "#" + t.parameter() + "#" + t.axis() + "#" + t.offset() + "#" + tile + "#" + i;
+                    slices.add(new IncrementalSimilarity.Slices(key, x, y, x.length / m));
                 }
             }
         }
+        double[] sim = similarity.similarity(permClass, m, slices);
         long t1 = System.nanoTime();
         double[] start = lastDuals.get(permClass);
         CostMatrix costs = CostMatrix.of(sim, m, m);
@@ -83,6 +88,7 @@ final class AlignmentDecider implements Aligner.Decider {
         double[] duals = new double[m];
         for (int j = 0; j < m; j++) duals[j] = solved.columnDuals()[p[j]];
         lastDuals.put(permClass, duals);
+        similarity.placed(permClass, p);
         productSeconds += (t1 - t0) / 1e9;
         solverSeconds += (System.nanoTime() - t1) / 1e9;
         return p;
