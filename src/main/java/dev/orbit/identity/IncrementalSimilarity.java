@@ -86,16 +86,21 @@ final class IncrementalSimilarity {
         return sim;
     }
 
-    /** The columns (positions within a row) where any of the m rows differs. */
+    /** The columns (positions within a row) where any of the m rows differs; rows read in storage order, in blocks. */
     private static int[] changedColumns(double[] now, double[] before, int m, int length) {
-        boolean[] changed = new boolean[length];
-        IntStream.range(0, length).parallel().forEach(c -> {
-            for (int u = 0; u < m; u++) {
-                if (Double.doubleToRawLongBits(now[u * length + c]) != Double.doubleToRawLongBits(before[u * length + c])) {
-                    changed[c] = true;
-                    return;
+        int block = 64;
+        boolean[] changed = IntStream.range(0, (m + block - 1) / block).parallel().mapToObj(b -> {
+            boolean[] mine = new boolean[length];
+            for (int u = b * block, end = Math.min(m, u + block); u < end; u++) {
+                for (int c = 0, at = u * length; c < length; c++, at++) {
+                    if (Double.doubleToRawLongBits(now[at]) != Double.doubleToRawLongBits(before[at])) mine[c] = true;
                 }
             }
+            return mine;
+        }).reduce(new boolean[length], (x, y) -> {
+            boolean[] z = x.clone();
+            for (int c = 0; c < length; c++) z[c] |= y[c];
+            return z;
         });
         int n = 0;
         for (boolean b : changed) if (b) n++;
