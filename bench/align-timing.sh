@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Timing of issue 18: orbit align (weight matching) of two 784-4096x3-10 MLPs, on this machine's cores.
-# Usage: bench/align-timing.sh [ROUNDS]   (default 2; each round runs float64 products, then --fast-products)
-# Prints per run: sweeps, seconds per sweep, products and solver seconds (share of the alignment), total, and the
-# load average before and after (the development machine is shared: read the figures next to the load).
+# Usage: bench/align-timing.sh [ROUNDS] [MODES]   (default 2 rounds of "float64 fast": float64 products, then
+# --fast-products; e.g. bench/align-timing.sh 1 fast)
+# Prints per run: sweeps, seconds per sweep, products and solver seconds (share of the alignment), total, the load
+# average before and after, and the CPU seconds (user + sys) of the whole orbit process: the development machine is
+# shared, and on a loaded machine wall seconds mostly measure the wait for a core (a quiet 2-core machine needs at
+# least CPU / 2 of wall time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${1:-2}"
+modes="${2:-float64 fast}"
 work="${TMPDIR:-/tmp}/orbit-align-timing"
 mkdir -p "$work"
 # two independently trained models: 1 epoch on 2,000 training digits each (seeds 0 and 1)
@@ -24,12 +28,11 @@ print("  sweeps %d, seconds per sweep %s, products %.1f s, solver %.1f s (%.0f %
     100 * r["solver_seconds"] / total, total, r["distance_before"], r["distance_after"]))'
 }
 for round in $(seq 1 "$rounds"); do
-  for mode in float64 fast; do
+  for mode in $modes; do
     extra=""; [ "$mode" = fast ] && extra="--fast-products"
     echo "round $round, $mode products: load average before $(cut -d' ' -f1-3 /proc/loadavg)"
-    start=$(date +%s.%N)
-    ./orbit align "$work/mlp4096_seed0.onnx" "$work/mlp4096_seed1.onnx" -o "$work/aligned.onnx" --no-verify --json $extra | summary
-    end=$(date +%s.%N)
-    echo "  wall time with JVM start, load and save: $(echo "$end - $start" | bc) s; load average after $(cut -d' ' -f1-3 /proc/loadavg)"
+    TIMEFORMAT="  with JVM start, load and save: wall %R s, CPU %U s user + %S s sys"
+    time (./orbit align "$work/mlp4096_seed0.onnx" "$work/mlp4096_seed1.onnx" -o "$work/aligned.onnx" --no-verify --json $extra | summary)
+    echo "  load average after $(cut -d' ' -f1-3 /proc/loadavg)"
   done
 done

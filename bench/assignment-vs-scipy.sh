@@ -2,7 +2,8 @@
 # Linear assignment, Orbit (dev.orbit.numeric.LinearAssignment, Jonker–Volgenant) against scipy's
 # linear_sum_assignment (shortest augmenting paths, C++), minimising n×n float64 cost matrices, one thread each.
 # Matrices: "uniform" U[0,1) and "weights" −(Wa·Wbᵀ) of two n×n standard normal matrices (the similarity that
-# weight matching maximises, negated), made once per size by numpy (seed 1000+n) and written as raw float64 that
+# weight matching maximises, negated), "nearperm" (the same with Wb a permuted noisy copy of Wa: structured, the optimum
+# near a planted permutation), made once per size by numpy (seed 1000+n) and written as raw float64 that
 # both sides solve. Rounds alternate scipy, Orbit, scipy, … with both processes warm; only the solve is timed
 # (no JVM or interpreter start-up, no file reading), after untimed solves of the same matrix: one for scipy, one
 # and up to 1 s of them for Orbit (JIT warm-up).
@@ -11,7 +12,8 @@
 #
 # Usage: bench/assignment-vs-scipy.sh [rounds (default 7)] [sizes (default 512,1024,2048,4096)] [kinds (default uniform,weights)]
 #   e.g. bench/assignment-vs-scipy.sh 7 8192     (n = 8192: ~1.6 GB of memory, several minutes)
-#   degenerate matrices (see bench/assignment_scipy.py): bench/assignment-vs-scipy.sh 3 2048 lowrank2,lowrank8,lowrank64,identical,product
+#   structured and degenerate matrices (see bench/assignment_scipy.py): bench/assignment-vs-scipy.sh 3 4096 nearperm,lowrank10
+#   bench/assignment-vs-scipy.sh 3 2048 lowrank2,lowrank8,lowrank64,identical,product
 # The machine is shared: run it when `uptime` shows the lowest load, and quote the load with the figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."

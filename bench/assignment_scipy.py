@@ -9,6 +9,7 @@ Commands (one per line; each answered with one line):
   gen KIND N SEED PATH         -> writes the N×N matrix to PATH, keeps it in memory; "ok"
                                   KIND uniform: U[0,1) entries; weights: −(Wa·Wbᵀ), Wa and Wb N×N standard normal
                                   (the similarity weight matching maximises, negated for minimisation);
+                                  nearperm: the same with Wb a row-permuted copy of Wa plus equal-scale noise (N×N/4);
                                   degenerate ones: lowrankD: the same with Wa, Wb N×D (a layer of fan-in D);
                                   identical: one U[0,1) row repeated (dead or duplicate units); product: c = i·j
   solve [COLS_PATH]            -> times linear_sum_assignment on it (the solve only); "seconds=S cost=C"
@@ -31,6 +32,13 @@ def generate(kind, n, seed):
         d = n if kind == "weights" else int(kind[len("lowrank"):])
         wa = rng.standard_normal((n, d))
         wb = rng.standard_normal((n, d))
+        return -(wa @ wb.T)
+    if kind == "nearperm":
+        # weight matching between a layer and a permuted, noisy copy of it (fan-in n/4): the optimum is near the
+        # planted permutation, as in the coordinate descent's later sweeps and in orbit membership
+        d = max(1, n // 4)
+        wa = rng.standard_normal((n, d))
+        wb = wa[rng.permutation(n)] + rng.standard_normal((n, d))
         return -(wa @ wb.T)
     if kind == "identical":
         return np.tile(rng.random(n), (n, 1))

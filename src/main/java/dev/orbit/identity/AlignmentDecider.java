@@ -3,6 +3,8 @@ package dev.orbit.identity;
 import java.util.List;
 import java.util.Map;
 
+import dev.orbit.numeric.Assignment;
+import dev.orbit.numeric.CostMatrix;
 import dev.orbit.numeric.LinearAssignment;
 import dev.orbit.numeric.Matrices;
 import dev.orbit.symmetry.BlockTouch;
@@ -32,12 +34,21 @@ final class AlignmentDecider implements Aligner.Decider {
     private final boolean single;
     double productSeconds;
     double solverSeconds;
+    /**
+     * Per class, the column duals of its last assignment, carried along with the permutation that placed it: the
+     * next solve of the class (the coordinate descent re-solves each class every sweep, on a matrix that its
+     * neighbours' moves changed only in part) starts from them and needs few searches.
+     */
+    private final Map<Integer, double[]> lastDuals = new java.util.HashMap<>();
+    /** Similarities kept between solves and updated where the neighbours moved units. */
+    final IncrementalSimilarity similarity;
 
     AlignmentDecider(Map<String, Tensor64> target, Map<Integer, int[]> given, boolean single) {
         this.target = target;
         this.match = new MatchDecider(target);
         this.given = given;
         this.single = single;
+        this.similarity = new IncrementalSimilarity(single);
     }
 
     @Override
@@ -51,7 +62,7 @@ final class AlignmentDecider implements Aligner.Decider {
     int[] assign(Map<String, Tensor64> work, int permClass, NeuronSpace first, List<Aligner.Feature> features) {
         int m = Math.toIntExact(first.classSize());
         long t0 = System.nanoTime();
-        double[] sim = new double[m * m];
+        List<IncrementalSimilarity.Slices> slices = new java.util.ArrayList<>();
         for (Aligner.Feature f : features) {
             NeuronSpace s = f.space();
             ParamTouch t = f.touch();
@@ -62,12 +73,22 @@ final class AlignmentDecider implements Aligner.Decider {
                     for (int u = 0; u < m; u++) channels[u] = (tile * m + u) * block + i;
                     double[] x = rows(target.get(t.parameter()), t, channels);
                     double[] y = rows(work.get(t.parameter()), t, channels);
-                    CrossProducts.accumulate(sim, x, y, m, x.length / m, single);
+                    String key = s.id() + "#" + t.parameter() + "#" + t.axis() + "#" + t.offset() + "#" + tile + "#" + i;
+                    slices.add(new IncrementalSimilarity.Slices(key, x, y, x.length / m));
                 }
             }
         }
+        double[] sim = similarity.similarity(permClass, m, slices);
         long t1 = System.nanoTime();
-        int[] p = LinearAssignment.maximize(sim, m, m).columnOfRow();
+        double[] start = lastDuals.get(permClass);
+        CostMatrix costs = CostMatrix.of(sim, m, m);
+        Assignment solved = start != null ? LinearAssignment.maximize(costs, start) : LinearAssignment.maximize(costs);
+        int[] p = solved.columnOfRow();
+        // the caller places p: working unit p[j] becomes unit j, and its dual goes with it
+        double[] duals = new double[m];
+        for (int j = 0; j < m; j++) duals[j] = solved.columnDuals()[p[j]];
+        lastDuals.put(permClass, duals);
+        similarity.placed(permClass, p);
         productSeconds += (t1 - t0) / 1e9;
         solverSeconds += (System.nanoTime() - t1) / 1e9;
         return p;
@@ -75,11 +96,7 @@ final class AlignmentDecider implements Aligner.Decider {
 
     /** The slices of {@code channels} under one touch, one row each. */
     static double[] rows(Tensor64 w, ParamTouch t, int[] channels) {
-        int len = Aligner.channel(w, t, 0).length;
-        double[] out = new double[channels.length * len];
-        java.util.stream.IntStream.range(0, channels.length).parallel()
-                .forEach(u -> System.arraycopy(Aligner.channel(w, t, channels[u]), 0, out, u * len, len));
-        return out;
+        return w.channelRows(t.axis(), t.offset(), t.repeat(), channels);
     }
 
     @Override

@@ -19,16 +19,23 @@ final class CrossProducts {
     /** out[r·m + c] += Σ_k x[r·len + k]·y[c·len + k] for m rows of length len each. */
     static void accumulate(double[] out, double[] x, double[] y, int m, int len, boolean single) {
         if (len == 0 || m == 0) return;
+        double[] r = product(x, m, y, m, len, single);
+        for (int i = 0; i < r.length; i++) out[i] += r[i];
+    }
+
+    /** X·Yᵀ, row-major (xRows × yRows), of X: xRows × len and Y: yRows × len, both row-major. */
+    static double[] product(double[] x, int xRows, double[] y, int yRows, int len, boolean single) {
+        if (len == 0) return new double[xRows * yRows];
         try (PointerScope scope = new PointerScope()) {
-            NdArray xa = single ? NdArray.ofFloatsNoCopy(toFloats(x), m, len) : NdArray.ofDoublesNoCopy(x, m, len);
-            NdArray ya = single ? NdArray.ofFloatsNoCopy(toFloats(y), m, len) : NdArray.ofDoublesNoCopy(y, m, len);
+            NdArray xa = single ? NdArray.ofFloatsNoCopy(toFloats(x), xRows, len) : NdArray.ofDoublesNoCopy(x, xRows, len);
+            NdArray ya = single ? NdArray.ofFloatsNoCopy(toFloats(y), yRows, len) : NdArray.ofDoublesNoCopy(y, yRows, len);
             NdArray xn = xa.toNative();
             NdArray yn = ya.toNative();
             Tensor p = torch.matmul(xn.torchView(), yn.torchView().t());
             double[] r = NdArray.fromTorch(p).toDoubleArray();
-            for (int i = 0; i < r.length; i++) out[i] += r[i];
             java.lang.ref.Reference.reachabilityFence(xn);
             java.lang.ref.Reference.reachabilityFence(yn);
+            return r;
         }
     }
 

@@ -56,26 +56,18 @@ final class MatchDecider implements Aligner.Decider {
                     int tl = tile;
                     int ii = i;
                     int[] channels = IntStream.range(0, m).map(u -> (tl * m + u) * block + ii).toArray();
-                    double[][] x = sketches(mine, t, channels);
-                    double[][] y = sketches(theirs, t, channels);
+                    Sketch sk = new Sketch(Aligner.channel(mine, t, 0).length);
+                    double[] x = sk.units(AlignmentDecider.rows(mine, t, channels), m);
+                    double[] y = sk.units(AlignmentDecider.rows(theirs, t, channels), m);
+                    // cosines of every (target unit, working unit) pair, one float64 product through the BLAS
+                    double[] cos = CrossProducts.product(y, m, x, m, sk.dimension(), false);
                     IntStream.range(0, m).parallel().forEach(r -> {
-                        for (int c = 0; c < m; c++) {
-                            double cos = Tensor64.dot(y[r], x[c]);
-                            sim[r * m + c] += signFree ? Math.abs(cos) : cos;
-                        }
+                        for (int c = r * m; c < (r + 1) * m; c++) sim[c] += signFree ? Math.abs(cos[c]) : cos[c];
                     });
                 }
             }
         }
         return LinearAssignment.maximize(sim, m, m).columnOfRow();
-    }
-
-    private static double[][] sketches(Tensor64 w, ParamTouch t, int[] channels) {
-        int len = Aligner.channel(w, t, 0).length;
-        Sketch sk = new Sketch(len);
-        double[][] out = new double[channels.length][];
-        IntStream.range(0, channels.length).parallel().forEach(i -> out[i] = sk.unit(Aligner.channel(w, t, channels[i])));
-        return out;
     }
 
     @Override

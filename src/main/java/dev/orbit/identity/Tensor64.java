@@ -54,6 +54,32 @@ final class Tensor64 {
     }
 
     /**
+     * The slices {@code slice(axis, offset + c·repeat, repeat)} of the given channels c, one row each of one row-major
+     * matrix (channels × the slice length). Read in memory order, a block of outer indices at a time and in parallel,
+     * so a column slice (a weight's input axis, inner 1) is not one strided walk through the tensor per channel.
+     */
+    double[] channelRows(int axis, long offset, long repeat, int[] channels) {
+        int outer = Math.toIntExact(outer(axis));
+        int run = Math.toIntExact(repeat * inner(axis));
+        long len = shape[axis];
+        int rowLength = outer * run;
+        double[] out = new double[Math.toIntExact((long) channels.length * rowLength)];
+        int block = 16;
+        IntStream.range(0, (outer + block - 1) / block).parallel().forEach(b -> {
+            int end = Math.min(outer, (b + 1) * block);
+            for (int u = 0; u < channels.length; u++) {
+                long first = offset + channels[u] * repeat;
+                for (int o = b * block; o < end; o++) {
+                    int src = Math.toIntExact((o * len + first) * (run / repeat));
+                    if (run == 1) out[u * rowLength + o] = data[src];
+                    else System.arraycopy(data, src, out, u * rowLength + o * run, run);
+                }
+            }
+        });
+        return out;
+    }
+
+    /**
      * New entry at offset + j·repeat + k = old entry at offset + p[j]·repeat + k, times f[j] (f may be null), for
      * j &lt; p.length and k &lt; repeat.
      */

@@ -35,6 +35,14 @@ final class AssignmentSolver {
     private static final int GROWTH_LIMIT = 4;
     /** Finite costs beyond this could overflow float64 in the sums of reduced costs along a path. */
     static final double LARGEST_COST = 1e300;
+    /**
+     * Coarse-to-fine start: square matrices of at least this many rows, whose row reduction leaves more than
+     * 1/{@link #COARSE_FREE_FRACTION} of the rows free, are solved again from the prices of a sub-problem (every
+     * {@link #COARSE_STRIDE}-th row and column). Weight-matching similarities of trained networks need this: their
+     * low-rank part (a layer's 10 outgoing weights per unit, after balancing) leaves half the rows free and each
+     * search thousands of steps long (measured in docs/MEASUREMENTS.md).
+     */
+    private static final int COARSE_MIN_ROWS = 1024, COARSE_STRIDE = 4, COARSE_FREE_FRACTION = 8;
 
     private final CostMatrix costs;
     private final boolean maximise;
@@ -43,6 +51,10 @@ final class AssignmentSolver {
     private final int candidates;
     private final Matching matching;
     private final SolveTrace trace;
+    /** Starting column prices (oriented for minimisation) of a warm start, or null. */
+    private double[] startPrices;
+    /** Whether the validating pass saw a forbidden (+inf) pair. */
+    private boolean forbiddenSeen;
 
     private AssignmentSolver(CostMatrix costs, boolean maximise, int candidates, SolveTrace trace) {
         this.costs = costs;
@@ -59,20 +71,48 @@ final class AssignmentSolver {
      * Solves with {@code candidates} pairs per row ({@code <= 0}: all of them), counting into {@code trace}.
      */
     static Assignment solve(CostMatrix costs, boolean maximise, int candidates, SolveTrace trace) {
+        return solve(costs, maximise, candidates, trace, null);
+    }
+
+    /**
+     * As {@link #solve(CostMatrix, boolean, int, SolveTrace)}, starting from the column duals {@code startDuals}
+     * (in the caller's orientation, as {@link Assignment#columnDuals()} returns them) of a similar matrix instead
+     * of column reduction; null for a cold start. Square matrices only; any finite duals give the same optimum.
+     */
+    static Assignment solve(CostMatrix costs, boolean maximise, int candidates, SolveTrace trace, double[] startDuals) {
         if (costs.rows() > costs.columns()) {
             throw new IllegalArgumentException("cost matrix has more rows than columns (" + costs.rows() + "x" + costs.columns()
                     + "): every row is assigned a distinct column, so transpose it");
         }
         AssignmentSolver solver = new AssignmentSolver(costs, maximise, candidates, trace);
+        if (startDuals != null) solver.startPrices = oriented(startDuals, costs, maximise);
         if (solver.n > 0) solver.run();
         return solver.result();
+    }
+
+    private static double[] oriented(double[] duals, CostMatrix costs, boolean maximise) {
+        if (costs.rows() != costs.columns()) {
+            throw new IllegalArgumentException("a warm start needs a square matrix, got " + costs.rows() + "x" + costs.columns());
+        }
+        if (duals.length != costs.columns()) {
+            throw new IllegalArgumentException(duals.length + " starting column duals for " + costs.columns() + " columns");
+        }
+        double[] price = new double[duals.length];
+        for (int j = 0; j < price.length; j++) {
+            if (!(Math.abs(duals[j]) <= LARGEST_COST)) throw new IllegalArgumentException("starting column dual " + j + " is " + duals[j]);
+            price[j] = maximise ? -duals[j] : duals[j];
+        }
+        return price;
     }
 
     private void run() {
         int k = candidates <= 0 ? m : Math.min(candidates, m);
         long t0 = System.nanoTime();
         int[] matches = null;
-        if (n == m) {
+        if (startPrices != null) {
+            System.arraycopy(startPrices, 0, matching.price, 0, m);
+            scan(null, null);
+        } else if (n == m) {
             int[] minRow = new int[m];
             Arrays.fill(matching.price, INF);
             scan(matching.price, minRow);
@@ -91,6 +131,16 @@ final class AssignmentSolver {
             for (int i = 0; i < n; i++) free[freeCount++] = i;
         }
         for (int pass = 0; pass < REDUCTION_PASSES && freeCount > 0; pass++) freeCount = reduceRows(graph, free, freeCount);
+        if (startPrices == null && n == m && n >= COARSE_MIN_ROWS && !forbiddenSeen && freeCount > n / COARSE_FREE_FRACTION) {
+            // many free rows: this start will cost long searches; start again from a sub-problem's prices
+            trace.coarseStarts++;
+            coarsePrices(matching.price);
+            matching.clear();
+            graph = CandidateGraph.select(rows, matching.price, k, matching.columnOfRow);
+            freeCount = 0;
+            for (int i = 0; i < n; i++) free[freeCount++] = i;
+            for (int pass = 0; pass < REDUCTION_PASSES && freeCount > 0; pass++) freeCount = reduceRows(graph, free, freeCount);
+        }
         long t3 = System.nanoTime();
         AugmentingPathSearch search = new AugmentingPathSearch(graph, matching);
         DenseSearch dense = null;
@@ -130,6 +180,35 @@ final class AssignmentSolver {
     }
 
     /**
+     * Column prices from the sub-problem of every {@link #COARSE_STRIDE}-th row and column, solved exactly: its row
+     * duals u_t, and for every column the c-transform v_j = min over the sampled rows of c[i][j] − u_i. The duals
+     * of an assignment problem approximate a function of the units' weights (the potential of the transport
+     * problem between the two sets of units), which a quarter of the units already sample; exactness does not
+     * depend on them, only the length of the searches does.
+     */
+    private void coarsePrices(double[] price) {
+        int s = n / COARSE_STRIDE;
+        double[] sub = new double[s * s];
+        double[] a = rows.array();
+        for (int t = 0; t < s; t++) {
+            int off = rows.load(t * COARSE_STRIDE);
+            for (int q = 0; q < s; q++) sub[t * s + q] = a[off + q * COARSE_STRIDE];
+        }
+        SolveTrace inner = new SolveTrace();
+        double[] u = solve(CostMatrix.of(sub, s, s), false, candidates, inner, null).rowDuals();
+        trace.coarseStarts += inner.coarseStarts;
+        Arrays.fill(price, INF);
+        for (int t = 0; t < s; t++) {
+            int off = rows.load(t * COARSE_STRIDE);
+            double ut = u[t];
+            for (int j = 0; j < m; j++) {
+                double r = a[off + j] - ut;
+                if (r < price[j]) price[j] = r;
+            }
+        }
+    }
+
+    /**
      * One pass over the matrix: rejects NaN, −inf when minimising (+inf when maximising), since the optimum would
      * be unbounded, and finite costs beyond ±{@link #LARGEST_COST}; given arrays, records the column minima and
      * their first rows. One well-predicted branch per entry, so the pass runs at memory speed.
@@ -140,7 +219,10 @@ final class AssignmentSolver {
             int off = rows.load(i);
             for (int j = 0; j < m; j++) {
                 double c = a[off + j];
-                if (!(Math.abs(c) <= LARGEST_COST) && c != INF) throw invalidEntry(i, j);
+                if (!(Math.abs(c) <= LARGEST_COST)) {
+                    if (c != INF) throw invalidEntry(i, j);
+                    forbiddenSeen = true;
+                }
                 if (columnMin != null && c < columnMin[j]) {
                     columnMin[j] = c;
                     minRow[j] = i;

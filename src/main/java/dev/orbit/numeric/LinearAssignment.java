@@ -20,6 +20,16 @@ package dev.orbit.numeric;
  *       scanned row, one event at the row's distance plus its floor; only when that event comes first is the row
  *       read again and its next k candidates taken. A step costs O(k log n) instead of O(m).</li>
  * </ol>
+ * <b>Starts.</b> Column reduction and row reduction are a good start for random matrices, a poor one for
+ * similarities with a dominant low-rank part (weight matching at balanced points: a layer with 10 outputs gives every
+ * unit of the layer before a 10-entry outgoing slice as heavy as its incoming one). When row reduction leaves more than
+ * n/8 rows free on a square matrix of n ≥ 1024 without forbidden pairs, the solver starts again from the prices of a
+ * sub-problem: every 4th row and column, solved exactly (recursively), its row duals extended to every column by the
+ * c-transform v_j = min over the sampled rows of c[i][j] − u_i. A caller that solves a sequence of similar matrices
+ * (the coordinate descent of weight matching) passes the previous solution's column duals instead
+ * ({@link #maximize(CostMatrix, double[])}). Neither changes the optimum, only how long the searches are
+ * (docs/MEASUREMENTS.md: a rank-10-dominated 4096² similarity from 46 s to 1.8 s; a warm start 0.3 s).
+ * <p>
  * When the candidates do not pay (degenerate matrices, e.g. identical rows, whose candidates all point at the
  * same columns), the remaining rows are searched by reading whole rows, as in Crouse's (2016) variant that scipy's
  * {@code linear_sum_assignment} runs for every row. Every step keeps the dual certificate over all pairs, so the
@@ -47,7 +57,8 @@ package dev.orbit.numeric;
  * from the last; candidates are the k least reduced costs, the lower column first on ties; row reduction takes
  * the first cheapest column (the second-cheapest when equal and the first is taken); free rows are served in
  * order; each search step settles the column of least distance, preferring an unassigned column, then the lowest
- * index; and the switch to whole-row searches depends on counts of work, not on time. A caller that needs a canonical choice among equal optima must break ties in the costs.
+ * index; the switch to whole-row searches and to the coarse start depend on counts, not on time; a warm start's
+ * duals take part in choosing among equal optima. A caller that needs a canonical choice among equal optima must break ties in the costs.
  */
 public final class LinearAssignment {
     private LinearAssignment() {}
@@ -60,6 +71,20 @@ public final class LinearAssignment {
     /** The assignment of greatest total cost. */
     public static Assignment maximize(CostMatrix costs) {
         return AssignmentSolver.solve(costs, true, AssignmentSolver.DEFAULT_CANDIDATES, new SolveTrace());
+    }
+
+    /**
+     * The assignment of least total cost, starting from {@code startColumnDuals} (length m; the
+     * {@link Assignment#columnDuals()} of a similar square matrix, with columns in this matrix's order) instead of
+     * column reduction. The optimum does not depend on the start; near-optimal duals make the searches short.
+     */
+    public static Assignment minimize(CostMatrix costs, double[] startColumnDuals) {
+        return AssignmentSolver.solve(costs, false, AssignmentSolver.DEFAULT_CANDIDATES, new SolveTrace(), startColumnDuals);
+    }
+
+    /** {@link #minimize(CostMatrix, double[])} for the greatest total cost. */
+    public static Assignment maximize(CostMatrix costs, double[] startColumnDuals) {
+        return AssignmentSolver.solve(costs, true, AssignmentSolver.DEFAULT_CANDIDATES, new SolveTrace(), startColumnDuals);
     }
 
     /** {@link #minimize(CostMatrix)} of a row-major array, which is not copied. */

@@ -22,6 +22,12 @@ final class Matching {
         Arrays.fill(rowOfColumn, -1);
     }
 
+    /** Unassigns every row (prices stay). */
+    void clear() {
+        Arrays.fill(columnOfRow, -1);
+        Arrays.fill(rowOfColumn, -1);
+    }
+
     void assign(int row, int column) {
         columnOfRow[row] = column;
         rowOfColumn[column] = row;

@@ -115,14 +115,33 @@ public record BalancedPoint(@com.fasterxml.jackson.annotation.JsonIgnore Model m
             return s;
         }
 
-        /** Σ w² over every index but {@code axis}, per position along it. */
+        /**
+         * Σ w² over every index but {@code axis}, per position along it. Each position's sum runs over the entries in
+         * storage order (as one pass over the array would add them), positions in parallel.
+         */
         double[] marginal(int axis) {
             int len = Math.toIntExact(shape[axis]);
+            int inner = inner(axis);
+            int outer = values.length / Math.max(1, len * inner);
+            double[] m = new double[len];
+            int chunk = Math.max(1, (1 << 16) / Math.max(1, inner)); // positions per task
+            java.util.stream.IntStream.range(0, (len + chunk - 1) / chunk).parallel().forEach(c -> {
+                int from = c * chunk, to = Math.min(len, from + chunk);
+                for (int o = 0; o < outer; o++) {
+                    for (int j = from; j < to; j++) {
+                        double sum = m[j];
+                        for (int i = (o * len + j) * inner, end = i + inner; i < end; i++) sum += values[i] * values[i];
+                        m[j] = sum;
+                    }
+                }
+            });
+            return m;
+        }
+
+        private int inner(int axis) {
             long inner = 1;
             for (int a = axis + 1; a < shape.length; a++) inner *= shape[a];
-            double[] m = new double[len];
-            for (int i = 0; i < values.length; i++) m[(int) ((i / inner) % len)] += values[i] * values[i];
-            return m;
+            return Math.toIntExact(inner);
         }
 
         /** Multiplies (covariant) or divides (contravariant) the entries of channel j by step[j]. */
@@ -135,9 +154,12 @@ public record BalancedPoint(@com.fasterxml.jackson.annotation.JsonIgnore Model m
                 double v = t.role() == Role.COVARIANT ? step[j] : 1 / step[j];
                 for (long k = 0; k < t.repeat(); k++) f[Math.toIntExact(t.offset() + j * t.repeat() + k)] = v;
             }
-            long inner = 1;
-            for (int a = t.axis() + 1; a < shape.length; a++) inner *= shape[a];
-            for (int i = 0; i < values.length; i++) values[i] *= f[(int) ((i / inner) % len)];
+            int inner = inner(t.axis());
+            int outer = values.length / Math.max(1, len * inner);
+            java.util.stream.IntStream.range(0, outer * len).parallel().forEach(r -> {
+                double x = f[r % len];
+                if (x != 1) for (int i = r * inner, end = i + inner; i < end; i++) values[i] *= x;
+            });
         }
     }
 }

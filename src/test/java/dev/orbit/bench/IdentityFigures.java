@@ -200,16 +200,25 @@ public final class IdentityFigures {
         SymmetryAnalysis an = SpaceAnalyzer.analyze(ma);
         dev.orbit.io.onnx.OnnxExporter.write(OrbitAction.apply(ma, an, move(an, 5)), b);
         System.out.printf("model %.1f MB, MLP %s%n", Files.size(a) / 1e6, java.util.Arrays.toString(widths));
+        // the machine is shared: besides wall seconds, the CPU seconds of this process (all threads) during each part,
+        // which bound what a quiet 2-core machine needs (wall ≥ CPU / 2)
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         for (int round = 0; round < 3; round++) {
+            double load = os.getSystemLoadAverage();
+            long c0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
             var na = Orbit.load(a);
             var nb = Orbit.load(b);
+            long c1 = os.getProcessCpuTime();
             var s = na.sameOrbitAs(nb);
             long t1 = System.nanoTime();
+            long c2 = os.getProcessCpuTime();
             var report = s.verify(Inputs.random(16));
             long t2 = System.nanoTime();
-            System.out.printf("round %d: %s, max residual %.2e; load + align %.2f s (alignment alone %.2f s); ONNX Runtime check %.2f s (%s)%n", round,
-                    s.verdict(), s.result().maxResidual(), (t1 - t0) / 1e9, s.result().seconds(), (t2 - t1) / 1e9, report.passedAndFinite() ? "pass" : "FAIL");
+            long c3 = os.getProcessCpuTime();
+            System.out.printf("round %d: %s, max residual %.2e; load + align %.2f s (alignment alone %.2f s; CPU: load %.2f s, align %.2f s); "
+                    + "ONNX Runtime check %.2f s (CPU %.2f s, %s); load average %.2f%n", round, s.verdict(), s.result().maxResidual(), (t1 - t0) / 1e9,
+                    s.result().seconds(), (c1 - c0) / 1e9, (c2 - c1) / 1e9, (t2 - t1) / 1e9, (c3 - c2) / 1e9, report.passedAndFinite() ? "pass" : "FAIL", load);
         }
         try (var files = Files.list(dir)) {
             for (Path f : files.toList()) Files.delete(f);

@@ -58,4 +58,36 @@ class LinearAssignmentPropertyTest {
         AssignmentChecks.certificate(max, negated, n, m, -1);
         assertEquals(-a.cost(), max.cost(), tol);
     }
+
+    /**
+     * A warm start from any finite column duals (random ones of any spread, or the optimal duals of a perturbed copy
+     * of the matrix) reaches the same optimum, certified, on square matrices with or without forbidden pairs.
+     */
+    @Property(tries = 300, seed = "20261207")
+    void warmStartsReachTheSameOptimum(@ForAll @IntRange(min = 1, max = 60) int n, @ForAll boolean integers,
+                                       @ForAll @DoubleRange(min = 0, max = 0.3) double forbidden, @ForAll boolean fromPerturbed,
+                                       @ForAll @IntRange(min = -3, max = 4) int spreadExponent,
+                                       @ForAll("candidates") int candidates, @ForAll boolean maximise, @ForAll long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        double spread = Math.pow(10, spreadExponent);
+        double[] c = new double[n * n];
+        for (int k = 0; k < c.length; k++) {
+            c[k] = rng.nextDouble() < forbidden ? Double.POSITIVE_INFINITY : integers ? rng.nextInt(-20, 20) : rng.nextGaussian() * 100;
+        }
+        for (int i = 0; i < n; i++) c[i * n + i] = integers ? 19 : 300;
+        if (maximise) for (int k = 0; k < c.length; k++) c[k] = -c[k];
+        double[] start = new double[n];
+        if (fromPerturbed) {
+            double[] near = c.clone();
+            for (int k = 0; k < near.length; k++) if (Double.isFinite(near[k])) near[k] += rng.nextGaussian() * spread * 1e-3;
+            start = AssignmentSolver.solve(CostMatrix.of(near, n, n), maximise, candidates, new SolveTrace()).columnDuals();
+        } else {
+            for (int j = 0; j < n; j++) start[j] = rng.nextGaussian() * spread;
+        }
+        Assignment cold = AssignmentSolver.solve(CostMatrix.of(c, n, n), maximise, candidates, new SolveTrace());
+        Assignment warm = AssignmentSolver.solve(CostMatrix.of(c, n, n), maximise, candidates, new SolveTrace(), start);
+        AssignmentChecks.valid(warm, c, n, n);
+        AssignmentChecks.certificate(warm, c, n, n, maximise ? -1 : 1);
+        assertEquals(cold.cost(), warm.cost(), 1e-9 * Math.max(1, Math.abs(cold.cost())));
+    }
 }

@@ -244,6 +244,59 @@ class LinearAssignmentTest {
     }
 
     @Test
+    void lowRankSimilaritiesStartFromASubProblemAndStayExact() {
+        // S = Wa·Wbᵀ with rank-6 factors plus a little noise, as weight matching meets when a layer has few outgoing
+        // weights: row reduction leaves most rows free, so the solver restarts from the prices of every 4th row and
+        // column; the optimum must be the one the plain searches find (all pairs as candidates, no restart below)
+        SplittableRandom rng = new SplittableRandom(31);
+        int n = 1024, d = 6;
+        double[] wa = matrix(n, d, rng::nextGaussian), wb = matrix(n, d, rng::nextGaussian);
+        double[] s = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double dot = 0.01 * rng.nextGaussian();
+                for (int k = 0; k < d; k++) dot += wa[i * d + k] * wb[j * d + k];
+                s[i * n + j] = dot;
+            }
+        }
+        SolveTrace trace = new SolveTrace();
+        Assignment coarse = solve(s, n, n, true, AssignmentSolver.DEFAULT_CANDIDATES, trace);
+        assertTrue(trace.coarseStarts > 0, trace.toString());
+        valid(coarse, s, n, n);
+        certificate(coarse, s, n, n, -1);
+        // the same matrix from the plain start: a 1023-row wide slice skips the restart (square matrices only)
+        double[] reference = new double[n * (n + 1)];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(s, i * n, reference, i * (n + 1), n);
+            reference[i * (n + 1) + n] = -1e6; // never chosen
+        }
+        SolveTrace plain = new SolveTrace();
+        Assignment wide = solve(reference, n, n + 1, true, AssignmentSolver.DEFAULT_CANDIDATES, plain);
+        assertEquals(0, plain.coarseStarts);
+        assertEquals(wide.cost(), coarse.cost(), 1e-12 * Math.abs(wide.cost()));
+        // and a warm start from the optimal duals of a slightly different matrix needs only a few searches
+        double[] moved = s.clone();
+        for (int k = 0; k < moved.length; k++) moved[k] += 1e-3 * rng.nextGaussian();
+        SolveTrace warm = new SolveTrace();
+        Assignment again = AssignmentSolver.solve(CostMatrix.of(moved, n, n), true, AssignmentSolver.DEFAULT_CANDIDATES, warm, coarse.columnDuals());
+        certificate(again, moved, n, n, -1);
+        assertEquals(0, warm.coarseStarts);
+        assertTrue(warm.searches < n / 8, warm.toString());
+        assertEquals(solve(moved, n, n, true, AssignmentSolver.DEFAULT_CANDIDATES, new SolveTrace()).cost(), again.cost(), 1e-12 * Math.abs(again.cost()));
+    }
+
+    @Test
+    void warmStartsNeedSquareMatricesAndFiniteDuals() {
+        double[] c = {1, 2, 3, 4, 5, 6};
+        assertThrows(IllegalArgumentException.class, () -> LinearAssignment.minimize(CostMatrix.of(c, 2, 3), new double[3]));
+        assertThrows(IllegalArgumentException.class, () -> LinearAssignment.minimize(CostMatrix.of(c, 3, 2), new double[2]));
+        double[] square = {1, 2, 4, 3};
+        assertThrows(IllegalArgumentException.class, () -> LinearAssignment.minimize(CostMatrix.of(square, 2, 2), new double[3]));
+        assertThrows(IllegalArgumentException.class, () -> LinearAssignment.maximize(CostMatrix.of(square, 2, 2), new double[] {0, Double.NaN}));
+        assertArrayEquals(new int[] {1, 0}, LinearAssignment.maximize(CostMatrix.of(square, 2, 2), new double[] {5, -5}).columnOfRow());
+    }
+
+    @Test
     void candidatesAndAllPairsAgreeOnLargerMatrices() {
         SplittableRandom rng = new SplittableRandom(21);
         int n = 700, d = 40;
