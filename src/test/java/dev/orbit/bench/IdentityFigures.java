@@ -120,8 +120,10 @@ public final class IdentityFigures {
         for (String path : models) {
             Model original = OnnxImporter.read(Path.of(path));
             var copies = Licensing.copies(original, key, ids);
-            System.out.printf("%n%s: %d licensees%n%-44s %9s %14s %14s%n", Path.of(path).getFileName(), n, "leaked copy", "accuracy", "median margin", "min margin");
+            System.out.printf("%n%s: %d licensees%n%-44s %9s %14s %14s %9s%n", Path.of(path).getFileName(), n, "leaked copy", "accuracy", "median margin",
+                    "min margin", "seconds");
             for (var p : perturbations.entrySet()) {
+                long t0 = System.nanoTime();
                 int hits = 0;
                 double[] margins = new double[n];
                 for (int i = 0; i < n; i++) {
@@ -131,7 +133,8 @@ public final class IdentityFigures {
                     margins[i] = t.best().equals(ids.get(i)) ? t.margin() : -t.margin();
                 }
                 double min = java.util.Arrays.stream(margins).min().orElse(0);
-                System.out.printf("%-44s %8.1f%% %14.3f %14.3f%n", p.getKey(), 100.0 * hits / n, EvaluatorBench.median(margins), min);
+                System.out.printf("%-44s %8.1f%% %14.3f %14.3f %9.1f%n", p.getKey(), 100.0 * hits / n, EvaluatorBench.median(margins), min,
+                        (System.nanoTime() - t0) / 1e9);
             }
         }
     }
@@ -184,10 +187,20 @@ public final class IdentityFigures {
 
     static Model fineTune(Model m, long seed) {
         if (train == null) train = MnistData.bundled(MnistData.Split.TRAIN);
-        try (TrainableModel t = new TrainableModel(m); Batches b = Batches.of(train); Optimizer opt = new Optimizer.Sgd(0, false, 0)) {
+        try (TrainableModel t = new TrainableModel(m); Batches b = new Batches(asInput(m, train.images()), train.labels());
+             Optimizer opt = new Optimizer.Sgd(0, false, 0)) {
             Trainer.fit(t, opt, b, null, new Trainer.Config(1, 64, 0.01, new Schedule.Constant(), seed, new Loss.CrossEntropy(), true), null);
             return t.snapshot();
         }
+    }
+
+    /** The digits [n, 784] reshaped to the model's first input (n×1×28×28 for a CNN). */
+    static NdArray asInput(Model m, NdArray images) {
+        var shape = m.graph().inputs().getFirst().type().shape();
+        long[] s = new long[shape.rank()];
+        s[0] = images.dim(0);
+        for (int i = 1; i < s.length; i++) s[i] = shape.dim(i).size();
+        return images.reshape(s);
     }
 
     static void speed() throws Exception {
