@@ -5,7 +5,9 @@ import java.util.Map;
 
 import dev.orbit.numeric.LinearAssignment;
 import dev.orbit.numeric.Matrices;
+import dev.orbit.symmetry.AttentionBlock;
 import dev.orbit.symmetry.BlockTouch;
+import dev.orbit.symmetry.HeadScaling;
 import dev.orbit.symmetry.LinearPair;
 import dev.orbit.symmetry.NeuronSpace;
 import dev.orbit.symmetry.ParamTouch;
@@ -109,4 +111,7 @@ final class AlignmentDecider implements Aligner.Decider {
 
     @Override
     public double[][] rotation(Aligner a, ResidualStream s, List<BlockTouch> usable) { return match.rotation(a, s, usable); }
+
+    @Override
+    public HeadScaling headScaling(Aligner a, AttentionBlock b, LinearPair qk) { return match.headScaling(a, b, qk); }
 }

@@ -6,7 +6,9 @@ import java.util.stream.IntStream;
 
 import dev.orbit.numeric.LinearAssignment;
 import dev.orbit.ops.Role;
+import dev.orbit.symmetry.AttentionBlock;
 import dev.orbit.symmetry.BlockTouch;
+import dev.orbit.symmetry.HeadScaling;
 import dev.orbit.symmetry.LinearPair;
 import dev.orbit.symmetry.NeuronSpace;
 import dev.orbit.symmetry.ParamTouch;
@@ -128,6 +130,29 @@ final class MatchDecider implements Aligner.Decider {
         double[][] r = Aligner.sideMatrix(target, p, true, kvHead);
         double[][] x = SmallLinear.leastSquares(l, r);
         return p.group() == LinearPair.Group.ROPE_COMMUTANT ? SmallLinear.rotaryProjection(x) : x;
+    }
+
+    /**
+     * Per head, the factor c that takes the working key block (after the query-side fit, which absorbed α_q) to the
+     * target's, by least squares; a fit that is not positive (unrelated heads) keeps 1.
+     */
+    @Override
+    public HeadScaling headScaling(Aligner a, AttentionBlock b, LinearPair qk) {
+        double[] ones = Aligner.ones(b.heads());
+        double[] c = Aligner.ones(b.heads());
+        for (int h = 0; h < c.length; h++) {
+            double[][] x = Aligner.sideMatrix(a.work, qk, false, h);
+            double[][] y = Aligner.sideMatrix(target, qk, false, h);
+            double xy = 0;
+            double xx = 0;
+            for (int r = 0; r < x.length; r++) {
+                xy += Tensor64.dot(x[r], y[r]);
+                xx += Tensor64.dot(x[r], x[r]);
+            }
+            double f = xy / xx;
+            if (f > 0 && Double.isFinite(f)) c[h] = f;
+        }
+        return new HeadScaling(b.id(), ones, c, ones.clone());
     }
 
     @Override
