@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.orbit.graph.Model;
+import dev.orbit.symmetry.BatchNormFolding;
 import dev.orbit.symmetry.GroupElement;
 import dev.orbit.symmetry.NormFolding;
 import dev.orbit.symmetry.SpaceAnalyzer;
@@ -24,7 +25,9 @@ import dev.orbit.tensor.NdArray;
  * {@link #NEAR_RESIDUAL} (a fine-tuned, quantised or noisy copy of an orbit point); otherwise <b>not the same orbit</b>,
  * reported with the overall distance ‖g·A − B‖/‖B‖ after the best alignment. When A's residual streams rotate only
  * after folding norm gains and the first alignment is not "same", both models are folded (an exact rewrite) and
- * aligned again; the element then refers to the folded A.
+ * aligned again; the element then refers to the folded A. Likewise, when the weights do not pair up or the alignment is
+ * not "same" and either model has a Conv → BatchNormalization pair, both are compared with their BatchNorms folded
+ * into the Conv (a model and its BatchNorm-folded, moved copy are the same orbit).
  */
 public final class Membership {
     /** "Same": the largest residual within this many units of B's storage roundoff. */
@@ -38,17 +41,50 @@ public final class Membership {
      * @param reference  the model the element acts on (A, or A with its norm gains folded)
      * @param analysis   its symmetry analysis (the element refers to it)
      * @param residuals  per weight tensor of A, ‖g·A − B‖/‖B‖
+     * @param folded     whether the reference is A with its norm gains folded
+     * @param batchNormsFolded  BatchNorms folded into their Conv in the reference (0: none; B was folded alike)
      */
     public record Result(Verdict verdict, GroupElement element, Model reference, SymmetryAnalysis analysis,
                          Map<String, Double> residuals, double maxResidual, double distance, double floor,
-                         boolean folded, int deadUnits, List<String> notes, double seconds) {
+                         boolean folded, int batchNormsFolded, int deadUnits, List<String> notes, double seconds) {
         public double sameThreshold() { return SAME_FLOOR_MULTIPLE * floor; }
+
+        Result withBatchNormsFolded(int n) {
+            return new Result(verdict, element, reference, analysis, residuals, maxResidual, distance, floor, folded, n, deadUnits, notes,
+                    seconds);
+        }
     }
 
     private Membership() {}
 
     public static Result compare(Model a, Model b) {
         long start = System.nanoTime();
+        RuntimeException mismatch = null;
+        Result best = null;
+        try {
+            best = attempts(a, b, start);
+        } catch (dev.orbit.graph.ModelFormatException e) {
+            mismatch = e;
+        }
+        // 4: both with their BatchNorms folded into the Conv before them (B may be a folded copy, or A)
+        if (best == null || best.verdict() != Verdict.SAME) {
+            BatchNormFolding.Result fa = BatchNormFolding.fold(a);
+            BatchNormFolding.Result fb = BatchNormFolding.fold(b);
+            if (fa.folded() > 0 || fb.folded() > 0) {
+                try {
+                    Result r = attempts(fa.model(), fb.model(), start).withBatchNormsFolded(fa.folded());
+                    if (best == null || r.maxResidual() < best.maxResidual()) best = r;
+                } catch (dev.orbit.graph.ModelFormatException e) {
+                    if (mismatch == null) mismatch = e;
+                }
+            }
+        }
+        if (best == null) throw mismatch;
+        return best;
+    }
+
+    /** Attempts 1–3; the pairing's {@code ModelFormatException} when the weights do not pair up. */
+    private static Result attempts(Model a, Model b, long start) {
         Result best = null;
         RuntimeException mismatch = null;
         // 1: permutations, scalings and attention matrices; 2: also rotate residual streams; 3: the same after folding
@@ -138,7 +174,7 @@ public final class Membership {
         }
         double distance = den == 0 ? Math.sqrt(num) : Math.sqrt(num / den);
         Verdict v = max <= SAME_FLOOR_MULTIPLE * floor ? Verdict.SAME : max <= NEAR_RESIDUAL ? Verdict.NEAR : Verdict.DIFFERENT;
-        return new Result(v, g, a, analysis, residuals, max, distance, floor, folded, aligner.deadUnits,
+        return new Result(v, g, a, analysis, residuals, max, distance, floor, folded, 0, aligner.deadUnits,
                 new ArrayList<>(aligner.notes), (System.nanoTime() - start) / 1e9);
     }
 

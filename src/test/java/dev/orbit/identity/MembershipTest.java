@@ -14,6 +14,7 @@ import dev.orbit.Inputs;
 import dev.orbit.Orbit;
 import dev.orbit.graph.Model;
 import dev.orbit.io.onnx.OnnxImporter;
+import dev.orbit.symmetry.BatchNormFolding;
 import dev.orbit.symmetry.GroupElement;
 import dev.orbit.symmetry.HeadScaling;
 import dev.orbit.symmetry.MatrixSampling;
@@ -103,6 +104,29 @@ class MembershipTest {
             assertArrayEquals(e.getValue(), same.result().element().permutation(e.getKey(), e.getValue().length), "class " + e.getKey());
         }
         assertTrue(same.verify(Inputs.random(4)).passedAndFinite());
+    }
+
+    /**
+     * BatchNorm folding before matching: a model against its moved copy with every Conv → BatchNorm folded (and the
+     * other way round) is "same orbit"; g acts on A with its BatchNorms folded and verifies against B in ORT.
+     * detector_op13 keeps one BatchNorm after a ConvTranspose on both sides.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"fixtures/cnn_bn", "zoo/detector_op13"})
+    void batchNormFoldedCopyIsTheSameOrbit(String name) {
+        Model m = OnnxImporter.read(Path.of("src/test/resources/" + name + ".onnx"));
+        SymmetryAnalysis a = SpaceAnalyzer.analyze(m);
+        Model moved = OrbitAction.apply(m, a, move(a, 4));
+        BatchNormFolding.Result folded = BatchNormFolding.fold(moved);
+        assertTrue(folded.folded() >= 2, name + ": " + folded.folded() + " folded");
+        var original = Orbit.of(m, name);
+        for (var pair : java.util.List.of(java.util.List.of(original, Orbit.of(folded.model(), "folded copy")),
+                java.util.List.of(Orbit.of(BatchNormFolding.fold(m).model(), "folded"), Orbit.of(moved, "moved")))) {
+            var same = pair.get(0).sameOrbitAs(pair.get(1));
+            assertEquals(Membership.Verdict.SAME, same.verdict(), name + " " + same.result().residuals());
+            assertEquals(pair.get(0) == original ? folded.folded() : 0, same.result().batchNormsFolded());
+            assertTrue(same.verify(Inputs.random(4)).passedAndFinite(), name);
+        }
     }
 
     @Test
