@@ -80,6 +80,7 @@ public final class SameOrbit {
         f.put("near_threshold", Membership.NEAR_RESIDUAL);
         f.put("norm_gains_folded", result.folded());
         f.put("batch_norms_folded", result.batchNormsFolded());
+        f.put("interchangeable_units", result.interchangeableUnits());
         f.put("permuted_classes", result.element().permutations().size());
         f.put("scaled_spaces", result.element().scales().size());
         f.put("matrix_parts", result.element().matrices().size());

@@ -73,6 +73,10 @@ final class SameCommand implements java.util.concurrent.Callable<Integer> {
                 r.residuals().entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(8)
                         .forEach(e -> o.printf("  residual %-40s %.4g%n", e.getKey(), e.getValue()));
             }
+            if (r.interchangeableUnits() > 0) {
+                o.printf("%d units are exactly interchangeable with another (dead or duplicate): g may place them either way%n",
+                        r.interchangeableUnits());
+            }
             r.notes().forEach(n -> o.println("note: " + n));
             if (report != null) o.print(report.toText());
             if (out.containsKey("element")) o.println("wrote " + element);

@@ -82,6 +82,10 @@ final class Aligner {
     /** Streams whose rotation the settled parameters did not determine when it was chosen. */
     final Set<Integer> underdetermined = new java.util.TreeSet<>();
     int deadUnits;
+    /** Per class, the units (indices of the model aligned) a matching decider found exactly interchangeable. */
+    final Map<Integer, int[]> interchangeable = new TreeMap<>();
+    /** Per class, the units whose slices were all zero when it was decided: their scales are read off later slices. */
+    final Map<Integer, int[]> dead = new TreeMap<>();
 
     private final boolean rotateStreams;
 
@@ -349,6 +353,24 @@ final class Aligner {
     }
 
     private void scale(NeuronSpace s, double[] tau) {
+        moveScale(s, tau);
+        boolean identity = true;
+        for (double v : tau) identity &= v == 1.0;
+        if (!identity) scales.put(s.id(), tau);
+    }
+
+    /** Scales a space's units again by {@code extra} (after its first scale): the element keeps the product. */
+    void rescale(NeuronSpace s, double[] extra) {
+        moveScale(s, extra);
+        double[] tau = scales.get(s.id());
+        double[] total = extra.clone();
+        if (tau != null) for (int i = 0; i < total.length; i++) total[i] *= tau[i];
+        boolean identity = true;
+        for (double v : total) identity &= v == 1.0;
+        if (identity) scales.remove(s.id()); else scales.put(s.id(), total);
+    }
+
+    private void moveScale(NeuronSpace s, double[] tau) {
         int[] id = new int[tau.length];
         for (int i = 0; i < id.length; i++) id[i] = i;
         double[] inv = new double[tau.length];
@@ -357,9 +379,16 @@ final class Aligner {
             if (t.role() == Role.PERMUTE_ONLY || t.unit() > 1) continue;
             work.get(t.parameter()).gatherScale(t.axis(), t.offset(), t.repeat(), id, t.role() == Role.COVARIANT ? tau : inv);
         }
-        boolean identity = true;
-        for (double v : tau) identity &= v == 1.0;
-        if (!identity) scales.put(s.id(), tau);
+    }
+
+    /** The class permutation chosen so far (entry j: the unit of the original model now at j); identity if none. */
+    int[] permutationOf(int c) {
+        int m = Math.toIntExact(classes.get(c).getFirst().classSize());
+        int[] p = perms.get(c);
+        if (p != null) return p.clone();
+        int[] id = new int[m];
+        for (int i = 0; i < m; i++) id[i] = i;
+        return id;
     }
 
     /** A channel's entries under one touch, in the working copy or another parameter set. */

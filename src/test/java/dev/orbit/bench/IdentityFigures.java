@@ -57,7 +57,8 @@ public final class IdentityFigures {
     }
 
     static void recovery(int moves, List<String> models) {
-        System.out.printf("%-34s %6s %9s %12s %12s %12s %9s%n", "model", "moves", "same", "perms exact", "max scale err", "max resid", "median s");
+        System.out.printf("%-34s %6s %9s %12s %9s %12s %12s %9s%n", "model", "moves", "same", "perms exact", "interch.", "max scale err", "max resid",
+                "median s");
         for (String path : models) {
             Model m = OnnxImporter.read(Path.of(path));
             SymmetryAnalysis a = SpaceAnalyzer.analyze(m);
@@ -65,6 +66,7 @@ public final class IdentityFigures {
             int permsExact = 0;
             double scaleErr = 0;
             double resid = 0;
+            int twins = 0;
             double[] secs = new double[moves];
             for (int i = 0; i < moves; i++) {
                 GroupElement g = move(a, 1000 + i);
@@ -77,8 +79,9 @@ public final class IdentityFigures {
                 boolean exact = true;
                 for (var e : g.permutations().entrySet()) {
                     int[] got = h.permutation(e.getKey(), e.getValue().length);
-                    exact &= java.util.Arrays.equals(got, e.getValue());
+                    exact &= Membership.samePermutation(e.getValue(), got, r.interchangeable().get(e.getKey()));
                 }
+                twins = Math.max(twins, r.interchangeableUnits());
                 if (exact) permsExact++;
                 for (NeuronSpace s : a.spaces()) {
                     if (!g.scales().containsKey(s.id())) continue;
@@ -87,8 +90,8 @@ public final class IdentityFigures {
                     for (int j = 0; j < t.length; j++) scaleErr = Math.max(scaleErr, Math.abs(u[j] - t[j]) / Math.abs(t[j]));
                 }
             }
-            System.out.printf("%-34s %6d %5d/%-3d %8d/%-3d %12.2e %12.2e %9.3f%n", Path.of(path).getFileName(), moves, same, moves, permsExact, moves,
-                    scaleErr, resid, EvaluatorBench.median(secs));
+            System.out.printf("%-34s %6d %5d/%-3d %8d/%-3d %9d %12.2e %12.2e %9.3f%n", Path.of(path).getFileName(), moves, same, moves, permsExact, moves,
+                    twins, scaleErr, resid, EvaluatorBench.median(secs));
         }
     }
 

@@ -20,6 +20,7 @@ import dev.orbit.symmetry.HeadScaling;
 import dev.orbit.symmetry.MatrixSampling;
 import dev.orbit.symmetry.NeuronSpace;
 import dev.orbit.symmetry.OrbitAction;
+import dev.orbit.symmetry.ParamTouch;
 import dev.orbit.symmetry.Sampling;
 import dev.orbit.symmetry.SpaceAnalyzer;
 import dev.orbit.symmetry.SymmetryAnalysis;
@@ -126,6 +127,54 @@ class MembershipTest {
             assertEquals(Membership.Verdict.SAME, same.verdict(), name + " " + same.result().residuals());
             assertEquals(pair.get(0) == original ? folded.folded() : 0, same.result().batchNormsFolded());
             assertTrue(same.verify(Inputs.random(4)).passedAndFinite(), name);
+        }
+    }
+
+    /**
+     * Dead and duplicate units in mlp_relu's first hidden layer: unit 0 dead (zero incoming weights and bias), unit 2 a
+     * copy of unit 1 on its incoming weights only, units 3 and 4 copies on everything. The dead unit's place and scale
+     * and the copy's place show only in their outgoing weights: both are recovered exactly once the model is aligned.
+     * Units 3 and 4 are exactly interchangeable: reported (2 units), and the permutation is the move's up to them.
+     */
+    @Test
+    void deadAndDuplicateUnitsAreResolvedOrReported() {
+        Model m0 = OnnxImporter.read(Path.of("src/test/resources/fixtures/mlp_relu.onnx"));
+        NeuronSpace s = SpaceAnalyzer.analyze(m0).spaces().stream().filter(x -> x.isFree() && x.classPermutable() && x.size() >= 8)
+                .findFirst().orElseThrow();
+        var params = new java.util.LinkedHashMap<>(m0.graph().parameters());
+        for (ParamTouch t : s.touches()) {
+            int n = Math.toIntExact(s.size());
+            int[] p = java.util.stream.IntStream.range(0, n).toArray();
+            double[] f = Aligner.ones(n);
+            p[4] = 3;
+            if (t.role() == dev.orbit.ops.Role.COVARIANT) {
+                p[2] = 1;
+                f[0] = 0;
+            }
+            Tensor64 w = Tensor64.of(params.get(t.parameter()));
+            w.gatherScale(t.axis(), t.offset(), t.repeat(), p, f);
+            float[] v = new float[w.data.length];
+            for (int i = 0; i < v.length; i++) v[i] = (float) w.data[i];
+            params.put(t.parameter(), dev.orbit.tensor.NdArray.ofFloats(v, w.shape));
+        }
+        Model m = m0.withGraph(m0.graph().withParameters(params));
+        SymmetryAnalysis a = SpaceAnalyzer.analyze(m);
+        for (long seed = 1; seed <= 3; seed++) {
+            GroupElement g = move(a, seed);
+            var same = Orbit.of(m, "a").sameOrbitAs(Orbit.of(OrbitAction.apply(m, a, g), "b"));
+            Membership.Result r = same.result();
+            assertEquals(Membership.Verdict.SAME, r.verdict(), "seed " + seed + " " + r.residuals());
+            assertEquals(2, r.interchangeableUnits(), "seed " + seed);
+            assertArrayEquals(new int[] {3, 4}, r.interchangeable().get(s.permClass()));
+            int[] want = g.permutation(s.permClass(), Math.toIntExact(s.size()));
+            int[] got = r.element().permutation(s.permClass(), want.length);
+            assertTrue(Membership.samePermutation(want, got, r.interchangeable().get(s.permClass())), java.util.Arrays.toString(got));
+            double[] tw = g.scale(s.id(), s.size());
+            double[] tu = r.element().scale(s.id(), s.size());
+            for (int j = 0; j < want.length; j++) {
+                if (want[j] != 3 && want[j] != 4) assertEquals(tw[j], tu[j], 1e-6 * Math.abs(tw[j]), "unit " + want[j] + " seed " + seed);
+            }
+            assertTrue(same.verify(Inputs.random(4)).passedAndFinite());
         }
     }
 
