@@ -1,6 +1,8 @@
 package dev.orbit;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.orbit.identity.Membership;
@@ -39,8 +41,16 @@ public final class SameOrbit {
     /** The recovered g, for the reference model ({@link #reference()}). */
     public Element element() { return Element.of(result.element(), result.analysis()); }
 
-    /** The model g acts on: A, or A with its norm gains folded (an exact rewrite) when the streams rotate. */
-    public Network reference() { return result.folded() ? Orbit.of(result.reference(), a.label() + " (norm gains folded)") : a; }
+    /**
+     * The model g acts on: A, or A rewritten exactly — its norm gains folded (when the streams rotate), its BatchNorms
+     * folded into their Convs (when A and B differ in them).
+     */
+    public Network reference() {
+        List<String> how = new ArrayList<>();
+        if (result.folded()) how.add("norm gains folded");
+        if (result.batchNormsFolded() > 0) how.add(result.batchNormsFolded() + " BatchNorms folded");
+        return how.isEmpty() ? a : Orbit.of(result.reference(), a.label() + " (" + String.join(", ", how) + ")");
+    }
 
     /** g·A. */
     public synchronized Network moved() {
@@ -69,6 +79,8 @@ public final class SameOrbit {
         f.put("same_threshold", result.sameThreshold());
         f.put("near_threshold", Membership.NEAR_RESIDUAL);
         f.put("norm_gains_folded", result.folded());
+        f.put("batch_norms_folded", result.batchNormsFolded());
+        f.put("interchangeable_units", result.interchangeableUnits());
         f.put("permuted_classes", result.element().permutations().size());
         f.put("scaled_spaces", result.element().scales().size());
         f.put("matrix_parts", result.element().matrices().size());

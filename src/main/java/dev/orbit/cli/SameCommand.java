@@ -68,10 +68,14 @@ final class SameCommand implements java.util.concurrent.Callable<Integer> {
             o.printf("largest residual per tensor %.3g (same ≤ %.3g = %.0f × float floor %.3g; near ≤ %.2g), distance after alignment %.3g%n",
                     r.maxResidual(), r.sameThreshold(), Membership.SAME_FLOOR_MULTIPLE, r.floor(), Membership.NEAR_RESIDUAL, r.distance());
             o.printf("g: %d permutation classes, %d scaled spaces, %d matrix parts%s; alignment %.2f s%n", r.element().permutations().size(),
-                    r.element().scales().size(), r.element().matrices().size(), r.folded() ? " (on A with its norm gains folded)" : "", r.seconds());
+                    r.element().scales().size(), r.element().matrices().size(), onWhat(r), r.seconds());
             if (r.verdict() != Membership.Verdict.SAME) {
                 r.residuals().entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(8)
                         .forEach(e -> o.printf("  residual %-40s %.4g%n", e.getKey(), e.getValue()));
+            }
+            if (r.interchangeableUnits() > 0) {
+                o.printf("%d units are exactly interchangeable with another (dead or duplicate): g may place them either way%n",
+                        r.interchangeableUnits());
             }
             r.notes().forEach(n -> o.println("note: " + n));
             if (report != null) o.print(report.toText());
@@ -84,5 +88,12 @@ final class SameCommand implements java.util.concurrent.Callable<Integer> {
             case NEAR -> ExitCodes.NEAR_ORBIT;
             case DIFFERENT -> ExitCodes.NOT_SAME_ORBIT;
         };
+    }
+
+    private static String onWhat(Membership.Result r) {
+        java.util.List<String> how = new java.util.ArrayList<>();
+        if (r.folded()) how.add("its norm gains folded");
+        if (r.batchNormsFolded() > 0) how.add(r.batchNormsFolded() + " BatchNorms folded into their Conv");
+        return how.isEmpty() ? "" : " (on A with " + String.join(", ", how) + ")";
     }
 }

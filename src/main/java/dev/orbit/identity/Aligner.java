@@ -11,8 +11,10 @@ import java.util.TreeMap;
 
 import dev.orbit.numeric.Matrices;
 import dev.orbit.ops.Role;
+import dev.orbit.symmetry.AttentionBlock;
 import dev.orbit.symmetry.BlockTouch;
 import dev.orbit.symmetry.GroupElement;
+import dev.orbit.symmetry.HeadScaling;
 import dev.orbit.symmetry.LinearPair;
 import dev.orbit.symmetry.MatrixPart;
 import dev.orbit.symmetry.NeuronSpace;
@@ -52,6 +54,12 @@ final class Aligner {
 
         /** The rotation Q (x → x·Q) of a stream. */
         double[][] rotation(Aligner a, ResidualStream s, List<BlockTouch> usable);
+
+        /**
+         * The per-head factors of a ReLU attention whose query–key pair {@code qk} is placed (value factors 1; the
+         * output rows absorb 1/(α_q·α_k)): the part of its symmetry outside GL(d), since relu(c·s) = c·relu(s) for c &gt; 0.
+         */
+        HeadScaling headScaling(Aligner a, AttentionBlock b, LinearPair qk);
     }
 
     /** A usable touch of a space in a class being decided. */
@@ -66,10 +74,18 @@ final class Aligner {
     private final Map<Integer, int[]> perms = new TreeMap<>();
     private final Map<Integer, double[]> scales = new TreeMap<>();
     private final Map<String, MatrixPart> matrices = new LinkedHashMap<>();
+    /** ReLU attentions by the id of their query–key pair: deciding that pair also decides their head factors. */
+    private final Map<Integer, AttentionBlock> scaledHeads = new HashMap<>();
+    /** Both pairs of those attentions: per head their products L·Rᵀ are known only up to a positive factor. */
+    private final Set<Integer> scaledPairs = new HashSet<>();
     final List<String> notes = new ArrayList<>();
     /** Streams whose rotation the settled parameters did not determine when it was chosen. */
     final Set<Integer> underdetermined = new java.util.TreeSet<>();
     int deadUnits;
+    /** Per class, the units (indices of the model aligned) a matching decider found exactly interchangeable. */
+    final Map<Integer, int[]> interchangeable = new TreeMap<>();
+    /** Per class, the units whose slices were all zero when it was decided: their scales are read off later slices. */
+    final Map<Integer, int[]> dead = new TreeMap<>();
 
     private final boolean rotateStreams;
 
@@ -88,6 +104,15 @@ final class Aligner {
         for (LinearPair p : analysis.pairs()) {
             for (BlockTouch t : p.left()) mark(t.parameter(), t.axis(), "p" + p.id());
             for (BlockTouch t : p.right()) mark(t.parameter(), t.axis(), "p" + p.id());
+        }
+        for (AttentionBlock b : analysis.attentions()) {
+            LinearPair qk = analysis.pairs().get(b.queryKey());
+            if (b.score() != AttentionBlock.Score.RELU || !b.positivelyHomogeneous() || b.output().isEmpty() || qk.kvHeads() != b.heads()) continue;
+            scaledHeads.put(qk.id(), b);
+            scaledPairs.add(qk.id());
+            scaledPairs.add(b.valueOutput());
+            // the output rows take 1/(α_q·α_k): nothing reads them until the query–key pair has fixed the factors
+            for (BlockTouch t : b.output()) mark(t.parameter(), t.axis(), "p" + qk.id());
         }
         for (ResidualStream st : streams()) {
             Set<String> axes = new HashSet<>();
@@ -168,7 +193,7 @@ final class Aligner {
                 }
                 List<Feature> f = features(c);
                 boolean permutable = classes.get(c).stream().anyMatch(NeuronSpace::classPermutable);
-                boolean strong = f.stream().anyMatch(x -> work.get(x.touch().parameter()).rank() >= 2);
+                boolean strong = f.stream().anyMatch(this::informative);
                 if (permutable && !strong && !(force && !f.isEmpty())) continue;
                 int[] p = permutable ? d.permutation(this, c, f) : null;
                 if (p != null) place(c, p);
@@ -252,6 +277,17 @@ final class Aligner {
         return f;
     }
 
+    /**
+     * Whether a feature can tell units apart up to their scale: a slice of one entry cannot (its unit-norm form is ±1
+     * for every unit), so a class whose usable slices all have one entry — a bias, a BatchNorm statistic, the column
+     * of a one-output conv — waits until a longer slice settles. (Deciding on them chose a tie-broken permutation:
+     * `detector_op13` matched its 8 upsampling channels by their one-output head.)
+     */
+    private boolean informative(Feature f) { return channel(work.get(f.touch().parameter()), f.touch(), 0).length >= 2; }
+
+    /** Whether a pair belongs to a ReLU attention whose heads take positive factors outside GL(d). */
+    boolean headScaled(LinearPair p) { return scaledPairs.contains(p.id()); }
+
     List<NeuronSpace> spacesOf(int c) { return classes.get(c); }
 
     /**
@@ -317,6 +353,24 @@ final class Aligner {
     }
 
     private void scale(NeuronSpace s, double[] tau) {
+        moveScale(s, tau);
+        boolean identity = true;
+        for (double v : tau) identity &= v == 1.0;
+        if (!identity) scales.put(s.id(), tau);
+    }
+
+    /** Scales a space's units again by {@code extra} (after its first scale): the element keeps the product. */
+    void rescale(NeuronSpace s, double[] extra) {
+        moveScale(s, extra);
+        double[] tau = scales.get(s.id());
+        double[] total = extra.clone();
+        if (tau != null) for (int i = 0; i < total.length; i++) total[i] *= tau[i];
+        boolean identity = true;
+        for (double v : total) identity &= v == 1.0;
+        if (identity) scales.remove(s.id()); else scales.put(s.id(), total);
+    }
+
+    private void moveScale(NeuronSpace s, double[] tau) {
         int[] id = new int[tau.length];
         for (int i = 0; i < id.length; i++) id[i] = i;
         double[] inv = new double[tau.length];
@@ -325,9 +379,16 @@ final class Aligner {
             if (t.role() == Role.PERMUTE_ONLY || t.unit() > 1) continue;
             work.get(t.parameter()).gatherScale(t.axis(), t.offset(), t.repeat(), id, t.role() == Role.COVARIANT ? tau : inv);
         }
-        boolean identity = true;
-        for (double v : tau) identity &= v == 1.0;
-        if (!identity) scales.put(s.id(), tau);
+    }
+
+    /** The class permutation chosen so far (entry j: the unit of the original model now at j); identity if none. */
+    int[] permutationOf(int c) {
+        int m = Math.toIntExact(classes.get(c).getFirst().classSize());
+        int[] p = perms.get(c);
+        if (p != null) return p.clone();
+        int[] id = new int[m];
+        for (int i = 0; i < m; i++) id[i] = i;
+        return id;
     }
 
     /** A channel's entries under one touch, in the working copy or another parameter set. */
@@ -383,7 +444,32 @@ final class Aligner {
             applyPairBlock(p, g, blocks[g]);
         }
         matrices.put("pair:" + p.id(), new PairTransform(p.id(), blocks));
+        AttentionBlock b = scaledHeads.get(p.id());
+        if (b != null) applyHeadScaling(b, d.headScaling(this, b, p));
         settle("p" + p.id());
+    }
+
+    private void applyHeadScaling(AttentionBlock b, HeadScaling f) {
+        int n = b.headDim();
+        int[] id = new int[n];
+        for (int i = 0; i < n; i++) id[i] = i;
+        boolean identity = true;
+        for (int h = 0; h < b.heads(); h++) {
+            double q = f.query()[h];
+            double k = f.key()[h];
+            identity &= q == 1 && k == 1;
+            long at = (long) h * n;
+            for (BlockTouch t : b.query()) work.get(t.parameter()).gatherScale(t.axis(), t.offset() + at, 1, id, constant(n, q));
+            for (BlockTouch t : b.key()) work.get(t.parameter()).gatherScale(t.axis(), t.offset() + at, 1, id, constant(n, k));
+            for (BlockTouch t : b.output()) work.get(t.parameter()).gatherScale(t.axis(), t.offset() + at, 1, id, constant(n, 1 / (q * k)));
+        }
+        if (!identity) matrices.put(f.target(), f);
+    }
+
+    static double[] constant(int n, double v) {
+        double[] c = new double[n];
+        java.util.Arrays.fill(c, v);
+        return c;
     }
 
     private void applyPairBlock(LinearPair p, int g, double[][] a) {

@@ -7,7 +7,9 @@ import dev.orbit.numeric.Assignment;
 import dev.orbit.numeric.CostMatrix;
 import dev.orbit.numeric.LinearAssignment;
 import dev.orbit.numeric.Matrices;
+import dev.orbit.symmetry.AttentionBlock;
 import dev.orbit.symmetry.BlockTouch;
+import dev.orbit.symmetry.HeadScaling;
 import dev.orbit.symmetry.LinearPair;
 import dev.orbit.symmetry.NeuronSpace;
 import dev.orbit.symmetry.ParamTouch;
@@ -126,4 +128,7 @@ final class AlignmentDecider implements Aligner.Decider {
 
     @Override
     public double[][] rotation(Aligner a, ResidualStream s, List<BlockTouch> usable) { return match.rotation(a, s, usable); }
+
+    @Override
+    public HeadScaling headScaling(Aligner a, AttentionBlock b, LinearPair qk) { return match.headScaling(a, b, qk); }
 }

@@ -7,7 +7,9 @@ import java.util.SplittableRandom;
 
 import dev.orbit.numeric.Matrices;
 import dev.orbit.ops.Role;
+import dev.orbit.symmetry.AttentionBlock;
 import dev.orbit.symmetry.BlockTouch;
+import dev.orbit.symmetry.HeadScaling;
 import dev.orbit.symmetry.LinearPair;
 import dev.orbit.symmetry.NeuronSpace;
 import dev.orbit.symmetry.ParamTouch;
@@ -27,6 +29,8 @@ import dev.orbit.symmetry.Scaling;
  *       (the invariant of GL(d)), singular vectors signed so the left column's sum of cubes is positive; heads sorted
  *       by singular values; under rotary embeddings per rotary plane the complex factor that balances |q| and |k|
  *       and makes Σ z_q² real positive;</li>
+ *   <li>ReLU attention head factors: per head c = 1/‖L·Rᵀ‖_F (the GL(d)-invariant score product gets norm 1), split as
+ *       √c on query and key (which keeps them balanced); the output rows take 1/c;</li>
  *   <li>stream rotation: the eigenbasis of XᵀX over the settled writers and readers, eigenvalues descending, signed
  *       like the pair columns.</li>
  * </ul>
@@ -140,7 +144,10 @@ final class CanonicalDecider implements Aligner.Decider {
         if (p == null) return order(keys);
         for (int g = 0; g < m; g++) {
             double[] sv = basis(a.work, p, g).singular;
-            for (int k = 0; k < 3 && k < sv.length; k++) keys[g][k] = -sv[k]; // descending
+            // ReLU attention: a head's product is known up to its positive factor, so only the spectrum's shape counts
+            double norm = a.headScaled(p) ? Math.sqrt(Tensor64.dot(sv, sv)) : 1;
+            if (norm == 0) norm = 1;
+            for (int k = 0; k < 3 && k < sv.length; k++) keys[g][k] = -sv[k] / norm; // descending
         }
         return order(keys);
     }
@@ -262,5 +269,19 @@ final class CanonicalDecider implements Aligner.Decider {
             if (cubes < 0) for (double[] row : q) row[j] = -row[j];
         }
         return q;
+    }
+
+    @Override
+    public HeadScaling headScaling(Aligner a, AttentionBlock b, LinearPair qk) {
+        double[] f = Aligner.ones(b.heads());
+        for (int h = 0; h < f.length; h++) {
+            // ‖L·Rᵀ‖²_F = tr(LᵀL·RᵀR): from d×d Gram matrices
+            double[][] gl = SmallLinear.gram(Aligner.sideMatrix(a.work, qk, true, h));
+            double[][] gr = SmallLinear.gram(Aligner.sideMatrix(a.work, qk, false, h));
+            double sq = 0;
+            for (int i = 0; i < gl.length; i++) for (int j = 0; j < gl.length; j++) sq += gl[i][j] * gr[i][j];
+            if (sq > 0 && Double.isFinite(sq)) f[h] = Math.pow(sq, -0.25);
+        }
+        return new HeadScaling(b.id(), f, f.clone(), Aligner.ones(b.heads()));
     }
 }

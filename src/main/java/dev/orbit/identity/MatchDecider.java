@@ -6,7 +6,9 @@ import java.util.stream.IntStream;
 
 import dev.orbit.numeric.LinearAssignment;
 import dev.orbit.ops.Role;
+import dev.orbit.symmetry.AttentionBlock;
 import dev.orbit.symmetry.BlockTouch;
+import dev.orbit.symmetry.HeadScaling;
 import dev.orbit.symmetry.LinearPair;
 import dev.orbit.symmetry.NeuronSpace;
 import dev.orbit.symmetry.ParamTouch;
@@ -23,6 +25,23 @@ final class MatchDecider implements Aligner.Decider {
     private final Map<String, Tensor64> target;
 
     private final Map<Integer, double[][]> rotations;
+
+    /**
+     * Tied units resolved by an earlier pass: per class the units of A that were tied ({@code units}) and those of them
+     * that were dead ({@code dead}), the class permutation found ({@code perms}), per space the scales found
+     * ({@code scales}, read at the dead units).
+     */
+    record Twins(Map<Integer, int[]> units, Map<Integer, int[]> dead, Map<Integer, int[]> perms, Map<Integer, double[]> scales) {
+        static final Twins NONE = new Twins(Map.of(), Map.of(), Map.of(), Map.of());
+    }
+
+    private Twins twins = Twins.NONE;
+
+    /** With tied units already resolved (a pass after {@link #resolveTwins}). */
+    MatchDecider given(Twins t) {
+        this.twins = t;
+        return this;
+    }
 
     MatchDecider(Map<String, Tensor64> target) { this(target, Map.of()); }
 
@@ -41,9 +60,18 @@ final class MatchDecider implements Aligner.Decider {
 
     @Override
     public int[] permutation(Aligner a, int permClass, List<Aligner.Feature> features) {
+        int[] known = twins.perms().get(permClass);
+        if (known != null) {
+            a.interchangeable.put(permClass, twins.units().get(permClass));
+            int[] dead = twins.dead().get(permClass);
+            if (dead != null) a.dead.put(permClass, dead);
+            return known.clone();
+        }
         NeuronSpace first = a.spacesOf(permClass).getFirst();
         int m = Math.toIntExact(first.classSize());
         double[] sim = new double[m * m];
+        List<double[][]> parts = new java.util.ArrayList<>();
+        List<Boolean> signs = new java.util.ArrayList<>();
         for (Aligner.Feature f : features) {
             NeuronSpace s = f.space();
             ParamTouch t = f.touch();
@@ -59,6 +87,8 @@ final class MatchDecider implements Aligner.Decider {
                     Sketch sk = new Sketch(Aligner.channel(mine, t, 0).length);
                     double[] x = sk.units(AlignmentDecider.rows(mine, t, channels), m);
                     double[] y = sk.units(AlignmentDecider.rows(theirs, t, channels), m);
+                    parts.add(perUnit(x, m, sk.dimension()));
+                    signs.add(signFree);
                     // cosines of every (target unit, working unit) pair, one float64 product through the BLAS
                     double[] cos = CrossProducts.product(y, m, x, m, sk.dimension(), false);
                     IntStream.range(0, m).parallel().forEach(r -> {
@@ -67,11 +97,95 @@ final class MatchDecider implements Aligner.Decider {
                 }
             }
         }
+        int[] twins = InterchangeableUnits.of(parts, signs, m);
+        if (twins.length > 0) a.interchangeable.put(permClass, twins);
+        int[] dead = InterchangeableUnits.dead(parts, m);
+        if (dead.length > 0) a.dead.put(permClass, dead);
         return LinearAssignment.maximize(sim, m, m).columnOfRow();
     }
 
+    /**
+     * Units that were tied when their class was decided (dead, or duplicates on the slices settled then) are matched
+     * again once the whole model is aligned: by every slice of the class (their outgoing ones tell them apart), then
+     * their scales are fitted again on every slice (a dead unit's scale shows only in its outgoing weights). Units still
+     * tied on every slice are exactly interchangeable and stay reported.
+     */
+    void resolveTwins(Aligner a) {
+        for (var e : new java.util.ArrayList<>(a.interchangeable.entrySet())) {
+            int c = e.getKey();
+            java.util.Set<Integer> twins = new java.util.HashSet<>();
+            for (int u : e.getValue()) twins.add(u);
+            int[] now = a.permutationOf(c);
+            int[] at = IntStream.range(0, now.length).filter(j -> twins.contains(now[j])).toArray();
+            int k = at.length;
+            double[] sim = new double[k * k];
+            List<double[][]> parts = new java.util.ArrayList<>();
+            List<Boolean> signs = new java.util.ArrayList<>();
+            NeuronSpace first = a.spacesOf(c).getFirst();
+            int m = Math.toIntExact(first.classSize());
+            for (Aligner.Feature f : a.allFeatures(c)) {
+                NeuronSpace s = f.space();
+                boolean signFree = s.scaling() == Scaling.NONZERO;
+                int block = Math.toIntExact(s.permBlock());
+                for (int tile = 0; tile < s.permTiles(); tile++) {
+                    for (int i = 0; i < block; i++) {
+                        int tl = tile;
+                        int ii = i;
+                        int[] channels = IntStream.of(at).map(u -> (tl * m + u) * block + ii).toArray();
+                        double[][] x = sketches(a.work.get(f.touch().parameter()), f.touch(), channels);
+                        double[][] y = sketches(target.get(f.touch().parameter()), f.touch(), channels);
+                        parts.add(x);
+                        signs.add(signFree);
+                        for (int r = 0; r < k; r++) {
+                            for (int q = 0; q < k; q++) {
+                                double cos = Tensor64.dot(y[r], x[q]);
+                                sim[r * k + q] += signFree ? Math.abs(cos) : cos;
+                            }
+                        }
+                    }
+                }
+            }
+            int[] local = LinearAssignment.maximize(sim, k, k).columnOfRow();
+            int[] p = IntStream.range(0, m).toArray();
+            for (int r = 0; r < k; r++) p[at[r]] = at[local[r]];
+            a.place(c, p);
+            int[] placed = a.permutationOf(c);
+            java.util.Set<Integer> dead = new java.util.HashSet<>();
+            for (int u : a.dead.getOrDefault(c, new int[0])) dead.add(u);
+            for (NeuronSpace s : a.spacesOf(c)) {
+                if (s.scaling() == Scaling.NONE) continue;
+                // a dead unit's scale shows only in its outgoing slices; a moved twin's is read off its incoming ones
+                // again (the outgoing ones still carry the error its first place left in the classes after it)
+                List<ParamTouch> all = s.touches().stream().filter(t -> t.unit() == 1 && t.role() != Role.PERMUTE_ONLY).toList();
+                List<ParamTouch> in = all.stream().filter(t -> t.role() == Role.COVARIANT).toList();
+                double[] fitAll = scaleFit(a, s, all, null);
+                double[] fitIn = in.isEmpty() ? fitAll : scaleFit(a, s, in, null);
+                double[] extra = Aligner.ones(s.size());
+                for (int j : at) extra[j] = dead.contains(placed[j]) ? fitAll[j] : fitIn[j];
+                a.rescale(s, extra);
+            }
+            int[] still = InterchangeableUnits.of(parts, signs, k);
+            if (still.length == 0) a.interchangeable.remove(c);
+            else a.interchangeable.put(c, IntStream.of(still).map(r -> placed[at[r]]).sorted().toArray());
+        }
+    }
+
+    private static double[][] sketches(Tensor64 w, ParamTouch t, int[] channels) {
+        Sketch sk = new Sketch(Aligner.channel(w, t, 0).length);
+        return perUnit(sk.units(AlignmentDecider.rows(w, t, channels), channels.length), channels.length, sk.dimension());
+    }
+
+    /** Row-major (count × dimension) sketches as one array per unit. */
+    private static double[][] perUnit(double[] flat, int count, int dimension) {
+        double[][] out = new double[count][];
+        for (int u = 0; u < count; u++) out[u] = java.util.Arrays.copyOfRange(flat, u * dimension, (u + 1) * dimension);
+        return out;
+    }
+
     @Override
-    public double[] scale(Aligner a, NeuronSpace s, List<ParamTouch> usable) {
+    public double[] scale(Aligner a, NeuronSpace s, List<ParamTouch> usable) { return scaleFit(a, s, usable, twins); }
+
+    private double[] scaleFit(Aligner a, NeuronSpace s, List<ParamTouch> usable, Twins twins) {
         int n = Math.toIntExact(s.size());
         double[] tau = new double[n];
         IntStream.range(0, n).parallel().forEach(c -> {
@@ -93,6 +207,13 @@ final class MatchDecider implements Aligner.Decider {
             if (s.scaling() == Scaling.POSITIVE) factor = Math.abs(factor);
             tau[c] = factor;
         });
+        double[] known = twins == null ? null : twins.scales().get(s.id());
+        if (known != null && twins.dead().containsKey(s.permClass())) {
+            java.util.Set<Integer> tied = new java.util.HashSet<>();
+            for (int u : twins.dead().get(s.permClass())) tied.add(u);
+            int[] p = twins.perms().get(s.permClass());
+            for (int j = 0; j < n; j++) if (tied.contains(p[j])) tau[j] = known[j];
+        }
         return tau;
     }
 
@@ -120,6 +241,29 @@ final class MatchDecider implements Aligner.Decider {
         double[][] r = Aligner.sideMatrix(target, p, true, kvHead);
         double[][] x = SmallLinear.leastSquares(l, r);
         return p.group() == LinearPair.Group.ROPE_COMMUTANT ? SmallLinear.rotaryProjection(x) : x;
+    }
+
+    /**
+     * Per head, the factor c that takes the working key block (after the query-side fit, which absorbed α_q) to the
+     * target's, by least squares; a fit that is not positive (unrelated heads) keeps 1.
+     */
+    @Override
+    public HeadScaling headScaling(Aligner a, AttentionBlock b, LinearPair qk) {
+        double[] ones = Aligner.ones(b.heads());
+        double[] c = Aligner.ones(b.heads());
+        for (int h = 0; h < c.length; h++) {
+            double[][] x = Aligner.sideMatrix(a.work, qk, false, h);
+            double[][] y = Aligner.sideMatrix(target, qk, false, h);
+            double xy = 0;
+            double xx = 0;
+            for (int r = 0; r < x.length; r++) {
+                xy += Tensor64.dot(x[r], y[r]);
+                xx += Tensor64.dot(x[r], x[r]);
+            }
+            double f = xy / xx;
+            if (f > 0 && Double.isFinite(f)) c[h] = f;
+        }
+        return new HeadScaling(b.id(), ones, c, ones.clone());
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.orbit.graph.Model;
+import dev.orbit.symmetry.BatchNormFolding;
 import dev.orbit.symmetry.GroupElement;
 import dev.orbit.symmetry.NormFolding;
 import dev.orbit.symmetry.SpaceAnalyzer;
@@ -24,7 +25,9 @@ import dev.orbit.tensor.NdArray;
  * {@link #NEAR_RESIDUAL} (a fine-tuned, quantised or noisy copy of an orbit point); otherwise <b>not the same orbit</b>,
  * reported with the overall distance ‖g·A − B‖/‖B‖ after the best alignment. When A's residual streams rotate only
  * after folding norm gains and the first alignment is not "same", both models are folded (an exact rewrite) and
- * aligned again; the element then refers to the folded A.
+ * aligned again; the element then refers to the folded A. Likewise, when the weights do not pair up or the alignment is
+ * not "same" and either model has a Conv → BatchNormalization pair, both are compared with their BatchNorms folded
+ * into the Conv (a model and its BatchNorm-folded, moved copy are the same orbit).
  */
 public final class Membership {
     /** "Same": the largest residual within this many units of B's storage roundoff. */
@@ -38,17 +41,56 @@ public final class Membership {
      * @param reference  the model the element acts on (A, or A with its norm gains folded)
      * @param analysis   its symmetry analysis (the element refers to it)
      * @param residuals  per weight tensor of A, ‖g·A − B‖/‖B‖
+     * @param folded     whether the reference is A with its norm gains folded
+     * @param batchNormsFolded  BatchNorms folded into their Conv in the reference (0: none; B was folded alike)
+     * @param interchangeable   per permutation class, the reference's units that are exactly interchangeable (dead,
+     *                          or duplicates of another unit): the recovered permutation may place them either way
      */
     public record Result(Verdict verdict, GroupElement element, Model reference, SymmetryAnalysis analysis,
                          Map<String, Double> residuals, double maxResidual, double distance, double floor,
-                         boolean folded, int deadUnits, List<String> notes, double seconds) {
+                         boolean folded, int batchNormsFolded, Map<Integer, int[]> interchangeable, List<String> notes,
+                         double seconds) {
         public double sameThreshold() { return SAME_FLOOR_MULTIPLE * floor; }
+
+        /** How many units are exactly interchangeable with another. */
+        public int interchangeableUnits() { return interchangeable.values().stream().mapToInt(u -> u.length).sum(); }
+
+        Result withBatchNormsFolded(int n) {
+            return new Result(verdict, element, reference, analysis, residuals, maxResidual, distance, floor, folded, n, interchangeable, notes,
+                    seconds);
+        }
     }
 
     private Membership() {}
 
     public static Result compare(Model a, Model b) {
         long start = System.nanoTime();
+        RuntimeException mismatch = null;
+        Result best = null;
+        try {
+            best = attempts(a, b, start);
+        } catch (dev.orbit.graph.ModelFormatException e) {
+            mismatch = e;
+        }
+        // 4: both with their BatchNorms folded into the Conv before them (B may be a folded copy, or A)
+        if (best == null || best.verdict() != Verdict.SAME) {
+            BatchNormFolding.Result fa = BatchNormFolding.fold(a);
+            BatchNormFolding.Result fb = BatchNormFolding.fold(b);
+            if (fa.folded() > 0 || fb.folded() > 0) {
+                try {
+                    Result r = attempts(fa.model(), fb.model(), start).withBatchNormsFolded(fa.folded());
+                    if (best == null || r.maxResidual() < best.maxResidual()) best = r;
+                } catch (dev.orbit.graph.ModelFormatException e) {
+                    if (mismatch == null) mismatch = e;
+                }
+            }
+        }
+        if (best == null) throw mismatch;
+        return best;
+    }
+
+    /** Attempts 1–3; the pairing's {@code ModelFormatException} when the weights do not pair up. */
+    private static Result attempts(Model a, Model b, long start) {
         Result best = null;
         RuntimeException mismatch = null;
         // 1: permutations, scalings and attention matrices; 2: also rotate residual streams; 3: the same after folding
@@ -92,7 +134,37 @@ public final class Membership {
         Map<String, Tensor64> start0 = new LinkedHashMap<>();
         work.forEach((k, v) -> start0.put(k, v.copy()));
         Aligner aligner = new Aligner(analysis, work, rotate);
-        GroupElement g = aligner.run(new MatchDecider(target));
+        MatchDecider decider = new MatchDecider(target);
+        aligner.run(decider);
+        Map<Integer, int[]> tied = Map.copyOf(aligner.interchangeable);
+        Map<Integer, int[]> dead = Map.copyOf(aligner.dead);
+        decider.resolveTwins(aligner);
+        // units tied when their class was decided (dead, or duplicates on the slices settled then) were placed and
+        // scaled again at the end; the classes after them were decided with their first guess in the slices, so align
+        // again from the start with the resolved ones given, while the residual falls
+        double before = Double.POSITIVE_INFINITY;
+        for (int pass = 0; pass < TWIN_PASSES && !tied.isEmpty(); pass++) {
+            // not stopped at the "same" bar: a dead unit's scale converges with the residual, down to the float floor
+            double now = totalResidual(work, target, theirs.keySet());
+            if (now >= before * (1 - 1e-3)) break;
+            before = now;
+            GroupElement found = aligner.element();
+            Map<Integer, int[]> perms = new java.util.HashMap<>();
+            Map<Integer, double[]> scales = new java.util.HashMap<>();
+            for (int c : tied.keySet()) {
+                perms.put(c, aligner.permutationOf(c));
+                for (var s : aligner.spacesOf(c)) scales.put(s.id(), found.scale(s.id(), s.size()));
+            }
+            Map<String, Tensor64> fresh = new LinkedHashMap<>();
+            start0.forEach((k, v) -> fresh.put(k, v.copy()));
+            Aligner next = new Aligner(analysis, fresh, rotate);
+            MatchDecider again = new MatchDecider(target).given(new MatchDecider.Twins(tied, dead, perms, scales));
+            next.run(again);
+            again.resolveTwins(next);
+            work = fresh;
+            aligner = next;
+        }
+        GroupElement g = aligner.element();
         // a rotation chosen before enough of the model was settled is refined: rotate by the Procrustes correction
         // over every reader and writer, then align again from the start
         Map<Integer, double[][]> hints = new java.util.HashMap<>();
@@ -110,7 +182,10 @@ public final class Membership {
             Map<String, Tensor64> fresh = new LinkedHashMap<>();
             start0.forEach((k, v) -> fresh.put(k, v.copy()));
             Aligner next = new Aligner(analysis, fresh, rotate);
-            GroupElement gn = next.run(new MatchDecider(target, hints));
+            MatchDecider refined = new MatchDecider(target, hints);
+            next.run(refined);
+            refined.resolveTwins(next);
+            GroupElement gn = next.element();
             next.underdetermined.addAll(aligner.underdetermined);
             work = fresh;
             aligner = next;
@@ -138,11 +213,27 @@ public final class Membership {
         }
         double distance = den == 0 ? Math.sqrt(num) : Math.sqrt(num / den);
         Verdict v = max <= SAME_FLOOR_MULTIPLE * floor ? Verdict.SAME : max <= NEAR_RESIDUAL ? Verdict.NEAR : Verdict.DIFFERENT;
-        return new Result(v, g, a, analysis, residuals, max, distance, floor, folded, aligner.deadUnits,
+        return new Result(v, g, a, analysis, residuals, max, distance, floor, folded, 0, Map.copyOf(aligner.interchangeable),
                 new ArrayList<>(aligner.notes), (System.nanoTime() - start) / 1e9);
     }
 
+    /**
+     * Whether a recovered class permutation is the true one up to interchangeable units: wherever they differ, both
+     * units are among {@code interchangeable} (null: none). Entry j of a permutation is the unit of A that becomes j.
+     */
+    public static boolean samePermutation(int[] truth, int[] recovered, int[] interchangeable) {
+        if (truth.length != recovered.length) return false;
+        java.util.Set<Integer> twins = new java.util.HashSet<>();
+        if (interchangeable != null) for (int u : interchangeable) twins.add(u);
+        for (int j = 0; j < truth.length; j++) {
+            if (truth[j] != recovered[j] && !(twins.contains(truth[j]) && twins.contains(recovered[j]))) return false;
+        }
+        return true;
+    }
+
     static final int REFINEMENT_PASSES = 200;
+    /** Passes that re-align with tied units resolved; each shrinks the error their first guess left downstream. */
+    static final int TWIN_PASSES = 30;
 
     private static double totalResidual(Map<String, Tensor64> work, Map<String, Tensor64> target, java.util.Set<String> names) {
         double num = 0;

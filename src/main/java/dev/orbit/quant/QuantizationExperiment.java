@@ -19,6 +19,7 @@ import dev.orbit.io.idx.MnistData;
 import dev.orbit.io.onnx.BundledModel;
 import dev.orbit.ops.Role;
 import dev.orbit.report.HtmlReport;
+import dev.orbit.symmetry.BatchNormFolding;
 import dev.orbit.symmetry.GroupElement;
 import dev.orbit.symmetry.NeuronSpace;
 import dev.orbit.symmetry.OrbitAction;

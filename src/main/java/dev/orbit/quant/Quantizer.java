@@ -7,6 +7,7 @@ import java.util.Map;
 import dev.orbit.graph.Model;
 import dev.orbit.numeric.Classification;
 import dev.orbit.numeric.RelativeError;
+import dev.orbit.symmetry.BatchNormFolding;
 import dev.orbit.symmetry.OrbitAction;
 import dev.orbit.symmetry.SpaceAnalyzer;
 import dev.orbit.symmetry.SymmetryAnalysis;

@@ -57,7 +57,8 @@ public final class IdentityFigures {
     }
 
     static void recovery(int moves, List<String> models) {
-        System.out.printf("%-34s %6s %9s %12s %12s %12s %9s%n", "model", "moves", "same", "perms exact", "max scale err", "max resid", "median s");
+        System.out.printf("%-34s %6s %9s %12s %9s %12s %12s %9s%n", "model", "moves", "same", "perms exact", "interch.", "max scale err", "max resid",
+                "median s");
         for (String path : models) {
             Model m = OnnxImporter.read(Path.of(path));
             SymmetryAnalysis a = SpaceAnalyzer.analyze(m);
@@ -65,6 +66,7 @@ public final class IdentityFigures {
             int permsExact = 0;
             double scaleErr = 0;
             double resid = 0;
+            int twins = 0;
             double[] secs = new double[moves];
             for (int i = 0; i < moves; i++) {
                 GroupElement g = move(a, 1000 + i);
@@ -77,8 +79,9 @@ public final class IdentityFigures {
                 boolean exact = true;
                 for (var e : g.permutations().entrySet()) {
                     int[] got = h.permutation(e.getKey(), e.getValue().length);
-                    exact &= java.util.Arrays.equals(got, e.getValue());
+                    exact &= Membership.samePermutation(e.getValue(), got, r.interchangeable().get(e.getKey()));
                 }
+                twins = Math.max(twins, r.interchangeableUnits());
                 if (exact) permsExact++;
                 for (NeuronSpace s : a.spaces()) {
                     if (!g.scales().containsKey(s.id())) continue;
@@ -87,8 +90,8 @@ public final class IdentityFigures {
                     for (int j = 0; j < t.length; j++) scaleErr = Math.max(scaleErr, Math.abs(u[j] - t[j]) / Math.abs(t[j]));
                 }
             }
-            System.out.printf("%-34s %6d %5d/%-3d %8d/%-3d %12.2e %12.2e %9.3f%n", Path.of(path).getFileName(), moves, same, moves, permsExact, moves,
-                    scaleErr, resid, EvaluatorBench.median(secs));
+            System.out.printf("%-34s %6d %5d/%-3d %8d/%-3d %9d %12.2e %12.2e %9.3f%n", Path.of(path).getFileName(), moves, same, moves, permsExact, moves,
+                    twins, scaleErr, resid, EvaluatorBench.median(secs));
         }
     }
 
@@ -120,8 +123,10 @@ public final class IdentityFigures {
         for (String path : models) {
             Model original = OnnxImporter.read(Path.of(path));
             var copies = Licensing.copies(original, key, ids);
-            System.out.printf("%n%s: %d licensees%n%-44s %9s %14s %14s%n", Path.of(path).getFileName(), n, "leaked copy", "accuracy", "median margin", "min margin");
+            System.out.printf("%n%s: %d licensees%n%-44s %9s %14s %14s %9s%n", Path.of(path).getFileName(), n, "leaked copy", "accuracy", "median margin",
+                    "min margin", "seconds");
             for (var p : perturbations.entrySet()) {
+                long t0 = System.nanoTime();
                 int hits = 0;
                 double[] margins = new double[n];
                 for (int i = 0; i < n; i++) {
@@ -131,7 +136,8 @@ public final class IdentityFigures {
                     margins[i] = t.best().equals(ids.get(i)) ? t.margin() : -t.margin();
                 }
                 double min = java.util.Arrays.stream(margins).min().orElse(0);
-                System.out.printf("%-44s %8.1f%% %14.3f %14.3f%n", p.getKey(), 100.0 * hits / n, EvaluatorBench.median(margins), min);
+                System.out.printf("%-44s %8.1f%% %14.3f %14.3f %9.1f%n", p.getKey(), 100.0 * hits / n, EvaluatorBench.median(margins), min,
+                        (System.nanoTime() - t0) / 1e9);
             }
         }
     }
@@ -184,10 +190,20 @@ public final class IdentityFigures {
 
     static Model fineTune(Model m, long seed) {
         if (train == null) train = MnistData.bundled(MnistData.Split.TRAIN);
-        try (TrainableModel t = new TrainableModel(m); Batches b = Batches.of(train); Optimizer opt = new Optimizer.Sgd(0, false, 0)) {
+        try (TrainableModel t = new TrainableModel(m); Batches b = new Batches(asInput(m, train.images()), train.labels());
+             Optimizer opt = new Optimizer.Sgd(0, false, 0)) {
             Trainer.fit(t, opt, b, null, new Trainer.Config(1, 64, 0.01, new Schedule.Constant(), seed, new Loss.CrossEntropy(), true), null);
             return t.snapshot();
         }
+    }
+
+    /** The digits [n, 784] reshaped to the model's first input (n×1×28×28 for a CNN). */
+    static NdArray asInput(Model m, NdArray images) {
+        var shape = m.graph().inputs().getFirst().type().shape();
+        long[] s = new long[shape.rank()];
+        s[0] = images.dim(0);
+        for (int i = 1; i < s.length; i++) s[i] = shape.dim(i).size();
+        return images.reshape(s);
     }
 
     static void speed() throws Exception {

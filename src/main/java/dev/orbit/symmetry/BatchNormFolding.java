@@ -1,4 +1,4 @@
-package dev.orbit.quant;
+package dev.orbit.symmetry;
 
 import java.util.ArrayList;
 import java.util.HashSet;
