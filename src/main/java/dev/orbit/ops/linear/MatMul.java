@@ -21,13 +21,14 @@ import dev.orbit.ops.OpSupport;
 import dev.orbit.ops.Role;
 import dev.orbit.ops.Segment;
 import dev.orbit.ops.SpaceRules;
+import dev.orbit.ops.WidensHalfInputs;
 import dev.orbit.tensor.NdArray;
 
 /**
  * MatMul with numpy semantics, batched and broadcast. With a constant 2-D W it creates a neuron space on its output
  * channels; a MatMul of two activations (attention) is left to the attention analysis.
  */
-public final class MatMul implements Op {
+public final class MatMul implements Op, WidensHalfInputs {
     @Override
     public String opType() { return "MatMul"; }
 
@@ -51,9 +52,16 @@ public final class MatMul implements Op {
         return OpSupport.one(new ValueType(a.dtype(), new Shape(out)));
     }
 
+    /** B, usually the weight, is widened by column blocks under the half policy ({@link HalfColumnBlocks}). */
+    @Override
+    public boolean widensItself(int i) { return i == 1; }
+
     @Override
     public List<Tensor> evaluate(Node node, EvalContext ctx) {
-        return OpSupport.one(matmul(ctx.require(node, 0), ctx.require(node, 1)));
+        Tensor a = ctx.require(node, 0);
+        Tensor b = ctx.require(node, 1);
+        if (!HalfColumnBlocks.applies(a, b, null)) return OpSupport.one(matmul(a, HalfColumnBlocks.widenedLike(a, b)));
+        return OpSupport.one(HalfColumnBlocks.product(b, HalfColumnBlocks.BLOCK_BYTES, (columns, from, count) -> matmul(a, columns)));
     }
 
     @Override
