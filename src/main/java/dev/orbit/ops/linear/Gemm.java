@@ -16,6 +16,7 @@ import dev.orbit.graph.Shape;
 import dev.orbit.graph.ShapeException;
 import dev.orbit.graph.ValueType;
 import dev.orbit.ops.EvalContext;
+import dev.orbit.ops.HalfBlocks;
 import dev.orbit.ops.InferContext;
 import dev.orbit.ops.Layout;
 import dev.orbit.ops.Op;
@@ -51,9 +52,9 @@ public final class Gemm implements Op, WidensHalfInputs {
         return OpSupport.one(new ValueType(a.dtype(), Shape.of(m, n)));
     }
 
-    /** B, usually the weight, is widened by column blocks under the half policy ({@link HalfColumnBlocks}). */
+    /** A, B and C are widened a block at a time under the half policy ({@link HalfProduct}). */
     @Override
-    public boolean widensItself(int i) { return i == 1; }
+    public boolean widensItself(int i) { return i <= 2; }
 
     @Override
     public List<Tensor> evaluate(Node node, EvalContext ctx) {
@@ -63,9 +64,11 @@ public final class Gemm implements Op, WidensHalfInputs {
         double alpha = at.getFloat("alpha", 1f);
         double beta = at.getFloat("beta", 1f);
         Tensor c = beta == 0 ? null : ctx.input(2);
-        if (!HalfColumnBlocks.applies(a, b, c)) return OpSupport.one(gemm(a, HalfColumnBlocks.widenedLike(a, b), c, alpha, beta));
-        return OpSupport.one(HalfColumnBlocks.product(b, HalfColumnBlocks.BLOCK_BYTES,
-                (columns, from, count) -> gemm(a, columns, columns(c, from, count), alpha, beta)));
+        if (!HalfProduct.applies(a, b, c)) {
+            return OpSupport.one(gemm(HalfBlocks.widened(a), HalfBlocks.widened(b), HalfBlocks.widened(c), alpha, beta));
+        }
+        return OpSupport.one(HalfProduct.product(a, b,
+                (rows, columns, block) -> gemm(rows, columns, HalfBlocks.widened(block(c, block)), alpha, beta)));
     }
 
     /** alpha·a·b + beta·c (c null: none), c broadcast to (M, N). */
@@ -80,9 +83,11 @@ public final class Gemm implements Op, WidensHalfInputs {
         return add(y, beta == 1 ? c : mul(c, OpSupport.scalar(beta)));
     }
 
-    /** The columns [from, from + count) of C as it broadcasts to (M, N): a C with one column (or none) broadcasts whole. */
-    private static Tensor columns(Tensor c, long from, long count) {
-        return c == null || c.dim() == 0 || c.size(-1) == 1 ? c : c.narrow(-1, from, count);
+    /** The part of C, as it broadcasts to (M, N), that a block of the result adds: an axis of length 1 broadcasts whole. */
+    private static Tensor block(Tensor c, HalfProduct.Block at) {
+        if (c == null || c.dim() == 0) return c;
+        Tensor part = c.size(-1) == 1 ? c : c.narrow(-1, at.column(), at.columnCount());
+        return c.dim() < 2 || c.size(0) == 1 ? part : part.narrow(0, at.row(), at.rowCount());
     }
 
     @Override

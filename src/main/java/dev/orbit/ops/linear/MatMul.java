@@ -14,6 +14,7 @@ import dev.orbit.graph.Shape;
 import dev.orbit.graph.ShapeException;
 import dev.orbit.graph.ValueType;
 import dev.orbit.ops.EvalContext;
+import dev.orbit.ops.HalfBlocks;
 import dev.orbit.ops.InferContext;
 import dev.orbit.ops.Layout;
 import dev.orbit.ops.Op;
@@ -52,16 +53,16 @@ public final class MatMul implements Op, WidensHalfInputs {
         return OpSupport.one(new ValueType(a.dtype(), new Shape(out)));
     }
 
-    /** B, usually the weight, is widened by column blocks under the half policy ({@link HalfColumnBlocks}). */
+    /** A and B are widened a block at a time under the half policy ({@link HalfProduct}). */
     @Override
-    public boolean widensItself(int i) { return i == 1; }
+    public boolean widensItself(int i) { return i <= 1; }
 
     @Override
     public List<Tensor> evaluate(Node node, EvalContext ctx) {
         Tensor a = ctx.require(node, 0);
         Tensor b = ctx.require(node, 1);
-        if (!HalfColumnBlocks.applies(a, b, null)) return OpSupport.one(matmul(a, HalfColumnBlocks.widenedLike(a, b)));
-        return OpSupport.one(HalfColumnBlocks.product(b, HalfColumnBlocks.BLOCK_BYTES, (columns, from, count) -> matmul(a, columns)));
+        if (!HalfProduct.applies(a, b, null)) return OpSupport.one(matmul(HalfBlocks.widened(a), HalfBlocks.widened(b)));
+        return OpSupport.one(HalfProduct.product(a, b, (rows, columns, block) -> matmul(rows, columns)));
     }
 
     @Override
