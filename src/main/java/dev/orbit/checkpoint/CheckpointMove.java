@@ -34,4 +34,10 @@ public sealed interface CheckpointMove permits ResidualRotation, MlpChannels, Va
      * (the residual rotation's head reads the embedding's same rows). Default: both axes (never chunked).
      */
     default java.util.Set<Integer> axes(Architecture a, String name) { return java.util.Set.of(0, 1); }
+
+    /**
+     * When the move only permutes and scales {@code name} along one axis, reading nothing else: that map, which the
+     * writer applies straight from the stored bytes ({@link AxisMap}). Default: none (the move is evaluated).
+     */
+    default java.util.Optional<AxisMap> axisMap(Architecture a, String name) { return java.util.Optional.empty(); }
 }

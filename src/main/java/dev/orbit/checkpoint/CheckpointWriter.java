@@ -87,27 +87,26 @@ public final class CheckpointWriter {
         final Architecture result = chain.result();
         AtomicFolders.write(out, dir -> {
             long written = 0;
+            List<TensorEntry> computed = new ArrayList<>();
             for (var kv : headers.entrySet()) {
                 SafetensorsFile shard = tensors.shard(kv.getKey());
-                try (FileChannel ch = FileChannel.open(dir.resolve(kv.getKey()), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                    byte[] encoded = kv.getValue().encoded();
-                    ByteBuffer head = ByteBuffer.allocate(8 + encoded.length).order(ByteOrder.LITTLE_ENDIAN);
-                    head.putLong(encoded.length).put(encoded).flip();
-                    writeFully(ch, head);
-                    written += head.capacity();
-                    for (TensorEntry e : kv.getValue().inOffsetOrder()) {
-                        boolean present = shard.contains(e.name());
-                        if (present && !touched.contains(e.name()) && shard.header().entry(e.name()).type() == e.type()) {
-                            writeFully(ch, shard.bytes(shard.header().entry(e.name())));
-                        } else {
-                            try (Arena arena = Arena.ofConfined()) {
-                                MemorySegment buffer = arena.allocate(Math.max(1, e.byteLength()), 64).asSlice(0, e.byteLength());
-                                chain.compute(e.name(), e.shape(), e.type(), buffer);
-                                writeFully(ch, buffer);
-                            }
+                for (TensorEntry e : kv.getValue().inOffsetOrder()) if (!copiedAsStored(shard, touched, e)) computed.add(e);
+            }
+            try (Arena arena = Arena.ofShared(); ComputeAhead ahead = new ComputeAhead(chain, computed, arena)) {
+                for (var kv : headers.entrySet()) {
+                    SafetensorsFile shard = tensors.shard(kv.getKey());
+                    try (FileChannel ch = FileChannel.open(dir.resolve(kv.getKey()), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                        byte[] encoded = kv.getValue().encoded();
+                        ByteBuffer head = ByteBuffer.allocate(8 + encoded.length).order(ByteOrder.LITTLE_ENDIAN);
+                        head.putLong(encoded.length).put(encoded).flip();
+                        writeFully(ch, head);
+                        written += head.capacity();
+                        for (TensorEntry e : kv.getValue().inOffsetOrder()) {
+                            if (copiedAsStored(shard, touched, e)) shard.copy(shard.header().entry(e.name()), ch);
+                            else writeFully(ch, ahead.take(e));
+                            written += e.byteLength();
+                            progress.accept(written);
                         }
-                        written += e.byteLength();
-                        progress.accept(written);
                     }
                 }
             }
@@ -129,6 +128,11 @@ public final class CheckpointWriter {
             }
             if (!accept.test(dir)) throw new Rejected(out);
         });
+    }
+
+    /** Whether tensor {@code e} is written as the input stores it (present, untouched, same type). */
+    private static boolean copiedAsStored(SafetensorsFile shard, Set<String> touched, TensorEntry e) {
+        return shard.contains(e.name()) && !touched.contains(e.name()) && shard.header().entry(e.name()).type() == e.type();
     }
 
     /** Bytes of the shards {@link #write} writes (headers included): the progress bar's total. */

@@ -35,15 +35,22 @@ final class ChunkedMoves {
     private final Architecture result;
 
     private final long chunkBytes;
+    /** Whether axis maps are applied straight from the stored bytes (tests turn it off to compare with libtorch's path). */
+    private final boolean direct;
 
     ChunkedMoves(Architecture arch, List<CheckpointMove> moves, Function<String, StoredTensor> original) {
         this(arch, moves, original, CHUNK_BYTES);
     }
 
-    /** {@code chunkBytes}: float64 bytes per chunk (tests make it tiny to chunk small fixtures). */
     ChunkedMoves(Architecture arch, List<CheckpointMove> moves, Function<String, StoredTensor> original, long chunkBytes) {
+        this(arch, moves, original, chunkBytes, true);
+    }
+
+    /** {@code chunkBytes}: float64 bytes per chunk (tests make it tiny to chunk small fixtures). */
+    ChunkedMoves(Architecture arch, List<CheckpointMove> moves, Function<String, StoredTensor> original, long chunkBytes, boolean direct) {
         this.original = original;
         this.chunkBytes = chunkBytes;
+        this.direct = direct;
         for (CheckpointMove m : moves) {
             String why = m.obstacle(arch);
             if (why != null) throw new IllegalArgumentException(m.getClass().getSimpleName() + " is not exact here: " + why);
@@ -71,6 +78,8 @@ final class ChunkedMoves {
      * it), into {@code out} (native, {@code type}, row-major).
      */
     void compute(String name, long[] shape, ElementType type, MemorySegment out) {
+        AxisMap map = soleAxisMap(name);
+        if (map != null && map.apply(original.apply(name), type, out)) return;
         Set<Integer> axes = axes(name);
         StoredTensor target = new StoredTensor(name, type, shape, out);
         if (shape.length == 2 && shape[0] > 0 && shape[1] > 0 && (!axes.contains(0) || !axes.contains(1))) {
@@ -91,6 +100,17 @@ final class ChunkedMoves {
             if (shape.length == 0) target.torchView().copy_(value.reshape(new long[0]));
             else target.torchView().copy_(value);
         }
+    }
+
+    /** The axis map of the one step that touches {@code name}, when there is one step and it has such a map. */
+    private AxisMap soleAxisMap(String name) {
+        Step only = null;
+        for (Step s : steps) {
+            if (!s.touched.contains(name)) continue;
+            if (only != null) return null;
+            only = s;
+        }
+        return only == null || !direct ? null : only.move.axisMap(only.arch, name).orElse(null);
     }
 
     /** The chain's value of {@code name} over the given source of original tensors (kept alive by the open scope). */

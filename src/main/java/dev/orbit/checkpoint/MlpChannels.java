@@ -56,6 +56,21 @@ public record MlpChannels(List<long[]> perm, List<double[]> scale) implements Ch
         };
     }
 
+    @Override public java.util.Optional<AxisMap> axisMap(Architecture arch, String name) {
+        int layer = Layers.of(arch, name);
+        long[] p = perm.get(layer);
+        double[] t = scale.get(layer);
+        return java.util.Optional.of(switch (Layers.suffix(arch, layer, name)) {
+            case "mlp.gate_proj.weight", "mlp.gate_proj.bias" -> new AxisMap(0, p, null);
+            case "mlp.up_proj.weight", "mlp.up_proj.bias", "mlp.c_fc.bias", "intermediate.dense.weight", "intermediate.dense.bias" ->
+                    new AxisMap(0, p, t);
+            case "mlp.down_proj.weight", "output.dense.weight" -> new AxisMap(1, p, reciprocal(t));
+            case "mlp.c_fc.weight" -> new AxisMap(1, p, t);
+            case "mlp.c_proj.weight" -> new AxisMap(0, p, reciprocal(t));
+            default -> throw new IllegalArgumentException("the MLP move does not touch " + name);
+        });
+    }
+
     @Override public Tensor move(Architecture arch, String name, Weights w) {
         int layer = Layers.of(arch, name);
         long[] p = perm.get(layer);

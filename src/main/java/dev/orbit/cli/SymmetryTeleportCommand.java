@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 final class SymmetryTeleportCommand implements java.util.concurrent.Callable<Integer> {
     static final SymmetryTeleportExperiment EXPERIMENT = new SymmetryTeleportExperiment();
 
-    @Option(names = "--epochs", defaultValue = "5", description = "Epoch cap per run (default ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "4", description = "Epoch cap per run (default ${DEFAULT-VALUE}).")
     int epochs;
 
     @Option(names = "--seeds", defaultValue = "5", description = "Seeds per cell (default ${DEFAULT-VALUE}).")

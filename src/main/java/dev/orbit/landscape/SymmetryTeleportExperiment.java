@@ -24,7 +24,7 @@ public final class SymmetryTeleportExperiment implements Experiment<SymmetryTele
     @Override
     public SymmetryTeleport.Config defaults() {
         return new SymmetryTeleport.Config(List.of(MLP, CNN), SymmetryTeleport.defaultSettings(), Arrays.asList(SymmetryTeleport.Arm.values()),
-                5, 5, 64, 8000, 0.9, 500, 5, 0.05, 0.01, 4, "trace", 0.9);
+                5, 4, 64, 8000, 0.9, 500, 5, 0.05, 0.01, 4, "trace", 0.9);
     }
 
     @Override

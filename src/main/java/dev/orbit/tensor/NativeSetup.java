@@ -20,8 +20,8 @@ import java.lang.foreign.ValueLayout;
  * libtorch's reference convolution, which turning oneDNN off altogether falls back to (docs/NOTES.md). oneDNN reads
  * the variable once, at its first primitive, so it must be set before the first convolution.
  * </ul>
- * It also turns libtorch's NNPACK off: NNPACK cannot initialise on these CPUs, and libtorch retried it (printing a
- * warning) on every convolution of the double-backward passes that the sharpness teleport runs.
+ * {@link #initConvolution()} also turns libtorch's NNPACK off: NNPACK cannot initialise on these CPUs, and libtorch
+ * retried it (printing a warning) on every convolution of the double-backward passes that the sharpness teleport runs.
  * The launcher, the tests and the benchmarks export the first two (and glibc malloc settings that avoid per-step page
  * faults, which must be set before the JVM starts); {@link #init()} sets all three for embedders that did not,
  * provided it runs before the first libtorch call, and turns oneDNN off if it cannot.
@@ -36,11 +36,26 @@ public final class NativeSetup {
         synchronized (NativeSetup.class) {
             if (done) return;
             done = true;
-            boolean capped = setEnvironment();
-            var context = org.bytedeco.pytorch.global.torch.globalContext();
-            context.setUserEnabledNNPACK(false);
-            // without the SSE4.1 cap oneDNN's convolutions are not trustworthy here: use libtorch's own kernels
-            if (!capped) context.setUserEnabledMkldnn(false);
+            if (!setEnvironment()) {
+                // without the SSE4.1 cap oneDNN's convolutions are not trustworthy here: use libtorch's own kernels
+                org.bytedeco.pytorch.global.torch.globalContext().setUserEnabledMkldnn(false);
+            }
+        }
+    }
+
+    private static volatile boolean convolutionDone;
+
+    /**
+     * {@link #init()}, then libtorch's convolution settings (NNPACK off). Kept apart from {@link #init()} because it
+     * loads libtorch, which commands that never convolve (a checkpoint teleport) need not pay for (≈ 2 s).
+     */
+    public static void initConvolution() {
+        init();
+        if (convolutionDone) return;
+        synchronized (NativeSetup.class) {
+            if (convolutionDone) return;
+            org.bytedeco.pytorch.global.torch.globalContext().setUserEnabledNNPACK(false);
+            convolutionDone = true;
         }
     }
 

@@ -25,12 +25,17 @@ public final class SafetensorsFile implements AutoCloseable {
     private final Header header;
     private final MemorySegment data;
     private final Arena arena;
+    /** The open file the data was mapped from (null for in-memory files), kept for {@link #copy}. */
+    private final FileChannel channel;
+    private final long dataStart;
 
-    private SafetensorsFile(String source, Header header, MemorySegment data, Arena arena) {
+    private SafetensorsFile(String source, Header header, MemorySegment data, Arena arena, FileChannel channel, long dataStart) {
         this.source = source;
         this.header = header;
         this.data = data;
         this.arena = arena;
+        this.channel = channel;
+        this.dataStart = dataStart;
     }
 
     /** Opens and validates {@code path}, mapping its data section. */
@@ -38,17 +43,20 @@ public final class SafetensorsFile implements AutoCloseable {
         String source = path.toString();
         if (!Files.exists(path)) throw HeaderParser.fail(source, "no such file");
         if (!Files.isRegularFile(path)) throw HeaderParser.fail(source, "not a regular file");
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            long size = ch.size();
-            long n = headerLength(size, readFully(ch, 0, (int) Math.min(8, size)), source);
-            Header header = HeaderParser.parse(readFully(ch, 8, (int) n), size - 8 - n, source);
-            Arena arena = Arena.ofShared();
+        try {
+            FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+            Arena arena = null;
             try {
+                long size = ch.size();
+                long n = headerLength(size, readFully(ch, 0, (int) Math.min(8, size)), source);
+                Header header = HeaderParser.parse(readFully(ch, 8, (int) n), size - 8 - n, source);
+                arena = Arena.ofShared();
                 MemorySegment data = header.dataLength() == 0 ? MemorySegment.NULL
                         : ch.map(FileChannel.MapMode.READ_ONLY, 8 + n, header.dataLength(), arena);
-                return new SafetensorsFile(source, header, data, arena);
+                return new SafetensorsFile(source, header, data, arena, ch, 8 + n);
             } catch (IOException | RuntimeException e) {
-                arena.close();
+                if (arena != null) arena.close();
+                ch.close();
                 throw e;
             }
         } catch (NoSuchFileException e) {
@@ -70,7 +78,7 @@ public final class SafetensorsFile implements AutoCloseable {
         long n = headerLength(size, prefix, source);
         byte[] json = whole.asSlice(8, n).toArray(ValueLayout.JAVA_BYTE);
         Header header = HeaderParser.parse(json, size - 8 - n, source);
-        return new SafetensorsFile(source, header, whole.asSlice(8 + n), null);
+        return new SafetensorsFile(source, header, whole.asSlice(8 + n), null, null, 8 + n);
     }
 
     /** The header length from the 8-byte prefix, checked against the limit and the file size. */
@@ -118,8 +126,37 @@ public final class SafetensorsFile implements AutoCloseable {
     /** The whole data section (tensor bytes in offset order). */
     public MemorySegment data() { return data; }
 
+    /**
+     * Appends the stored bytes of {@code e} to {@code target}. From a file, the kernel copies them
+     * ({@link FileChannel#transferTo}: no page faults on the mapping, no copy through user space), from the same
+     * open file that was validated and mapped; in memory, they are written from the segment.
+     */
+    public void copy(TensorEntry e, FileChannel target) throws IOException {
+        if (channel == null) {
+            MemorySegment bytes = bytes(e);
+            for (long at = 0; at < bytes.byteSize(); at += 1 << 30) {
+                ByteBuffer b = bytes.asSlice(at, Math.min(1 << 30, bytes.byteSize() - at)).asByteBuffer();
+                while (b.hasRemaining()) target.write(b);
+            }
+            return;
+        }
+        long at = dataStart + e.begin(), end = dataStart + e.end();
+        while (at < end) {
+            long n = channel.transferTo(at, end - at, target);
+            if (n <= 0) throw new IOException(source + " shrank while copying '" + e.name() + "'");
+            at += n;
+        }
+    }
+
     @Override public void close() {
         if (arena != null) arena.close();
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // read-only: nothing was buffered that closing could lose
+            }
+        }
     }
 
     @Override public String toString() { return source + " (" + header + ")"; }

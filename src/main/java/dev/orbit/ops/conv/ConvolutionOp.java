@@ -92,7 +92,7 @@ abstract class ConvolutionOp implements Op {
 
     @Override
     public List<Tensor> evaluate(Node node, EvalContext ctx) {
-        dev.orbit.tensor.NativeSetup.init(); // caps oneDNN at SSE4.1 before its first primitive
+        dev.orbit.tensor.NativeSetup.initConvolution(); // oneDNN capped at SSE4.1 before its first primitive; NNPACK off
         Tensor x = ctx.require(node, 0);
         Tensor w = ctx.require(node, 1);
         Tensor b = ctx.input(2);

@@ -34,7 +34,7 @@ public final class AveragePool extends PoolOp {
         if (!isFloat(x)) {
             throw new UnsupportedOpException("AveragePool node '" + node.label() + "': needs a float input");
         }
-        dev.orbit.tensor.NativeSetup.init(); // caps oneDNN at SSE4.1 before its first primitive
+        dev.orbit.tensor.NativeSetup.initConvolution(); // oneDNN capped at SSE4.1 before its first primitive; NNPACK off
         long[] shape = OpSupport.sizes(x);
         int n = shape.length - 2;
         WindowGeometry g = WindowGeometry.of(node, kernel(node, n), true);
