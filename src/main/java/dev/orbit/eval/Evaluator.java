@@ -27,6 +27,7 @@ import dev.orbit.ops.EvalContext;
 import dev.orbit.ops.Op;
 import dev.orbit.ops.OpRegistry;
 import dev.orbit.ops.UnsupportedOpException;
+import dev.orbit.ops.WidensHalfInputs;
 import dev.orbit.ops.standard.StandardOps;
 import dev.orbit.tensor.DType;
 import dev.orbit.tensor.NdArray;
@@ -219,7 +220,9 @@ public final class Evaluator {
     /**
      * The half policy for one node: its half inputs widened to float32, the op, its float32 results rounded back.
      * It runs in a scope of its own, so the float32 copies (and any view an op keeps of them) die with the node,
-     * not at the end of the run: a float16 model never holds a float32 copy of more than one node's tensors.
+     * not at the end of the run: a float16 model never holds a float32 copy of more than one node's tensors. An op
+     * that widens an input itself, a block at a time ({@link WidensHalfInputs}: Gemm's and MatMul's weights), gets it
+     * in its half type and holds float32 copies of one block of it only.
      * Autograd keeps its own references where a backward pass needs them.
      */
     private List<Tensor> evaluateInFloat32(Node node, Op op, long opset, List<Tensor> ins, Map<String, Tensor> env,
@@ -229,9 +232,12 @@ public final class Evaluator {
         List<Tensor> result;
         try (PointerScope inner = new PointerScope()) {
             List<Tensor> wide = new ArrayList<>(ins.size());
-            for (Tensor t : ins) {
+            for (int i = 0; i < ins.size(); i++) {
+                Tensor t = ins.get(i);
                 ScalarType st = t == null ? null : t.scalar_type().intern();
-                wide.add(st == ScalarType.Half || st == ScalarType.BFloat16 ? t.to(ScalarType.Float) : t);
+                boolean widen = (st == ScalarType.Half || st == ScalarType.BFloat16)
+                        && !(op instanceof WidensHalfInputs w && w.widensItself(i));
+                wide.add(widen ? t.to(ScalarType.Float) : t);
             }
             result = roundToHalf(node, evaluateOp(node, op, opset, wide, env, training), half);
             for (Tensor t : result) {

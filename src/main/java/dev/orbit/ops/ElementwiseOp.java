@@ -26,7 +26,7 @@ import dev.orbit.numeric.NormalTrapezoid;
  * <p>The activation view may take one number ({@link #takesParameter}, e.g. LeakyReLU's slope), kept in float64:
  * {@link #attributes} turns it into the node attributes the graph stores.
  */
-public abstract class ElementwiseOp implements Op {
+public abstract class ElementwiseOp implements Op, WidensHalfInputs {
     private final String opType;
 
     protected ElementwiseOp(String opType) { this.opType = opType; }
@@ -42,9 +42,17 @@ public abstract class ElementwiseOp implements Op {
         return OpSupport.one(new ValueType(x.dtype(), x.shape()));
     }
 
+    /** Under the half policy the input is widened a block at a time ({@link HalfBlocks#elementwise}). */
+    @Override
+    public boolean widensItself(int i) { return i == 0; }
+
     @Override
     public List<Tensor> evaluate(Node node, EvalContext ctx) {
-        return OpSupport.one(apply(ctx.require(node, 0), node.attributes()));
+        Tensor x = ctx.require(node, 0);
+        if (HalfBlocks.isHalf(x) && HalfBlocks.withoutGrad(x)) {
+            return OpSupport.one(HalfBlocks.elementwise(x, block -> apply(block, node.attributes())));
+        }
+        return OpSupport.one(apply(HalfBlocks.widened(x), node.attributes()));
     }
 
     /** φ on a tensor with libtorch ops, for a node with these attributes (ONNX defaults where absent). */

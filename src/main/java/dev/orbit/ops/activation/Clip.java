@@ -21,6 +21,10 @@ public final class Clip extends ClipOp {
     @Override
     public long sinceVersion() { return 11; }
 
+    /** Its bounds are inputs that the evaluation below reads whole: the half policy widens every input as usual. */
+    @Override
+    public boolean widensItself(int i) { return false; }
+
     @Override
     public List<Tensor> evaluate(Node node, EvalContext ctx) {
         Tensor x = ctx.require(node, 0);

@@ -16,6 +16,7 @@ import dev.orbit.graph.Shape;
 import dev.orbit.graph.ShapeException;
 import dev.orbit.graph.ValueType;
 import dev.orbit.ops.EvalContext;
+import dev.orbit.ops.HalfBlocks;
 import dev.orbit.ops.InferContext;
 import dev.orbit.ops.Layout;
 import dev.orbit.ops.Op;
@@ -23,13 +24,14 @@ import dev.orbit.ops.OpSupport;
 import dev.orbit.ops.Role;
 import dev.orbit.ops.Segment;
 import dev.orbit.ops.SpaceRules;
+import dev.orbit.ops.WidensHalfInputs;
 import dev.orbit.tensor.NdArray;
 
 /**
  * Gemm: Y = alpha·op(A)·op(B) + beta·C, op = optional transpose, C broadcast to (M, N). With a constant B it is the
  * linear map that creates a neuron space on its output channels.
  */
-public final class Gemm implements Op {
+public final class Gemm implements Op, WidensHalfInputs {
     @Override
     public String opType() { return "Gemm"; }
 
@@ -50,24 +52,42 @@ public final class Gemm implements Op {
         return OpSupport.one(new ValueType(a.dtype(), Shape.of(m, n)));
     }
 
+    /** A, B and C are widened a block at a time under the half policy ({@link HalfProduct}). */
+    @Override
+    public boolean widensItself(int i) { return i <= 2; }
+
     @Override
     public List<Tensor> evaluate(Node node, EvalContext ctx) {
-        Tensor a = ctx.require(node, 0);
-        Tensor b = ctx.require(node, 1);
         var at = node.attributes();
-        if (at.getInt("transA", 0) != 0) a = a.t();
-        if (at.getInt("transB", 0) != 0) b = b.t();
+        Tensor a = at.getInt("transA", 0) != 0 ? ctx.require(node, 0).t() : ctx.require(node, 0);
+        Tensor b = at.getInt("transB", 0) != 0 ? ctx.require(node, 1).t() : ctx.require(node, 1);
         double alpha = at.getFloat("alpha", 1f);
         double beta = at.getFloat("beta", 1f);
-        Tensor c = ctx.input(2);
-        if (c == null || beta == 0) {
-            Tensor y = matmul(a, b);
-            return OpSupport.one(alpha == 1 ? y : mul(y, OpSupport.scalar(alpha)));
+        Tensor c = beta == 0 ? null : ctx.input(2);
+        if (!HalfProduct.applies(a, b, c)) {
+            return OpSupport.one(gemm(HalfBlocks.widened(a), HalfBlocks.widened(b), HalfBlocks.widened(c), alpha, beta));
         }
-        if (c.dim() <= 2 && alpha == 1 && beta == 1) return OpSupport.one(addmm(c, a, b));
+        return OpSupport.one(HalfProduct.product(a, b,
+                (rows, columns, block) -> gemm(rows, columns, HalfBlocks.widened(block(c, block)), alpha, beta)));
+    }
+
+    /** alpha·a·b + beta·c (c null: none), c broadcast to (M, N). */
+    private static Tensor gemm(Tensor a, Tensor b, Tensor c, double alpha, double beta) {
+        if (c == null) {
+            Tensor y = matmul(a, b);
+            return alpha == 1 ? y : mul(y, OpSupport.scalar(alpha));
+        }
+        if (c.dim() <= 2 && alpha == 1 && beta == 1) return addmm(c, a, b);
         Tensor y = matmul(a, b);
         if (alpha != 1) y = mul(y, OpSupport.scalar(alpha));
-        return OpSupport.one(add(y, beta == 1 ? c : mul(c, OpSupport.scalar(beta))));
+        return add(y, beta == 1 ? c : mul(c, OpSupport.scalar(beta)));
+    }
+
+    /** The part of C, as it broadcasts to (M, N), that a block of the result adds: an axis of length 1 broadcasts whole. */
+    private static Tensor block(Tensor c, HalfProduct.Block at) {
+        if (c == null || c.dim() == 0) return c;
+        Tensor part = c.size(-1) == 1 ? c : c.narrow(-1, at.column(), at.columnCount());
+        return c.dim() < 2 || c.size(0) == 1 ? part : part.narrow(0, at.row(), at.rowCount());
     }
 
     @Override

@@ -14,6 +14,7 @@ import dev.orbit.graph.Shape;
 import dev.orbit.graph.ShapeException;
 import dev.orbit.graph.ValueType;
 import dev.orbit.ops.EvalContext;
+import dev.orbit.ops.HalfBlocks;
 import dev.orbit.ops.InferContext;
 import dev.orbit.ops.Layout;
 import dev.orbit.ops.Op;
@@ -21,13 +22,14 @@ import dev.orbit.ops.OpSupport;
 import dev.orbit.ops.Role;
 import dev.orbit.ops.Segment;
 import dev.orbit.ops.SpaceRules;
+import dev.orbit.ops.WidensHalfInputs;
 import dev.orbit.tensor.NdArray;
 
 /**
  * MatMul with numpy semantics, batched and broadcast. With a constant 2-D W it creates a neuron space on its output
  * channels; a MatMul of two activations (attention) is left to the attention analysis.
  */
-public final class MatMul implements Op {
+public final class MatMul implements Op, WidensHalfInputs {
     @Override
     public String opType() { return "MatMul"; }
 
@@ -51,9 +53,16 @@ public final class MatMul implements Op {
         return OpSupport.one(new ValueType(a.dtype(), new Shape(out)));
     }
 
+    /** A and B are widened a block at a time under the half policy ({@link HalfProduct}). */
+    @Override
+    public boolean widensItself(int i) { return i <= 1; }
+
     @Override
     public List<Tensor> evaluate(Node node, EvalContext ctx) {
-        return OpSupport.one(matmul(ctx.require(node, 0), ctx.require(node, 1)));
+        Tensor a = ctx.require(node, 0);
+        Tensor b = ctx.require(node, 1);
+        if (!HalfProduct.applies(a, b, null)) return OpSupport.one(matmul(HalfBlocks.widened(a), HalfBlocks.widened(b)));
+        return OpSupport.one(HalfProduct.product(a, b, (rows, columns, block) -> matmul(rows, columns)));
     }
 
     @Override
