@@ -29,6 +29,10 @@ final class ModeConnectivityCommand implements java.util.concurrent.Callable<Int
     @Option(names = "--points", description = "Points on each path, odd (default 25; --quick: 7).")
     Integer points;
 
+    @Option(names = "--lr", description = "Peak learning rate of the cosine schedule (default 0.1; the BatchNorm CNN "
+            + "is stable at 0.05: docs/ALIGNMENT.md).")
+    Double lr;
+
     @Mixin
     ExperimentOptions experiment;
 
@@ -42,7 +46,7 @@ final class ModeConnectivityCommand implements java.util.concurrent.Callable<Int
                 d.testSamples(), d.points(), d.lr(), d.batch());
         if (experiment.quick) c = EXPERIMENT.quick(c);
         return new ModeConnectivity.Config(c.archs(), c.seeds(), epochs == null ? c.epochs() : epochs, c.trainSamples(), c.alignSamples(),
-                c.testSamples(), points == null ? c.points() : points, c.lr(), c.batch());
+                c.testSamples(), points == null ? c.points() : points, lr == null ? c.lr() : lr, c.batch());
     }
 
     @Override

@@ -141,6 +141,9 @@ class ExperimentCommandTest {
 
     @Test
     void badArguments() {
+        var badLr = CliRun.of("experiment", "mode-connectivity", "--lr", "-0.1", "-o", tmp.toString());
+        assertEquals(ExitCodes.USAGE, badLr.exitCode(), badLr.err());
+        assertTrue(badLr.cleanError(), badLr.err());
         assertEquals(ExitCodes.USAGE, CliRun.of("experiment", "level-curves", "--teleports", "0", "-o", tmp.toString()).exitCode());
         assertEquals(ExitCodes.USAGE, CliRun.of("experiment", "level-curves", "--sampling", "INTRA", "--cob-range", "1.2",
                 "-o", tmp.toString()).exitCode());
