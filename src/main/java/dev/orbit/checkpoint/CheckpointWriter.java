@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.orbit.io.AtomicFolders;
+import dev.orbit.io.ChannelWrites;
 import dev.orbit.io.safetensors.ElementType;
 import dev.orbit.io.ConfinedFolder;
 import dev.orbit.io.safetensors.Header;
@@ -99,11 +100,11 @@ public final class CheckpointWriter {
                         byte[] encoded = kv.getValue().encoded();
                         ByteBuffer head = ByteBuffer.allocate(8 + encoded.length).order(ByteOrder.LITTLE_ENDIAN);
                         head.putLong(encoded.length).put(encoded).flip();
-                        writeFully(ch, head);
+                        ChannelWrites.writeFully(ch, head);
                         written += head.capacity();
                         for (TensorEntry e : kv.getValue().inOffsetOrder()) {
                             if (copiedAsStored(shard, touched, e)) shard.copy(shard.header().entry(e.name()), ch);
-                            else writeFully(ch, ahead.take(e));
+                            else ChannelWrites.writeFully(ch, ahead.take(e));
                             written += e.byteLength();
                             progress.accept(written);
                         }
@@ -167,16 +168,6 @@ public final class CheckpointWriter {
             headers.put(shard, Header.layout(specs, original.metadata()));
         }
         return headers;
-    }
-
-    /** Writes all of {@code bytes} (a mapped tensor or a buffer) in pieces a ByteBuffer can hold. */
-    private static void writeFully(FileChannel ch, MemorySegment bytes) throws IOException {
-        long piece = 1L << 30;
-        for (long at = 0; at < bytes.byteSize(); at += piece) writeFully(ch, bytes.asSlice(at, Math.min(piece, bytes.byteSize() - at)).asByteBuffer());
-    }
-
-    private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
-        while (buf.hasRemaining()) ch.write(buf);
     }
 
     private static boolean allOfType(Checkpoint in, ElementType type) {

@@ -133,11 +133,7 @@ public final class SafetensorsFile implements AutoCloseable {
      */
     public void copy(TensorEntry e, FileChannel target) throws IOException {
         if (channel == null) {
-            MemorySegment bytes = bytes(e);
-            for (long at = 0; at < bytes.byteSize(); at += 1 << 30) {
-                ByteBuffer b = bytes.asSlice(at, Math.min(1 << 30, bytes.byteSize() - at)).asByteBuffer();
-                while (b.hasRemaining()) target.write(b);
-            }
+            dev.orbit.io.ChannelWrites.writeFully(target, bytes(e));
             return;
         }
         long at = dataStart + e.begin(), end = dataStart + e.end();
