@@ -98,7 +98,7 @@ class SweepDeterminismTest {
     void teleportTrainingGivesTheSameResultOnOneAndTwoThreads() {
         var e = new TeleportTrainingExperiment();
         var base = e.quick(e.defaults());
-        var c = new TeleportTraining.Config(base.hidden(), base.settings().subList(0, 1), 2, 1, base.batch(), base.range(), 0, 300, base.target());
+        var c = new TeleportTraining.Config(base.settings().subList(0, 1), 2, base.batch(), base.range(), 0, base.target()).resized(2, 1, 300);
         var one = Sweeps.run(e, c, new LocalEngine(1), SETTINGS, d -> {});
         var two = Sweeps.run(e, c, new LocalEngine(2), SETTINGS, d -> {});
         assertEquals(6, one.tasks());
