@@ -25,10 +25,10 @@ final class TeleportTrainingOptions {
     @Option(names = "--optimizers", split = ",", paramLabel = "OPT", description = "Optimisers instead of the preset's: sgd, momentum (0.9), adam.")
     List<String> optimizers;
 
-    @Option(names = "--epochs", description = "Epochs per run (default: 8 for MLPs, 4 for the CNN, 3 for the VGG-style net and ResNets).")
+    @Option(names = "--epochs", description = "Epochs per run (default: 8 for MLPs, 3 for CNNs, 2 for ResNets).")
     Integer epochs;
 
-    @Option(names = "--train-samples", paramLabel = "N", description = "Training digits per run (default: 8000 for MLPs, 4000 / 3000 / 2000 for the conv nets).")
+    @Option(names = "--train-samples", paramLabel = "N", description = "Training digits per run (default: 8000 for MLPs, 3000 for CNNs (2000 for the VGG-style net), 2000 for ResNets).")
     Integer trainSamples;
 
     @Option(names = "--seeds", defaultValue = "5", description = "Seeds per setting (default ${DEFAULT-VALUE}).")
