@@ -12,7 +12,7 @@ import dev.orbit.sweep.TaskRandom;
  * {@code teleport-training}: training with and without one teleportation (inter, r = 0.9) at initialisation or after
  * an epoch, with the pseudo-teleportation control, over a grid of settings and seeds. Default: the MLP grid, 5 seeds,
  * 8 epochs, 8,000 digits ({@link TeleportTraining.Grid#PAPER} is the grid over architectures and optimisers); quick: two
- * MLP settings, 2 seeds, 2 epochs, 1,000 digits.
+ * settings per architecture (relu with momentum, tanh with plain SGD), 2 seeds, 2 epochs, 1,000 digits.
  */
 public final class TeleportTrainingExperiment
         implements SweepableExperiment<TeleportTraining.Config, TeleportTraining.Result, TeleportTraining.Task, TeleportTraining.Part> {
@@ -26,9 +26,11 @@ public final class TeleportTrainingExperiment
 
     @Override
     public TeleportTraining.Config quick(TeleportTraining.Config c) {
-        String arch = c.settings().getFirst().arch();
-        var grid = List.of(new TeleportTraining.Setting(arch, "relu", "kaiming", 0.01, "momentum", 2, 1000),
-                new TeleportTraining.Setting(arch, "tanh", "kaiming", 0.01, "sgd", 2, 1000));
+        List<TeleportTraining.Setting> grid = new java.util.ArrayList<>();
+        for (String arch : c.settings().stream().map(TeleportTraining.Setting::arch).distinct().toList()) {
+            grid.add(new TeleportTraining.Setting(arch, "relu", "kaiming", 0.01, "momentum", 2, 1000));
+            grid.add(new TeleportTraining.Setting(arch, "tanh", "kaiming", 0.01, "sgd", 2, 1000));
+        }
         return new TeleportTraining.Config(grid, 2, c.batch(), c.range(), Math.min(c.atEpoch(), 1), c.target());
     }
 
