@@ -13,9 +13,9 @@ final class TeleportTrainingOptions {
     static final TeleportTrainingExperiment EXPERIMENT = new TeleportTrainingExperiment();
 
     @Option(names = "--grid", defaultValue = "default", paramLabel = "default|paper",
-            description = {"Grid preset: default (MLP 784-128-128-10; relu/tanh/elu/leakyrelu, lr 0.1/0.01/0.001, kaiming/xavier/gaussian;",
-                    "plain SGD and momentum) or paper (MLP, small CNN, VGG-style net, small ResNet; relu and tanh; SGD, momentum, Adam;",
-                    "docs/SWEEPS.md)."})
+            description = "Grid preset: default (MLP 784-128-128-10; relu/tanh/elu/leakyrelu, lr 0.1/0.01/0.001, kaiming/xavier/gaussian; "
+                    + "plain SGD and momentum) or paper (MLP, small CNN, VGG-style net, small ResNet; relu and tanh; SGD, momentum, Adam; "
+                    + "docs/SWEEPS.md).")
     String grid;
 
     @Option(names = "--archs", split = ",", paramLabel = "SPEC",
