@@ -149,13 +149,13 @@ public final class NormFolding {
                     if (!c.input(0).equals(value) || !isParam(w) || c.attributes().getInt("transA", 0) != 0) return "Gemm '" + c.label() + "' is not x·W";
                     out.add(new Reader(c, w, c.attributes().getInt("transB", 0) != 0 ? 1 : 0));
                 }
-                case "Transpose", "Flatten", "GlobalAveragePool" -> {
+                case "Transpose", "Flatten", "GlobalAveragePool", "Reshape", "Identity", "Dropout", "ReduceMean", "Squeeze", "Unsqueeze" -> {
                     int next = ChannelAxis.through(c, value, axis, graph, types);
-                    if (next < 0) return c.opType() + " '" + c.label() + "' does not keep the channel axis whole";
+                    if (next < 0) return c.opType() + " '" + c.label() + "' touches the channel axis";
                     String why = readers(c.output(0), next, out, seen);
                     if (why != null) return why;
                 }
-                case "Reshape", "Identity", "Dropout", "ReduceMean", "Gather", "Squeeze", "Unsqueeze" -> {
+                case "Gather" -> {
                     if (!keepsChannels(c, value, r)) return c.opType() + " '" + c.label() + "' touches the channel axis";
                     String why = readers(c.output(0), out, seen);
                     if (why != null) return why;
@@ -204,13 +204,6 @@ public final class NormFolding {
         if (in == null || out == null || in.shape() == null || out.shape() == null) return false;
         if (!in.shape().dim(-1).equals(out.shape().dim(-1))) return false;
         return switch (c.opType()) {
-            case "ReduceMean" -> {
-                long[] axes = c.attributes().getInts("axes", null);
-                if (axes == null && isParam(c.input(1))) axes = graph.parameter(c.input(1)).toLongArray();
-                boolean ok = axes != null && axes.length > 0;
-                if (ok) for (long a : axes) ok &= (a < 0 ? a + r : a) != r - 1;
-                yield ok;
-            }
             case "Gather" -> {
                 long a = c.attributes().getInt("axis", 0);
                 yield (a < 0 ? a + r : a) != r - 1;

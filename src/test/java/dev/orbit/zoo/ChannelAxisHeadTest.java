@@ -27,6 +27,16 @@ import dev.orbit.symmetry.SpaceAnalyzer;
 import dev.orbit.symmetry.SymmetryAnalysis;
 import dev.orbit.verify.NoiseRule;
 import dev.orbit.verify.VerifyReport;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
+import net.jqwik.api.EdgeCasesMode;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * A channel-last residual stream whose last norm is read by an NCHW head (Transpose(0, 3, 1, 2), a mean over the
@@ -98,6 +108,49 @@ class ChannelAxisHeadTest {
         VerifyReport r = rotateAndVerify(m, wrong);
         assertFalse(r.passedAndFinite(), "rotating through a max pool must not verify:\n" + r.toText());
         assertTrue(r.worstNoiseRatio() > 1000, "and by far: " + r.worstNoiseRatio());
+    }
+
+    /**
+     * Soundness on the head path: one {@link GraphMutation} on the last norm's output or on a value of the head (the
+     * NCHW transpose, the pool, the flattened vector), on either head's stream. Whatever the analysis then declares
+     * (the stream may stop rotating: a norm or a channel interleave on the head path blocks it), a move of all of it
+     * verifies; with LayerNorms, folding first keeps the function and the folded model's declared freedom moves too.
+     */
+    @Property(tries = 24, seed = "154", shrinking = ShrinkingMode.OFF, edgeCases = EdgeCasesMode.NONE)
+    void editsOnTheHeadPathKeepWhatIsDeclaredExact(@ForAll("headValues") String value, @ForAll boolean layerNorm,
+                                                    @ForAll("headEdits") GraphMutation.Kind kind, @ForAll boolean lastAxis, @ForAll long seed) {
+        Model base = SmallGraphs.channelLastStream(layerNorm, SmallGraphs.Head.AVERAGE_POOL);
+        List<String> sites = GraphMutation.candidates(base).stream().map(GraphMutation.Site::value).toList();
+        var applied = new GraphMutation(kind, sites.indexOf(value), lastAxis, seed).apply(base);
+        Assume.that(applied != null);
+        Model m = applied.model();
+        if (layerNorm) {
+            var folded = NormFolding.fold(m);
+            VerifyReport same = Orbit.of(m, "edited").compareWith(Orbit.of(folded.model(), "folded"), Inputs.random(SAMPLES).seed(seed), NoiseRule.MOVE);
+            assertTrue(same.passedAndFinite(), applied.description() + ": folding changed the function\n" + same.toText() + "\n" + folded.notes());
+            m = folded.model();
+        }
+        SymmetryAnalysis a = SpaceAnalyzer.analyze(m);
+        assertTrue(DeclaredFreedom.missingReasons(a).isEmpty(), applied.description() + ": " + DeclaredFreedom.missingReasons(a));
+        Statistics.label("stream rotates").collect(!a.rotatableStreams().isEmpty());
+        System.out.printf("head edit %-70s stream %s%n", applied.description() + (layerNorm ? " (folded)" : ""),
+                a.rotatableStreams().isEmpty() ? "fixed: " + (a.streams().isEmpty() ? "none found" : a.streams().getFirst().reason()) : "rotates");
+        VerifyReport r = DeclaredFreedom.moveAndVerify(m, a, seed);
+        assertTrue(r.passedAndFinite(), applied.description() + " (seed " + seed + "): a declared move does not verify\n" + r.toText()
+                + "\nstreams: " + a.streams());
+    }
+
+    @Provide
+    Arbitrary<String> headValues() { return Arbitraries.of("n2", "nchw", "pooled", "flat"); }
+
+    /** Every kind of edit, the channel-keeping reshape (the one a rotation may pass) as often as all others together. */
+    @Provide
+    @SuppressWarnings("unchecked")
+    Arbitrary<GraphMutation.Kind> headEdits() {
+        var kinds = GraphMutation.Kind.values();
+        Tuple.Tuple2<Integer, GraphMutation.Kind>[] weights = new Tuple.Tuple2[kinds.length];
+        for (int i = 0; i < kinds.length; i++) weights[i] = Tuple.of(kinds[i] == GraphMutation.Kind.KEEP_RESHAPE ? kinds.length - 1 : 1, kinds[i]);
+        return Arbitraries.frequency(weights);
     }
 
     private static VerifyReport rotateAndVerify(Model m, SymmetryAnalysis a) {

@@ -16,8 +16,8 @@ import dev.orbit.verify.OutputComparison;
 /**
  * The exact norm-folding rewrite on the zoo's transformers computes the same function (ONNX Runtime, the zoo's
  * sample input, 1e-5 relative to the output's scale, float32 re-association only) and folds the gains it should:
- * Swin's window-attention norms through the zero window Pad, the roll (Slice + Concat) and the window partition, and its final norm
- * into the head through permute(0, 3, 1, 2), the average pool and the flatten.
+ * Swin's window-attention norms through the zero window Pad, the roll (Slice + Concat) and the window partition, and
+ * its final norm into the head through permute(0, 3, 1, 2), the average pool and the flatten.
  */
 class NormFoldingZooTest {
     @ParameterizedTest(name = "{0}")
