@@ -1,6 +1,7 @@
 package dev.orbit.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Map;
 
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -71,6 +73,15 @@ class SharpnessArmTest {
         // that is the probe), small CNN held-out 110.04 → 87.65 (−20 %; own 75.4 → 39.3)
         assertTrue(after < before * (1 - 1e-3), arch + ": held-out trace " + before + " → " + after + " (own estimate " + e.result().before()
                 + " → " + e.result().after() + ")");
+    }
+
+    @Test
+    void sampleIsATeleportOption() {
+        assertEquals(16, Teleporter.Spec.parse("trace:every=500:steps=5:sample=16").sample());
+        assertEquals(0, Teleporter.Spec.parse("trace").sample(), "the whole batch by default");
+        assertEquals("trace:every=500:steps=5:lr=0.05:bound=4.0:sample=16", Teleporter.Spec.parse("trace:every=500:steps=5:sample=16").toString());
+        assertThrows(IllegalArgumentException.class, () -> Teleporter.Spec.parse("trace:sample=-1"));
+        assertThrows(IllegalArgumentException.class, () -> Teleporter.Spec.parse("trace:sample=x"));
     }
 
     /** The objective's value at the model's own weights (no group coordinates, so no third-order backward). */
