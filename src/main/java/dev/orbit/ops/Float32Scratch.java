@@ -55,8 +55,8 @@ public final class Float32Scratch {
         long[] sizes = OpSupport.sizes(half);
         long[] strides = half.strides().vec().get();
         Tensor block = b.buffer(slot, n).as_strided(sizes, half.is_non_overlapping_and_dense() ? strides : denseStrides(sizes, strides));
-        b.inUse[slot.ordinal()] = true;
         block.copy_(half);
+        b.inUse[slot.ordinal()] = true;
         return new Widened(block, slot);
     }
 
