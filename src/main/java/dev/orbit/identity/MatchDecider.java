@@ -272,6 +272,40 @@ final class MatchDecider implements Aligner.Decider {
         return known != null ? known : procrustes(a, s, usable);
     }
 
+    /**
+     * The closed form of {@link StreamInvariants} (or the rotation a refinement pass already has): null when the
+     * invariants do not span the stream, B is not an exact copy (the products' traces differ), or several of the
+     * stream's spaces scale; the stream is then decided as its writers and readers settle. A stream whose own space
+     * scales (no norm reads it) gets that scale and then the rotation.
+     */
+    @Override
+    public Aligner.StreamMove rotationUpFront(Aligner a, ResidualStream s, List<BlockTouch> direct) {
+        double[][] known = rotations.get(s.id());
+        if (known != null) return new Aligner.StreamMove(null, null, known);
+        List<NeuronSpace> scaling = a.streamSpaces(s).stream().filter(sp -> sp.scaling() != Scaling.NONE).toList();
+        if (scaling.size() > 1) return null;
+        NeuronSpace scaled = scaling.isEmpty() ? null : scaling.getFirst();
+        if (scaled != null && !coversStream(scaled, s)) return null;
+        List<LinearPair> pairs = a.analysis.pairs().stream().filter(p -> !a.headScaled(p)).toList();
+        List<AttentionBlock> scaledHeads = a.analysis.attentions().stream().filter(b -> a.headScaled(a.analysis.pairs().get(b.queryKey()))).toList();
+        StreamInvariants.Estimate e = StreamInvariants.solve(a.analysis, s, direct, scaled != null, a.work, target, pairs, scaledHeads);
+        if (e == null) return null;
+        return new Aligner.StreamMove(scaled, e.scale(), e.rotation());
+    }
+
+    /** Whether a space is the stream itself: it touches every writer and reader, whole, on the stream axis. */
+    private static boolean coversStream(NeuronSpace sp, ResidualStream s) {
+        if (sp.size() != s.size() || sp.permBlock() != 1 || sp.permTiles() != 1) return false;
+        List<BlockTouch> all = new java.util.ArrayList<>(s.writers());
+        all.addAll(s.readers());
+        for (BlockTouch t : all) {
+            boolean hit = sp.touches().stream().anyMatch(u -> u.parameter().equals(t.parameter()) && u.axis() == t.axis() && u.offset() == t.offset()
+                    && u.repeat() == 1 && u.unit() == 1);
+            if (!hit) return false;
+        }
+        return true;
+    }
+
     private double[][] procrustes(Aligner a, ResidualStream s, List<BlockTouch> usable) {
         int n = s.size();
         double[][] m = new double[n][n];
