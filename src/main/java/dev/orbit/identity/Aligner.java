@@ -107,6 +107,8 @@ final class Aligner {
     final Set<Integer> underdetermined = new java.util.TreeSet<>();
     /** Streams rotated before anything else was decided ({@link Decider#rotationUpFront}). */
     final Set<Integer> upFront = new java.util.TreeSet<>();
+    /** Per stream decided, its map (the scale of its own space, when it took one, and the rotation). */
+    final Map<Integer, StreamMove> streamMoves = new TreeMap<>();
     int deadUnits;
     /** Per class, the units (indices of the model aligned) a matching decider found exactly interchangeable. */
     final Map<Integer, int[]> interchangeable = new TreeMap<>();
@@ -213,6 +215,7 @@ final class Aligner {
             }
             rotateStream(st, m.rotation(), openClasses, scalePending);
             if (m.scaled() != null) scalePending.remove(m.scaled().id());
+            streamMoves.put(st.id(), m);
             upFront.add(st.id());
             it.remove();
         }
@@ -271,7 +274,9 @@ final class Aligner {
                 for (BlockTouch t : u) rows += work.get(t.parameter()).outer(t.axis()) * work.get(t.parameter()).inner(t.axis());
                 if (u.isEmpty() || rows < st.size() && !force) continue;
                 if (rows < st.size()) underdetermined.add(st.id());
-                rotateStream(st, d.rotation(this, st, u), openClasses, scalePending);
+                double[][] q = d.rotation(this, st, u);
+                rotateStream(st, q, openClasses, scalePending);
+                streamMoves.put(st.id(), new StreamMove(null, null, q));
                 it.remove();
                 progress = true;
             }

@@ -24,7 +24,7 @@ import dev.orbit.symmetry.Scaling;
 final class MatchDecider implements Aligner.Decider {
     private final Map<String, Tensor64> target;
 
-    private final Map<Integer, double[][]> rotations;
+    private final Map<Integer, Aligner.StreamMove> streams;
 
     /**
      * Tied units resolved by an earlier pass: per class the units of A that were tied ({@code units}) and those of them
@@ -45,17 +45,30 @@ final class MatchDecider implements Aligner.Decider {
 
     MatchDecider(Map<String, Tensor64> target) { this(target, Map.of()); }
 
-    /** With rotations already estimated for some streams (a refinement pass). */
-    MatchDecider(Map<String, Tensor64> target, Map<Integer, double[][]> rotations) {
+    /** With the maps of some streams already estimated (a refinement pass): they are decided up front. */
+    MatchDecider(Map<String, Tensor64> target, Map<Integer, Aligner.StreamMove> streams) {
         this.target = target;
-        this.rotations = rotations;
+        this.streams = streams;
     }
 
-    /** The correction polar(Σ XᵀY) over every writer and reader of a stream in the working copy (after a full pass). */
-    double[][] correction(Aligner a, ResidualStream s) {
+    /**
+     * A stream's map refined after a full pass: once everything else is aligned, every writer and reader of the
+     * working copy is a direct block, and the closed form over all of them (orthogonal Procrustes, or the least-squares
+     * D·Q of a scaled stream) is the correction C that takes the working copy's stream to the target's; the refined map
+     * is the one so far times C. Null when the correction does not fit (the copy is not exact).
+     */
+    Aligner.StreamMove refined(Aligner a, ResidualStream s) {
+        Aligner.StreamMove before = a.streamMoves.get(s.id());
         List<BlockTouch> all = new java.util.ArrayList<>(s.writers());
         all.addAll(s.readers());
-        return procrustes(a, s, all);
+        boolean scaled = before.scaled() != null;
+        StreamInvariants.Estimate c = StreamInvariants.solve(a.analysis, s, all, scaled, a.work, target, List.of(), List.of());
+        if (c == null) return null;
+        double[][] m = dev.orbit.numeric.Matrices.multiply(StreamInvariants.scaledRows(before.scale(), before.rotation()),
+                StreamInvariants.scaledRows(c.scale(), c.rotation()));
+        if (!scaled) return new Aligner.StreamMove(null, null, SmallLinear.polar(m));
+        StreamInvariants.Estimate split = StreamInvariants.split(m);
+        return split == null ? null : new Aligner.StreamMove(before.scaled(), split.scale(), split.rotation());
     }
 
     @Override
@@ -268,8 +281,8 @@ final class MatchDecider implements Aligner.Decider {
 
     @Override
     public double[][] rotation(Aligner a, ResidualStream s, List<BlockTouch> usable) {
-        double[][] known = rotations.get(s.id());
-        return known != null ? known : procrustes(a, s, usable);
+        Aligner.StreamMove known = streams.get(s.id());
+        return known != null ? known.rotation() : procrustes(a, s, usable);
     }
 
     /**
@@ -280,8 +293,8 @@ final class MatchDecider implements Aligner.Decider {
      */
     @Override
     public Aligner.StreamMove rotationUpFront(Aligner a, ResidualStream s, List<BlockTouch> direct) {
-        double[][] known = rotations.get(s.id());
-        if (known != null) return new Aligner.StreamMove(null, null, known);
+        Aligner.StreamMove known = streams.get(s.id());
+        if (known != null) return known;
         List<NeuronSpace> scaling = a.streamSpaces(s).stream().filter(sp -> sp.scaling() != Scaling.NONE).toList();
         if (scaling.size() > 1) return null;
         NeuronSpace scaled = scaling.isEmpty() ? null : scaling.getFirst();

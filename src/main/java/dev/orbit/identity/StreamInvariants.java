@@ -2,8 +2,10 @@ package dev.orbit.identity;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import dev.orbit.numeric.Matrices;
 import dev.orbit.ops.Role;
@@ -21,114 +23,159 @@ import dev.orbit.symmetry.SymmetryAnalysis;
  * <p>Every touch of the stream is a block X (rows: the parameter's other indices, columns: the stream) that a move
  * takes to T·X·M for a writer and T·X·M⁻ᵀ for a reader, where T is what the rest of the element does to the rows (a
  * permutation with scales, a head permutation with per-head GL(d)) and M the stream's map: a rotation Q (streams
- * read through norms), or a scaling followed by a rotation, D·Q (streams without norms, whose class also scales).
+ * read through norms), or a scaling followed by a rotation, D·Q (streams without norms, whose own space scales).
  * Blocks whose rows nothing else moves (T = I: the stream's first writers, its last readers, writer biases) give
- * X·M = Y directly. A block that reads the stream into a space and one that writes it back from the same space (or
- * the two sides of an attention pair, summed over heads) move their rows by T and T⁻ᵀ, so their product
- * P = X_inᵀ·X_out moves only with the stream: P → M⁻¹·P·M. So X·P is a writer block again and X·Pᵀ a reader block
- * ((X·M)·(M⁻¹·P·M) = (X·P)·M), and the direct blocks and their images under products of the P span the stream even
- * where the first writers and last readers alone do not (a 32-wide stream fed by 16 inputs and read by 10 outputs).
+ * X·M = Y (writers) or X·M⁻ᵀ = Y (readers) directly. Two blocks whose rows move by T and T⁻ᵀ — a block that reads the
+ * stream into a space and one that writes it back from the same space, or the two sides of an attention pair summed
+ * over heads — have a product P = X₁ᵀ·X₂ that moves only with the stream, by the two blocks' factors: M⁻¹·P·M (reader,
+ * writer: the value–output product, an MLP), M⁻¹·P·M⁻ᵀ (two readers: query–key). So direct rows times P are direct
+ * rows again wherever the factors cancel ((X·M)·(M⁻¹·P·M) = (X·P)·M): the direct blocks and their images under the
+ * products span the stream even where the first writers and last readers alone do not (a 32-wide stream fed by 16
+ * inputs and read by 10 outputs).
  *
- * <p>Nothing is stacked: with G = Σ XᵀX and C = Σ XᵀY over the blocks of a level, the next level is
- * G′ = Σ_P PᵀGP, C′ = Σ_P PᵀC·P_B (and likewise for readers); the least-squares M solves G_w·M + M·G_r = C_w + C_r
- * (a Sylvester equation with symmetric G, solved in their eigenbases), exact when the blocks span the stream.
- * Rotation-only streams have M⁻ᵀ = M: readers count as writers and images go both ways (X·P and X·Pᵀ), and Q is the
- * orthogonal polar factor of C (orthogonal Procrustes). A scaled stream's M = D·Q: D² = diag(M·Mᵀ), Q = polar(D⁻¹M)
- * (the class's permutation is inside Q). All in float64.
+ * <p>Nothing is stacked: a set of rows is kept as G_A = ΣXᵀX, G_B = ΣYᵀY and C = ΣXᵀY, and rows times P become
+ * PᵀG_A·P, P_BᵀG_B·P_B, PᵀC·P_B. The least-squares M solves G_A^w·M + M·G_B^r = C^w + C^r (writer rows X·M = Y, reader
+ * rows M·Yᵀ = Xᵀ; a Sylvester equation with symmetric coefficients, solved in their eigenbases), exact when the rows
+ * span the stream. A rotation has M⁻ᵀ = M: every row is a writer row, every product maps them both ways (X·P, X·Pᵀ),
+ * and Q is the orthogonal polar factor of C (orthogonal Procrustes). A scaled stream's M = D·Q: D² = diag(M·Mᵀ),
+ * Q = polar(D⁻¹·M) (the class's permutation is inside Q). All in float64; the estimate is kept only when it explains
+ * every row it was built from to {@link #CONSISTENT} (else B is not an exact copy, or a product was not invariant).
  */
 final class StreamInvariants {
-    /** Levels of images under the invariant products (the first writers and last readers are level 0). */
+    /** Levels of images under the invariant products (the direct blocks are level 0). */
     static final int LEVELS = 4;
-    /** The blocks span the stream when the smallest eigenvalue of the normal equations is at least this fraction of the largest. */
+    /** The rows span the stream when the normal equations' smallest eigenvalue is at least this fraction of the largest. */
     static final double SPAN = 1e-8;
-    /** An invariant product is used only when its spectral traces in B match A's this closely (relative to ‖P‖ᵏ). */
+    /**
+     * The estimate's relative residual over all the rows it was fitted to, at most: float32 weights leave ≈ 1e-7; an
+     * unrelated or perturbed copy, or a product that is not invariant, leaves ≥ 1e-3.
+     */
+    static final double CONSISTENT = 1e-5;
+    /** A rotation-only stream keeps a product only when ‖P_B‖ and tr(P_Bᵏ), k ≤ 3, match A's this closely (relative to ‖P_A‖ᵏ). */
     static final double INVARIANT_MATCH = 1e-4;
 
     /**
      * The closed form: {@code scale} (null for a rotation-only stream) then {@code rotation} (x → x·D·Q, as the element
-     * acts); {@code conditioning}: λ_min/λ_max of the normal equations; {@code products}: invariant products used.
+     * acts); {@code conditioning}: λ_min/λ_max of the normal equations; {@code residual}: the relative residual of the
+     * fit; {@code products}: invariant products used.
      */
-    record Estimate(double[] scale, double[][] rotation, double conditioning, int products) {}
+    record Estimate(double[] scale, double[][] rotation, double conditioning, double residual, int products) {}
+
+    /**
+     * An invariant product of the two models, with the stream factors on its two sides: {@code leftReader} — M⁻¹ on
+     * the left (else Mᵀ); {@code rightWriter} — M on the right (else M⁻ᵀ).
+     */
+    record Product(double[][] a, double[][] b, boolean leftReader, boolean rightWriter) {
+        Product transposed() { return new Product(Matrices.transpose(a), Matrices.transpose(b), !rightWriter, !leftReader); }
+
+        /** this·next, defined when the factors between them cancel (M·M⁻¹ or M⁻ᵀ·Mᵀ). */
+        Product then(Product next) {
+            if (rightWriter != next.leftReader) return null;
+            return new Product(Matrices.multiply(a, next.a), Matrices.multiply(b, next.b), leftReader, next.rightWriter);
+        }
+    }
+
+    /** Rows X of A and Y of B with X·N = Y, kept as G_A = ΣXᵀX, G_B = ΣYᵀY, C = ΣXᵀY. */
+    private record Rows(double[][] ga, double[][] gb, double[][] c) {
+        static Rows empty(int n) { return new Rows(new double[n][n], new double[n][n], new double[n][n]); }
+
+        void add(double[][] x, double[][] y) {
+            StreamInvariants.add(ga, Matrices.multiply(Matrices.transpose(x), x));
+            StreamInvariants.add(gb, Matrices.multiply(Matrices.transpose(y), y));
+            StreamInvariants.add(c, Matrices.multiply(Matrices.transpose(x), y));
+        }
+
+        /** Adds the rows X·P_A, Y·P_B. */
+        void addTimes(Rows r, double[][] pa, double[][] pb) {
+            double[][] pat = Matrices.transpose(pa);
+            double[][] pbt = Matrices.transpose(pb);
+            StreamInvariants.add(ga, sandwich(pat, r.ga, pa));
+            StreamInvariants.add(gb, sandwich(pbt, r.gb, pb));
+            StreamInvariants.add(c, sandwich(pat, r.c, pb));
+        }
+
+        void addAll(Rows r, double f) {
+            for (int i = 0; i < ga.length; i++) {
+                for (int j = 0; j < ga.length; j++) {
+                    ga[i][j] += f * r.ga[i][j];
+                    gb[i][j] += f * r.gb[i][j];
+                    c[i][j] += f * r.c[i][j];
+                }
+            }
+        }
+
+        void scale(double f) {
+            StreamInvariants.scale(ga, f);
+            StreamInvariants.scale(gb, f);
+            StreamInvariants.scale(c, f);
+        }
+    }
 
     private StreamInvariants() {}
 
     /**
-     * M with A·M ≈ B on the stream, or null when the blocks do not span the stream or nothing anchors it.
+     * M with A·M ≈ B on the stream, or null when the rows do not span the stream, nothing anchors it, or the fit is not
+     * exact.
      *
      * @param direct  the stream's touches whose other axes nothing else moves
-     * @param scaled  whether the stream's class also scales it (no norm reads it): M = D·Q, else M = Q
-     * @param pairs   attention pairs whose per-head products are invariant (pairs of attentions with head factors
-     *                outside GL(d), α_q·α_k ≠ 1, are left out: {@code scaledAttentions} pairs their heads instead)
+     * @param scaled  whether the stream's own space also scales it (no norm reads it): M = D·Q, else M = Q
+     * @param pairs   attention pairs whose per-head products are invariant (pairs of attentions whose heads take
+     *                factors outside GL(d), α_q·α_k ≠ 1, are left out: {@code scaledAttentions} pairs their heads)
      */
     static Estimate solve(SymmetryAnalysis analysis, ResidualStream s, List<BlockTouch> direct, boolean scaled, Map<String, Tensor64> mine,
                           Map<String, Tensor64> theirs, List<LinearPair> pairs, List<AttentionBlock> scaledAttentions) {
         int n = s.size();
         if (direct.isEmpty()) return null;
-        java.util.Set<BlockTouch> readers = new java.util.HashSet<>(s.readers());
-        // level 0: writer blocks (X·M = Y) and reader blocks (X·M⁻ᵀ = Y, i.e. M·Yᵀ = Xᵀ)
-        double[][] gw = new double[n][n];
-        double[][] cw = new double[n][n];
-        double[][] gr = new double[n][n];
-        double[][] cr = new double[n][n];
+        Set<BlockTouch> readers = new HashSet<>(s.readers());
+        Rows writerRows = Rows.empty(n);
+        Rows readerRows = Rows.empty(n);
         for (BlockTouch t : direct) {
             double[][] x = mine.get(t.parameter()).block(t.axis(), t.offset(), n);
             double[][] y = theirs.get(t.parameter()).block(t.axis(), t.offset(), n);
-            boolean reader = scaled && readers.contains(t);
-            add(reader ? gr : gw, Matrices.multiply(Matrices.transpose(reader ? y : x), reader ? y : x));
-            add(reader ? cr : cw, Matrices.multiply(Matrices.transpose(x), y));
+            (scaled && readers.contains(t) ? readerRows : writerRows).add(x, y);
         }
-        double tr = trace(gw) + trace(gr);
-        if (!(tr > 0)) return null;
-        for (double[][] m : List.of(gw, cw, gr, cr)) scale(m, 1 / tr);
-        List<double[][][]> products = products(analysis, s, mine, theirs, pairs, scaledAttentions, !scaled);
-        double[][] gwSum = copy(gw);
-        double[][] cwSum = copy(cw);
-        double[][] grSum = copy(gr);
-        double[][] crSum = copy(cr);
+        List<Product> products = products(analysis, s, mine, theirs, pairs, scaledAttentions, !scaled);
+        Rows w = normalised(writerRows, readerRows);
+        Rows r = readerRows;
+        if (w == null) return null;
+        Rows wSum = Rows.empty(n);
+        Rows rSum = Rows.empty(n);
+        wSum.addAll(w, 1);
+        rSum.addAll(r, 1);
         for (int level = 1; level <= LEVELS && !products.isEmpty(); level++) {
-            double[][] gw1 = new double[n][n];
-            double[][] cw1 = new double[n][n];
-            double[][] gr1 = new double[n][n];
-            double[][] cr1 = new double[n][n];
-            for (double[][][] m : products) {
-                double[][] a = m[0];
-                double[][] at = Matrices.transpose(a);
-                double[][] b = m[1];
-                double[][] bt = Matrices.transpose(b);
-                // writer rows X·P (A) and Y·P_B (B); reader rows X·Pᵀ and Y·P_Bᵀ
-                add(gw1, sandwich(at, gw, a));
-                add(cw1, sandwich(at, cw, b));
-                if (scaled) {
-                    add(gr1, sandwich(b, gr, bt));
-                    add(cr1, sandwich(a, cr, bt));
-                } else {
-                    // a rotation has M⁻ᵀ = M: every block is a writer block, and its images under Pᵀ are too
-                    add(gw1, sandwich(a, gw, at));
-                    add(cw1, sandwich(a, cw, bt));
+            Rows w1 = Rows.empty(n);
+            Rows r1 = Rows.empty(n);
+            for (Product p : products) {
+                for (Product q : List.of(p, p.transposed())) {
+                    if (!scaled) {
+                        // a rotation: M⁻ᵀ = M, every row is a writer row
+                        w1.addTimes(w, q.a(), q.b());
+                        continue;
+                    }
+                    // writer rows carry M: the product's left factor must be M⁻¹; reader rows carry M⁻ᵀ: it must be Mᵀ
+                    if (q.leftReader()) (q.rightWriter() ? w1 : r1).addTimes(w, q.a(), q.b());
+                    else (q.rightWriter() ? w1 : r1).addTimes(r, q.a(), q.b());
                 }
             }
-            double t = trace(gw1) + trace(gr1);
-            if (!(t > 0)) break;
-            for (double[][] m : List.of(gw1, cw1, gr1, cr1)) scale(m, 1 / t);
-            add(gwSum, gw1);
-            add(cwSum, cw1);
-            add(grSum, gr1);
-            add(crSum, cr1);
-            gw = gw1;
-            cw = cw1;
-            gr = gr1;
-            cr = cr1;
+            Rows next = normalised(w1, r1);
+            if (next == null) break;
+            w = next;
+            r = r1;
+            wSum.addAll(w, 1);
+            rSum.addAll(r, 1);
         }
-        Matrices.Eigen ew = Matrices.symmetricEigen(gwSum);
+        Matrices.Eigen ew = Matrices.symmetricEigen(wSum.ga());
         if (!scaled) {
             double conditioning = ew.values()[n - 1] / ew.values()[0];
             if (!(conditioning >= SPAN)) return null;
-            return new Estimate(null, SmallLinear.polar(cwSum), conditioning, products.size());
+            double[][] q = SmallLinear.polar(wSum.c());
+            double residual = residual(wSum, rSum, q);
+            return residual <= CONSISTENT ? new Estimate(null, q, conditioning, residual, products.size()) : null;
         }
         // G_w·M + M·G_r = C: in the eigenbases G_w = U·diag(α)·Uᵀ, G_r = V·diag(β)·Vᵀ, (UᵀMV)_ij = (UᵀCV)_ij / (α_i + β_j)
-        Matrices.Eigen er = Matrices.symmetricEigen(grSum);
-        double[][] c = copy(cwSum);
-        add(c, crSum);
+        Matrices.Eigen er = Matrices.symmetricEigen(rSum.gb());
+        double[][] c = copy(wSum.c());
+        add(c, rSum.c());
         double[][] u = ew.vectors();
         double[][] v = er.vectors();
         double[][] k = Matrices.multiply(Matrices.multiply(Matrices.transpose(u), c), v);
@@ -144,7 +191,15 @@ final class StreamInvariants {
         }
         double conditioning = lo / hi;
         if (!(conditioning >= SPAN)) return null;
-        double[][] m = Matrices.multiply(Matrices.multiply(u, k), Matrices.transpose(v));
+        Estimate split = split(Matrices.multiply(Matrices.multiply(u, k), Matrices.transpose(v)));
+        if (split == null) return null;
+        double residual = residual(wSum, rSum, scaledRows(split.scale(), split.rotation()));
+        return residual <= CONSISTENT ? new Estimate(split.scale(), split.rotation(), conditioning, residual, products.size()) : null;
+    }
+
+    /** M = D·Q: D² = diag(M·Mᵀ) (positive), Q = polar(D⁻¹·M); null when a row of M is zero. */
+    static Estimate split(double[][] m) {
+        int n = m.length;
         double[] d = new double[n];
         double[][] dm = new double[n][];
         for (int i = 0; i < n; i++) {
@@ -153,36 +208,65 @@ final class StreamInvariants {
             dm[i] = m[i].clone();
             for (int j = 0; j < n; j++) dm[i][j] /= d[i];
         }
-        return new Estimate(d, SmallLinear.polar(dm), conditioning, products.size());
+        return new Estimate(d, SmallLinear.polar(dm), 1, 0, 0);
+    }
+
+    /** diag(d)·Q (Q itself when d is null). */
+    static double[][] scaledRows(double[] d, double[][] q) {
+        double[][] out = new double[q.length][];
+        for (int i = 0; i < q.length; i++) {
+            out[i] = q[i].clone();
+            if (d != null) for (int j = 0; j < q.length; j++) out[i][j] *= d[i];
+        }
+        return out;
+    }
+
+    /** Both row sets scaled alike so that the A-side Grams have trace 1 together; null when there are no rows. */
+    private static Rows normalised(Rows w, Rows r) {
+        double t = trace(w.ga()) + trace(r.ga());
+        if (!(t > 0)) return null;
+        w.scale(1 / t);
+        r.scale(1 / t);
+        return w;
+    }
+
+    /**
+     * √(Σ‖X·M − Y‖² + Σ‖Y·Mᵀ − X‖²) / √(Σ‖Y‖² + Σ‖X‖²) over the writer and the reader rows, from their Grams.
+     */
+    private static double residual(Rows w, Rows r, double[][] m) {
+        double[][] mt = Matrices.transpose(m);
+        double writers = trace(sandwich(mt, w.ga(), m)) - 2 * trace(Matrices.multiply(mt, w.c())) + trace(w.gb());
+        double readers = trace(sandwich(m, r.gb(), mt)) - 2 * trace(Matrices.multiply(m, Matrices.transpose(r.c()))) + trace(r.ga());
+        double scale = trace(w.gb()) + trace(r.ga());
+        return Math.sqrt(Math.max(0, writers + readers) / scale);
     }
 
     private static double[][] sandwich(double[][] a, double[][] g, double[][] b) { return Matrices.multiply(Matrices.multiply(a, g), b); }
 
     /**
-     * The invariant products {P_A, P_B} of a stream, each scaled by 1/‖P_A‖ (both sides alike): per attention pair,
-     * Σ over query heads of L_hᵀ·R_h (q·kᵀ, v·W_o) where both sides are stream touches; per attention whose heads take
-     * factors outside GL(d), Σ_h (q_h·k_hᵀ)·(v_h·W_o,h) (the factor of the scores cancels the output's); per space
-     * whose rows nothing but its own class and scale moves, X_inᵀ·X_out for each reader into it and writer out of it.
+     * The invariant products of a stream, each scaled by 1/‖P_A‖ (both sides alike): per attention pair, Σ over query
+     * heads of L_hᵀ·R_h (query–key, value–output) where both sides are stream touches; per attention whose heads take
+     * factors outside GL(d), Σ_h (v_h·W_o,h)·(q_h·k_hᵀ) (the scores' factor cancels the output's); per space whose rows
+     * nothing but its own class and scale moves, X_inᵀ·X_out for each reader into it and writer out of it.
      */
-    static List<double[][][]> products(SymmetryAnalysis analysis, ResidualStream s, Map<String, Tensor64> mine, Map<String, Tensor64> theirs,
-                                       List<LinearPair> pairs, List<AttentionBlock> scaledAttentions, boolean orthogonal) {
+    static List<Product> products(SymmetryAnalysis analysis, ResidualStream s, Map<String, Tensor64> mine, Map<String, Tensor64> theirs,
+                                  List<LinearPair> pairs, List<AttentionBlock> scaledAttentions, boolean orthogonal) {
         Map<String, BlockTouch> streamTouch = new HashMap<>();
+        Set<String> readers = new HashSet<>();
         for (BlockTouch t : s.writers()) streamTouch.put(t.parameter(), t);
-        for (BlockTouch t : s.readers()) streamTouch.put(t.parameter(), t);
+        for (BlockTouch t : s.readers()) {
+            streamTouch.put(t.parameter(), t);
+            readers.add(t.parameter());
+        }
         int n = s.size();
-        List<double[][][]> out = new ArrayList<>();
+        List<Product> out = new ArrayList<>();
         for (LinearPair p : pairs) {
             for (BlockTouch l : p.left()) {
                 for (BlockTouch r : p.right()) {
-                    double[][][] m = new double[2][][];
-                    for (int side = 0; side < 2; side++) {
-                        double[][][] heads = headProducts(side == 0 ? mine : theirs, streamTouch, p, l, r, n);
-                        if (heads == null) break;
-                        double[][] sum = new double[n][n];
-                        for (double[][] h : heads) add(sum, h);
-                        m[side] = sum;
-                    }
-                    if (m[1] != null) keep(out, m, orthogonal);
+                    double[][][] ha = headProducts(mine, streamTouch, p, l, r, n);
+                    double[][][] hb = headProducts(theirs, streamTouch, p, l, r, n);
+                    if (ha == null || hb == null) continue;
+                    keep(out, new Product(sum(ha), sum(hb), readers.contains(l.parameter()), !readers.contains(r.parameter())), orthogonal);
                 }
             }
         }
@@ -191,17 +275,25 @@ final class StreamInvariants {
             LinearPair vo = analysis.pairs().get(b.valueOutput());
             if (qk.kvHeads() != qk.heads() || vo.kvHeads() != vo.heads()) continue;
             for (BlockTouch ql : qk.left()) for (BlockTouch kr : qk.right()) for (BlockTouch vl : vo.left()) for (BlockTouch or : vo.right()) {
-                double[][][] m = new double[2][][];
-                for (int side = 0; side < 2; side++) {
-                    Map<String, Tensor64> w = side == 0 ? mine : theirs;
-                    double[][][] scores = headProducts(w, streamTouch, qk, ql, kr, n);
-                    double[][][] values = headProducts(w, streamTouch, vo, vl, or, n);
-                    if (scores == null || values == null) break;
-                    double[][] sum = new double[n][n];
-                    for (int h = 0; h < scores.length; h++) add(sum, Matrices.multiply(scores[h], values[h]));
-                    m[side] = sum;
+                double[][][] sa = headProducts(mine, streamTouch, qk, ql, kr, n);
+                double[][][] sb = headProducts(theirs, streamTouch, qk, ql, kr, n);
+                double[][][] va = headProducts(mine, streamTouch, vo, vl, or, n);
+                double[][][] vb = headProducts(theirs, streamTouch, vo, vl, or, n);
+                if (sa == null || sb == null || va == null || vb == null) continue;
+                double[][] pa = new double[n][n];
+                double[][] pb = new double[n][n];
+                boolean[] kinds = null;
+                for (int h = 0; h < sa.length; h++) {
+                    Product score = new Product(sa[h], sb[h], readers.contains(ql.parameter()), !readers.contains(kr.parameter()));
+                    Product value = new Product(va[h], vb[h], readers.contains(vl.parameter()), !readers.contains(or.parameter()));
+                    Product both = value.then(score);
+                    if (both == null) both = score.then(value);
+                    if (both == null) break;
+                    add(pa, both.a());
+                    add(pb, both.b());
+                    kinds = new boolean[] {both.leftReader(), both.rightWriter()};
                 }
-                if (m[1] != null) keep(out, m, orthogonal);
+                if (kinds != null) keep(out, new Product(pa, pb, kinds[0], kinds[1]), orthogonal);
             }
         }
         for (NeuronSpace sp : analysis.spaces()) {
@@ -216,21 +308,25 @@ final class StreamInvariants {
             }
             for (ParamTouch ti : in) {
                 for (ParamTouch to : outT) {
-                    double[][][] m = new double[2][][];
-                    for (int side = 0; side < 2; side++) {
-                        Map<String, Tensor64> w = side == 0 ? mine : theirs;
-                        double[][] xi = rows(w, streamTouch, new BlockTouch(ti.parameter(), ti.axis(), ti.offset()), n);
-                        double[][] xo = rows(w, streamTouch, new BlockTouch(to.parameter(), to.axis(), to.offset()), n);
-                        if (xi == null || xo == null) break;
-                        double[][] sum = new double[n][n];
-                        addProduct(sum, xi, 0, xo, 0, size);
-                        m[side] = sum;
-                    }
-                    if (m[1] != null) keep(out, m, orthogonal);
+                    BlockTouch bi = new BlockTouch(ti.parameter(), ti.axis(), ti.offset());
+                    BlockTouch bo = new BlockTouch(to.parameter(), to.axis(), to.offset());
+                    double[][] pa = product(mine, streamTouch, bi, bo, size, n);
+                    double[][] pb = product(theirs, streamTouch, bi, bo, size, n);
+                    if (pa == null || pb == null) continue;
+                    keep(out, new Product(pa, pb, readers.contains(ti.parameter()), !readers.contains(to.parameter())), orthogonal);
                 }
             }
         }
         return out;
+    }
+
+    private static double[][] product(Map<String, Tensor64> w, Map<String, BlockTouch> streamTouch, BlockTouch in, BlockTouch out, int size, int n) {
+        double[][] xi = rows(w, streamTouch, in, n);
+        double[][] xo = rows(w, streamTouch, out, n);
+        if (xi == null || xo == null) return null;
+        double[][] p = new double[n][n];
+        addProduct(p, xi, 0, xo, 0, size);
+        return p;
     }
 
     /** Per query head h of a pair, L_hᵀ·R_h over the stream (null when a side is not a stream touch). */
@@ -247,6 +343,12 @@ final class StreamInvariants {
             addProduct(out[h], xl, hl * p.headDim(), xr, hr * p.headDim(), p.headDim());
         }
         return out;
+    }
+
+    private static double[][] sum(double[][][] ms) {
+        double[][] s = new double[ms[0].length][ms[0].length];
+        for (double[][] m : ms) add(s, m);
+        return s;
     }
 
     /**
@@ -297,23 +399,26 @@ final class StreamInvariants {
     }
 
     /**
-     * Keeps a product whose spectral traces tr(Pᵏ), k = 1..3, are the same in both models (a conjugation keeps them; a
-     * product that is not invariant there differs), and for a rotation its norm too; scaled by 1/‖P_A‖ on both sides.
+     * Keeps a product, scaled by 1/‖P_A‖ on both sides. For a rotation-only stream every product is a conjugation, so
+     * ‖P‖ and tr(Pᵏ) must agree (a product that is not invariant there is dropped); otherwise the final fit's residual
+     * is the check.
      */
-    private static void keep(List<double[][][]> out, double[][][] m, boolean orthogonal) {
-        double na = norm(m[0]);
+    private static void keep(List<Product> out, Product p, boolean orthogonal) {
+        double na = norm(p.a());
         if (!(na > 0)) return;
-        scale(m[0], 1 / na);
-        scale(m[1], 1 / na);
-        if (orthogonal && Math.abs(norm(m[1]) - 1) > INVARIANT_MATCH) return;
-        double[][] pa = m[0];
-        double[][] pb = m[1];
-        for (int k = 1; k <= 3; k++) {
-            if (Math.abs(trace(pa) - trace(pb)) > INVARIANT_MATCH) return;
-            pa = Matrices.multiply(pa, m[0]);
-            pb = Matrices.multiply(pb, m[1]);
+        scale(p.a(), 1 / na);
+        scale(p.b(), 1 / na);
+        if (orthogonal) {
+            if (Math.abs(norm(p.b()) - 1) > INVARIANT_MATCH) return;
+            double[][] pa = p.a();
+            double[][] pb = p.b();
+            for (int k = 1; k <= 3; k++) {
+                if (Math.abs(trace(pa) - trace(pb)) > INVARIANT_MATCH) return;
+                pa = Matrices.multiply(pa, p.a());
+                pb = Matrices.multiply(pb, p.b());
+            }
         }
-        out.add(m);
+        out.add(p);
     }
 
     private static double norm(double[][] m) {

@@ -55,6 +55,8 @@ public final class IdentityFigures {
     }
 
     /** A random move: INTER r = 0.9 factors, permutations, GL(d) (κ = 10) and head scalings when the model has pairs. */
+    public static GroupElement moveFor(SymmetryAnalysis a, long seed) { return move(a, seed); }
+
     static GroupElement move(SymmetryAnalysis a, long seed) {
         GroupElement g = Sampling.both(a, new Sampling.Cob(Sampling.Kind.INTER, 0.9, 1), seed);
         if (!a.pairs().isEmpty()) {
