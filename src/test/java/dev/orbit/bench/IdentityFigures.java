@@ -13,15 +13,14 @@ import dev.orbit.graph.Model;
 import dev.orbit.identity.CanonicalForm;
 import dev.orbit.identity.Licensing;
 import dev.orbit.identity.Membership;
+import dev.orbit.identity.RotatedMoves;
 import dev.orbit.io.idx.MnistData;
 import dev.orbit.io.onnx.OnnxImporter;
 import dev.orbit.numeric.Matrices;
-import dev.orbit.symmetry.BlockTouch;
 import dev.orbit.symmetry.GroupElement;
 import dev.orbit.symmetry.MatrixSampling;
 import dev.orbit.symmetry.NeuronSpace;
 import dev.orbit.symmetry.NormFolding;
-import dev.orbit.symmetry.ParamTouch;
 import dev.orbit.symmetry.ResidualStream;
 import dev.orbit.symmetry.OrbitAction;
 import dev.orbit.symmetry.Sampling;
@@ -55,8 +54,6 @@ public final class IdentityFigures {
     }
 
     /** A random move: INTER r = 0.9 factors, permutations, GL(d) (κ = 10) and head scalings when the model has pairs. */
-    public static GroupElement moveFor(SymmetryAnalysis a, long seed) { return move(a, seed); }
-
     static GroupElement move(SymmetryAnalysis a, long seed) {
         GroupElement g = Sampling.both(a, new Sampling.Cob(Sampling.Kind.INTER, 0.9, 1), seed);
         if (!a.pairs().isEmpty()) {
@@ -108,9 +105,10 @@ public final class IdentityFigures {
     /**
      * Rotated moves (teleport --rotate-residual): every model whose residual stream rotates, after folding its norm
      * gains as the teleport does, moved by the random move above and a Haar rotation of each rotatable stream; `orbit
-     * same` compares the original file with the copy. The stream absorbs the permutation of its class, so its part of
-     * the element is compared as one matrix: the recovered rotation against P·Q of the move ("max Q err", max abs);
-     * "max orth err" is max |QᵀQ − I| of the recovered one. "perms exact" covers the other classes.
+     * same` compares the original file with the copy. The stream absorbs the permutation of its class (and, without
+     * norms, the scale of its own space), so its part of the element is compared as one matrix: the recovered map against
+     * the move's P·D·Q ("max Q err", max abs entry); "max orth err" is max |QᵀQ − I| of the recovered rotation. "perms
+     * exact" and "max scale err" cover the other classes and spaces.
      */
     static void rotated(int moves, List<String> models) {
         System.out.printf("%nrotated residual streams (Haar Q on every rotatable stream, after folding norm gains)%n");
@@ -122,7 +120,7 @@ public final class IdentityFigures {
             SymmetryAnalysis a = SpaceAnalyzer.analyze(base);
             if (a.rotatableStreams().isEmpty()) continue;
             java.util.Set<Integer> streamClasses = new java.util.HashSet<>();
-            for (ResidualStream st : a.rotatableStreams()) streamClasses.addAll(streamClasses(a, st));
+            for (ResidualStream st : a.rotatableStreams()) streamClasses.addAll(RotatedMoves.streamClasses(a, st));
             int same = 0;
             int permsExact = 0;
             double scaleErr = 0;
@@ -132,7 +130,7 @@ public final class IdentityFigures {
             double[] secs = new double[moves];
             for (int i = 0; i < moves; i++) {
                 long seed = 1000 + i;
-                GroupElement g = move(a, seed).withMatrices(MatrixSampling.rotations(a, MatrixSampling.Rotation.HAAR, seed ^ 0x7F4A7C15L));
+                GroupElement g = RotatedMoves.rotated(a, move(a, seed), seed);
                 Model b = OrbitAction.apply(base, a, g);
                 Membership.Result r = Membership.compare(m, b);
                 secs[i] = r.seconds();
@@ -152,9 +150,8 @@ public final class IdentityFigures {
                     for (int j = 0; j < t.length; j++) scaleErr = Math.max(scaleErr, Math.abs(u[j] - t[j]) / Math.abs(t[j]));
                 }
                 for (ResidualStream st : a.rotatableStreams()) {
-                    double[][] truth = streamMatrix(g, a, st);
-                    double[][] got = streamMatrix(h, a, st);
-                    for (int x = 0; x < truth.length; x++) for (int y = 0; y < truth.length; y++) qErr = Math.max(qErr, Math.abs(got[x][y] - truth[x][y]));
+                    double[][] truth = RotatedMoves.streamMatrix(g, a, st);
+                    qErr = Math.max(qErr, RotatedMoves.maxAbsDifference(RotatedMoves.streamMatrix(h, a, st), truth));
                     orthErr = Math.max(orthErr, h.matrices().stream().filter(x -> x.target().equals("stream:" + st.id()))
                             .mapToDouble(x -> Matrices.orthogonalityError(((StreamRotation) x).matrix())).max().orElse(0));
                 }
@@ -162,40 +159,6 @@ public final class IdentityFigures {
             System.out.printf("%-34s %6d %5d/%-3d %8d/%-3d %12.2e %12.2e %12.2e %12.2e %9.3f%n", Path.of(path).getFileName(), moves, same, moves, permsExact,
                     moves, scaleErr, qErr, orthErr, resid, EvaluatorBench.median(secs));
         }
-    }
-
-    /** The permutation classes whose spaces touch a stream's writers or readers on the stream axis. */
-    static java.util.Set<Integer> streamClasses(SymmetryAnalysis a, ResidualStream st) {
-        java.util.Set<String> axes = new java.util.HashSet<>();
-        for (BlockTouch t : st.writers()) axes.add(t.parameter() + "#" + t.axis());
-        for (BlockTouch t : st.readers()) axes.add(t.parameter() + "#" + t.axis());
-        java.util.Set<Integer> out = new java.util.HashSet<>();
-        for (NeuronSpace s : a.spaces()) for (ParamTouch t : s.touches()) if (axes.contains(t.parameter() + "#" + t.axis())) out.add(s.permClass());
-        return out;
-    }
-
-    /**
-     * What an element does to a stream as one matrix: its class permutation P (new entry j = old entry p[j]), the scale
-     * D of the stream's own space (streams without norms) and then its rotation Q, x → x·P·D·Q.
-     */
-    static double[][] streamMatrix(GroupElement g, SymmetryAnalysis a, ResidualStream st) {
-        int n = st.size();
-        double[][] q = g.matrices().stream().filter(x -> x.target().equals("stream:" + st.id())).map(x -> ((StreamRotation) x).matrix())
-                .findFirst().orElse(Matrices.identity(n));
-        double[] tau = new double[n];
-        java.util.Arrays.fill(tau, 1);
-        for (NeuronSpace s : a.spaces()) {
-            if (s.size() == n && g.scales().containsKey(s.id()) && streamClasses(a, st).contains(s.permClass())) tau = g.scale(s.id(), n);
-        }
-        int[] p = null;
-        for (int c : streamClasses(a, st)) if (g.permutations().containsKey(c)) p = g.permutations().get(c);
-        double[][] out = new double[n][];
-        for (int j = 0; j < n; j++) {
-            double[] row = q[j].clone();
-            for (int k = 0; k < n; k++) row[k] *= tau[j];
-            out[p == null ? j : p[j]] = row;
-        }
-        return out;
     }
 
     static void unrelated(Path a, Path b) {
