@@ -3,6 +3,7 @@
 # bytes its float16 weights and activations need (target: 1.3×). The heap is fixed and pre-touched (1 GiB), so the
 # resident set minus the heap is native memory throughout.
 # Usage: bench/float16-memory.sh [layers (12)] [width (2048)] [batch (256)] [runs (5)]
+# F16_TRACE=1 also prints glibc's mallinfo2 (arena, in use, free) and the native resident set after each evaluation.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/find-jdk.sh

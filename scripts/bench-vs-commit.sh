@@ -60,8 +60,11 @@ run_side() {
       "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx8g -Xms2g -XX:+UseParallelGC)
   want teleport && (cd "$dir" && "${java[@]}" dev.orbit.bench.TeleportLargeBench 5) \
     | awk '/import \+ export unchanged/ {print "teleport-large.unchanged_ms", $(NF-1)} /import \+ teleport \+ export/ {print "teleport-large.teleport_ms", $(NF-1)}'
-  want evaluator && (cd "$dir" && "${java[@]}" dev.orbit.bench.EvaluatorBench "$threads" 200) \
-    | awk '/orbit evaluator/ {print "evaluator.orbit_ms", $(NF-1)} /^  onnxruntime/ {print "evaluator.ort_ms", $(NF-1)}'
+  # builds before issue 21 take [threads runs] and print one median per engine; later ones take [threads rounds
+  # cases] and print "min A median B max C ms" per engine (their first case is the MLP)
+  want evaluator && (cd "$dir" && "${java[@]}" dev.orbit.bench.EvaluatorBench "$threads" 9 mlp) \
+    | awk '/orbit evaluator/ {print "evaluator.orbit_ms", $(NF-1)} /^  onnxruntime [0-9]/ {print "evaluator.ort_ms", $(NF-1)}
+           /^  orbit +min/ {print "evaluator.orbit_ms", $5} /^  onnxruntime +min/ {print "evaluator.ort_ms", $5}'
   want train && (cd "$dir" && "${java[@]:0:2}" "${train_env[@]}" OPENBLAS_NUM_THREADS="$threads" "${java[@]:2}" dev.orbit.bench.TrainBench "$threads" 3) \
     | sed -n 's/^orbit \([^ ]*\) .*epoch_seconds=\([0-9.]*\).*/train.\1.epoch_s \2/p'
   return 0 # a benchmark left out is not a failure

@@ -77,6 +77,9 @@ def convnext_tiny():
 def vit_b_16():
     m = VisionTransformer(image_size=32, patch_size=16, num_layers=2, num_heads=4, hidden_dim=64,
                           mlp_dim=128, num_classes=10)
+    # torchvision zero-initialises the classifier (heads.head weight and bias): the logits would be the bias alone,
+    # the same for every input, and a verification on them would prove nothing. Give it a Linear's usual scale.
+    nn.init.normal_(m.heads.head.weight, std=m.hidden_dim ** -0.5)
     return (m, [BATCH, 3, 32, 32],
             "torchvision VisionTransformer with ViT-B/16's patch size 16 and pre-norm encoder blocks "
             "(nn.MultiheadAttention, fused in_proj), reduced to 2 layers (B: 12), hidden 64 with 4 heads "

@@ -1,6 +1,7 @@
 package dev.orbit.checkpoint;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -30,6 +31,7 @@ import dev.orbit.io.ConfinedFolder;
 import dev.orbit.io.safetensors.Header;
 import dev.orbit.io.safetensors.SafetensorsFile;
 import dev.orbit.io.safetensors.ShardIndex;
+import dev.orbit.io.safetensors.StoredTensor;
 import dev.orbit.io.safetensors.TensorEntry;
 import dev.orbit.io.safetensors.TensorSpec;
 
@@ -93,7 +95,8 @@ public final class CheckpointWriter {
                 SafetensorsFile shard = tensors.shard(kv.getKey());
                 for (TensorEntry e : kv.getValue().inOffsetOrder()) if (!copiedAsStored(shard, touched, e)) computed.add(e);
             }
-            try (Arena arena = Arena.ofShared(); ComputeAhead ahead = new ComputeAhead(chain, computed, arena)) {
+            try (Arena arena = Arena.ofShared(); ComputeAhead ahead = new ComputeAhead(chain, computed, arena, tensors::entry,
+                    (name, buffer) -> readStored(tensors.shard(tensors.shardOf(name)), tensors.entry(name), buffer))) {
                 for (var kv : headers.entrySet()) {
                     SafetensorsFile shard = tensors.shard(kv.getKey());
                     try (FileChannel ch = FileChannel.open(dir.resolve(kv.getKey()), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -129,6 +132,14 @@ public final class CheckpointWriter {
             }
             if (!accept.test(dir)) throw new Rejected(out);
         });
+    }
+
+    private static StoredTensor readStored(SafetensorsFile shard, TensorEntry e, MemorySegment buffer) {
+        try {
+            return shard.read(e, buffer);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
     }
 
     /** Whether tensor {@code e} is written as the input stores it (present, untouched, same type). */

@@ -78,8 +78,16 @@ final class ChunkedMoves {
      * it), into {@code out} (native, {@code type}, row-major).
      */
     void compute(String name, long[] shape, ElementType type, MemorySegment out) {
+        compute(name, shape, type, out, original);
+    }
+
+    /**
+     * As above, with {@code axisMapSource} giving the original tensor when a sole axis map applies (the writer
+     * passes copies read into a buffer of its own rather than views of the mapping).
+     */
+    void compute(String name, long[] shape, ElementType type, MemorySegment out, Function<String, StoredTensor> axisMapSource) {
         AxisMap map = soleAxisMap(name);
-        if (map != null && map.apply(original.apply(name), type, out)) return;
+        if (map != null && map.apply(axisMapSource.apply(name), type, out)) return;
         Set<Integer> axes = axes(name);
         StoredTensor target = new StoredTensor(name, type, shape, out);
         if (shape.length == 2 && shape[0] > 0 && shape[1] > 0 && (!axes.contains(0) || !axes.contains(1))) {
@@ -101,6 +109,9 @@ final class ChunkedMoves {
             else target.torchView().copy_(value);
         }
     }
+
+    /** Whether {@code name} is moved by a sole axis map, straight from its stored bytes. */
+    boolean axisMapped(String name) { return soleAxisMap(name) != null; }
 
     /** The axis map of the one step that touches {@code name}, when there is one step and it has such a map. */
     private AxisMap soleAxisMap(String name) {

@@ -9,7 +9,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
+import dev.orbit.io.safetensors.StoredTensor;
 import dev.orbit.io.safetensors.TensorEntry;
 
 /**
@@ -27,16 +30,27 @@ final class ComputeAhead implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final Function<String, StoredTensor> axisMapSource;
     private int next;
 
-    /** {@code arena} must be shared and outlive this object (the worker writes into its buffers). */
-    ComputeAhead(ChunkedMoves chain, List<TensorEntry> order, Arena arena) {
+    /**
+     * {@code arena} must be shared and outlive this object (the worker writes into its buffers). {@code stored}
+     * reads an original tensor's bytes into a given buffer; it serves the tensors the chain moves by an axis map.
+     */
+    ComputeAhead(ChunkedMoves chain, List<TensorEntry> order, Arena arena, Function<String, TensorEntry> storedEntry,
+            BiFunction<String, MemorySegment, StoredTensor> stored) {
         this.chain = chain;
         this.order = List.copyOf(order);
-        long largest = 1;
-        for (TensorEntry e : order) largest = Math.max(largest, e.byteLength());
+        long largest = 1, largestInput = 0;
+        for (TensorEntry e : order) {
+            largest = Math.max(largest, e.byteLength());
+            if (chain.axisMapped(e.name())) largestInput = Math.max(largestInput, storedEntry.apply(e.name()).byteLength());
+        }
         // allocation zeroes the buffers: once here, never per tensor
         buffers = new MemorySegment[] {arena.allocate(largest, 64), order.size() > 1 ? arena.allocate(largest, 64) : null};
+        MemorySegment input = largestInput > 0 ? arena.allocate(largestInput, 64) : null;
+        // only the one worker thread reads into it, one tensor at a time
+        this.axisMapSource = name -> stored.apply(name, input);
         for (int i = 0; i < order.size(); i++) pending.add(null);
         submit(0);
     }
@@ -46,7 +60,7 @@ final class ComputeAhead implements AutoCloseable {
         TensorEntry e = order.get(i);
         MemorySegment slot = buffers[i % 2].asSlice(0, e.byteLength());
         pending.set(i, worker.submit(() -> {
-            chain.compute(e.name(), e.shape(), e.type(), slot);
+            chain.compute(e.name(), e.shape(), e.type(), slot, axisMapSource);
             return slot;
         }));
     }

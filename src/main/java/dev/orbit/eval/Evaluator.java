@@ -30,6 +30,7 @@ import dev.orbit.ops.UnsupportedOpException;
 import dev.orbit.ops.WidensHalfInputs;
 import dev.orbit.ops.standard.StandardOps;
 import dev.orbit.tensor.DType;
+import dev.orbit.tensor.FreePages;
 import dev.orbit.tensor.NdArray;
 
 /**
@@ -79,6 +80,16 @@ public final class Evaluator {
     /** Runs the graph in inference mode; every native tensor is released before returning. */
     public Map<String, NdArray> run(Map<String, NdArray> feeds) {
         checkFeeds(feeds);
+        try {
+            return runInScope(feeds);
+        } finally {
+            // a half model's blocks and results, freed between the JIT's allocations, leave malloc's arena
+            // fragmented; with Orbit's launch settings nothing would give those pages back (FreePages)
+            if (mayHoldHalf) FreePages.release();
+        }
+    }
+
+    private Map<String, NdArray> runInScope(Map<String, NdArray> feeds) {
         try (PointerScope scope = new PointerScope()) {
             Map<String, Tensor> inputs = new HashMap<>();
             for (var e : feeds.entrySet()) inputs.put(e.getKey(), e.getValue().torchView());

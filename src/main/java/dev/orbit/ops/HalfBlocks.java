@@ -10,15 +10,18 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 /**
  * The half policy (docs/DTYPES.md) a block at a time, for the ops that widen their float16/bfloat16 inputs themselves
  * ({@link WidensHalfInputs}). Such an op allocates its half-typed result first, then widens one block of its inputs
- * to float32, computes, rounds the block into the result and frees the block before the next. The float32 working
- * set stays one block, and because every float32 temporary is allocated after the result and freed at once, malloc
- * reuses the same memory block after block (with Orbit's launch settings it never returns freed memory to the system,
- * so whole float32 copies freed between live results stayed resident: docs/CONFORMANCE.md, "float16 memory").
+ * to float32, computes and rounds the block into the result before the next. The float32 working set stays one
+ * block, widened into a buffer the thread keeps ({@link Float32Scratch}) rather than a fresh allocation per block
+ * (with Orbit's launch settings malloc never returns freed memory to the system, and blocks freed between other
+ * allocations fragmented its arena: docs/CONFORMANCE.md, "float16 memory").
  * Each value is computed exactly as with the inputs widened whole and the result rounded once.
  */
 public final class HalfBlocks {
     /** float32 bytes of one block of an elementwise op: tens of microseconds of work, so the calls cost little. */
     public static final long ELEMENTWISE_BYTES = 1L << 18;
+
+    /** float32 bytes of a widened block of a product's A or B: small against a weight, large enough for BLAS. */
+    public static final long PRODUCT_BYTES = 1L << 21;
 
     private HalfBlocks() {}
 
@@ -52,8 +55,9 @@ public final class HalfBlocks {
         long block = Math.max(1, blockBytes / Float.BYTES);
         for (long from = 0; from < n; from += block) {
             long count = Math.min(block, n - from);
-            try (PointerScope scope = new PointerScope()) {
-                y.narrow(0, from, count).copy_(f.apply(flat.narrow(0, from, count).to(ScalarType.Float)));
+            try (PointerScope scope = new PointerScope();
+                 Float32Scratch.Widened wide = Float32Scratch.widen(flat.narrow(0, from, count), Float32Scratch.Slot.ELEMENTWISE)) {
+                y.narrow(0, from, count).copy_(f.apply(wide.tensor()));
             }
         }
         return y.view(OpSupport.sizes(x));

@@ -120,11 +120,25 @@ public final class NormFolding {
     private record Reader(Node node, String weight, int axis) {}
 
     /** The linear readers of a value, through ops that keep the channel axis; null (and a reason) otherwise. */
-    private String readers(String value, List<Reader> out, Set<String> seen) {
+    private String readers(String value, List<Reader> out, Set<String> seen) { return readers(value, rank(value) - 1, out, seen); }
+
+    /**
+     * The same with the channels on {@code axis}: off the last axis (a head that permutes NHWC to NCHW, pools and
+     * flattens) only ops that follow the channel axis may read it, until a linear map reads them last again.
+     */
+    private String readers(String value, int axis, List<Reader> out, Set<String> seen) {
         if (!seen.add(value)) return null;
         if (graph.outputs().stream().anyMatch(o -> o.name().equals(value))) return "it is a network output";
+        int r = rank(value);
         for (Node c : graph.consumers(value)) {
-            int r = rank(value);
+            if (axis != r - 1) {
+                if (c.opType().equals("Shape")) continue;
+                int next = ChannelAxis.through(c, value, axis, graph, types);
+                if (next < 0) return c.opType() + " '" + c.label() + "' reads it with the channels on axis " + axis + " (not the last)";
+                String why = readers(c.output(0), next, out, seen);
+                if (why != null) return why;
+                continue;
+            }
             String w = c.input(1);
             switch (c.opType()) {
                 case "MatMul" -> {
@@ -135,13 +149,13 @@ public final class NormFolding {
                     if (!c.input(0).equals(value) || !isParam(w) || c.attributes().getInt("transA", 0) != 0) return "Gemm '" + c.label() + "' is not x·W";
                     out.add(new Reader(c, w, c.attributes().getInt("transB", 0) != 0 ? 1 : 0));
                 }
-                case "Transpose" -> {
-                    long[] p = c.attributes().getInts("perm", null);
-                    if (p == null || p[p.length - 1] != p.length - 1) return "Transpose '" + c.label() + "' moves the channel axis";
-                    String why = readers(c.output(0), out, seen);
+                case "Transpose", "Flatten", "GlobalAveragePool", "Reshape", "Identity", "Dropout", "ReduceMean", "Squeeze", "Unsqueeze" -> {
+                    int next = ChannelAxis.through(c, value, axis, graph, types);
+                    if (next < 0) return c.opType() + " '" + c.label() + "' touches the channel axis";
+                    String why = readers(c.output(0), next, out, seen);
                     if (why != null) return why;
                 }
-                case "Reshape", "Identity", "Dropout", "ReduceMean", "Gather", "Squeeze", "Unsqueeze" -> {
+                case "Gather" -> {
                     if (!keepsChannels(c, value, r)) return c.opType() + " '" + c.label() + "' touches the channel axis";
                     String why = readers(c.output(0), out, seen);
                     if (why != null) return why;
@@ -159,8 +173,8 @@ public final class NormFolding {
                 }
                 case "Concat" -> {
                     // torch.roll: the slices of one value put back together along a token axis
-                    long axis = c.attributes().getInt("axis", 0);
-                    if ((axis < 0 ? axis + r : axis) == r - 1 || !slicesOfOneValue(c)) return "Concat '" + c.label() + "' joins it with other values";
+                    long joined = c.attributes().getInt("axis", 0);
+                    if ((joined < 0 ? joined + r : joined) == r - 1 || !slicesOfOneValue(c)) return "Concat '" + c.label() + "' joins it with other values";
                     String why = readers(c.output(0), out, seen);
                     if (why != null) return why;
                 }
@@ -190,13 +204,6 @@ public final class NormFolding {
         if (in == null || out == null || in.shape() == null || out.shape() == null) return false;
         if (!in.shape().dim(-1).equals(out.shape().dim(-1))) return false;
         return switch (c.opType()) {
-            case "ReduceMean" -> {
-                long[] axes = c.attributes().getInts("axes", null);
-                if (axes == null && isParam(c.input(1))) axes = graph.parameter(c.input(1)).toLongArray();
-                boolean ok = axes != null && axes.length > 0;
-                if (ok) for (long a : axes) ok &= (a < 0 ? a + r : a) != r - 1;
-                yield ok;
-            }
             case "Gather" -> {
                 long a = c.attributes().getInt("axis", 0);
                 yield (a < 0 ? a + r : a) != r - 1;

@@ -371,15 +371,9 @@ final class StreamAnalyzer {
 
     /** Records a linear reader; returns why it blocks otherwise. */
     private String reader(Node c, String v, List<BlockTouch> readers) {
-        String w = c.input(1);
-        if (c.opType().equals("MatMul") && c.input(0).equals(v) && isParam(w) && graph.parameter(w).rank() == 2) {
-            readers.add(new BlockTouch(w, 0, 0));
-            return null;
-        }
-        if (c.opType().equals("Gemm") && c.input(0).equals(v) && isParam(w) && c.attributes().getInt("transA", 0) == 0) {
-            readers.add(new BlockTouch(w, c.attributes().getInt("transB", 0) != 0 ? 1 : 0, 0));
-            return null;
-        }
+        if (linearReader(c, v, readers)) return null;
+        int moved = ChannelAxis.through(c, v, rank(v) - 1, graph, types);
+        if (moved >= 0) return followed(c.output(0), moved, readers, new HashSet<>());
         for (Norm n : norms) {
             if (n.input().equals(v) && n.nodes().contains(c)) {
                 return n.describe() + (n.kind() == Norm.Kind.LAYER_NORM ? " subtracts the mean (removable only when every writer into the stream is centred, as folding does for pre-norm models)"
@@ -387,5 +381,38 @@ final class StreamAnalyzer {
             }
         }
         return c.opType() + " '" + c.label() + "' reads it";
+    }
+
+    /** MatMul x·W or Gemm reading {@code v} (channels last) with a constant weight: recorded. */
+    private boolean linearReader(Node c, String v, List<BlockTouch> readers) {
+        String w = c.input(1);
+        if (c.opType().equals("MatMul") && c.input(0).equals(v) && isParam(w) && graph.parameter(w).rank() == 2) {
+            readers.add(new BlockTouch(w, 0, 0));
+            return true;
+        }
+        if (c.opType().equals("Gemm") && c.input(0).equals(v) && isParam(w) && c.attributes().getInt("transA", 0) == 0) {
+            readers.add(new BlockTouch(w, c.attributes().getInt("transB", 0) != 0 ? 1 : 0, 0));
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * A value outside the stream that carries its channels on {@code axis} (moved by a Transpose, pooled, flattened:
+     * a classifier head in NCHW code). x → x·Q on the channel axis commutes with every op {@link ChannelAxis}
+     * follows, so the stream stays rotatable when every path ends in a linear map reading the channels last.
+     */
+    private String followed(String v, int axis, List<BlockTouch> readers, Set<String> seen) {
+        if (!seen.add(v)) return null;
+        if (graph.outputs().stream().anyMatch(o -> o.name().equals(v))) return "it reaches the network output '" + v + "'";
+        boolean last = axis == rank(v) - 1;
+        for (Node c : graph.consumers(v)) {
+            if (c.opType().equals("Shape") || last && linearReader(c, v, readers)) continue;
+            int next = ChannelAxis.through(c, v, axis, graph, types);
+            if (next < 0) return c.opType() + " '" + c.label() + "' reads it with its channels on axis " + axis;
+            String why = followed(c.output(0), next, readers, seen);
+            if (why != null) return why;
+        }
+        return null;
     }
 }

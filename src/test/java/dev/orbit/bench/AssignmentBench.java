@@ -76,7 +76,7 @@ public final class AssignmentBench {
         Assignment warm = LinearAssignment.minimize(matrix);
         long warmUntil = System.nanoTime() + 1_000_000_000L; // small matrices solve in milliseconds: warm the JIT for 1 s
         for (int k = 1; k < 200 && System.nanoTime() < warmUntil; k++) LinearAssignment.minimize(matrix);
-        double loadBefore = loadAverage();
+        double loadBefore = LoadAverage.now();
         double[] scipy = new double[rounds], orbit = new double[rounds];
         Assignment last = warm;
         for (int r = 0; r < rounds; r++) {
@@ -85,7 +85,7 @@ public final class AssignmentBench {
             last = LinearAssignment.minimize(matrix);
             orbit[r] = (System.nanoTime() - t0) / 1e9;
         }
-        double loadAfter = loadAverage();
+        double loadAfter = LoadAverage.now();
         check(Arrays.equals(warm.columnOfRow(), last.columnOfRow()), "Orbit's assignment changed between runs");
         double diff = Math.abs(last.cost() - scipyCost[0]) / Math.max(Math.abs(scipyCost[0]), Double.MIN_NORMAL);
         boolean same = Arrays.equals(last.columnOfRow(), scipyColumns);
@@ -134,10 +134,6 @@ public final class AssignmentBench {
         MemorySegment.copy(MemorySegment.ofArray(Files.readAllBytes(file)), ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN),
                 0, values, 0, count);
         return values;
-    }
-
-    private static double loadAverage() throws IOException {
-        return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
     }
 
     private static double median(double[] v) {

@@ -74,6 +74,11 @@ public final class Float16MemoryBench {
         for (int i = 0; i < runs; i++) {
             NdArray y = evaluator.run(Map.of("input", input)).get("logits");
             checksum += Float.floatToIntBits((float) y.getAsDouble(0));
+            if (System.getenv("F16_TRACE") != null) {
+                int run = i;
+                MallocInfo.now().ifPresent(m -> System.out.printf("  run %d: malloc arena %.1f MB, in use %.1f MB, free %.1f MB, mmapped %.1f MB; rss-native %.1f MB%n",
+                        run, m.arena() / 1e6, m.inUse() / 1e6, m.free() / 1e6, m.mapped() / 1e6, uncheckedNative() / 1e6));
+            }
         }
         long peakNative = hwmBytes() - Math.max(heapCommitted, heapCommitted()) - native0;
         long peakHeapLoad = loadHeapPeak - heap0;
@@ -120,6 +125,14 @@ public final class Float16MemoryBench {
     }
 
     private static long nativeBytes() throws IOException { return status("VmRSS:") - heapCommitted(); }
+
+    private static long uncheckedNative() {
+        try {
+            return nativeBytes();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
 
     private static long hwmBytes() throws IOException { return status("VmHWM:"); }
 

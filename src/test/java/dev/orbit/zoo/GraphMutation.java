@@ -74,12 +74,23 @@ record GraphMutation(Kind kind, int where, boolean lastAxis, long seed) {
         List<Site> sites = candidates(m);
         if (sites.isEmpty()) return null;
         Site site = sites.get(Math.floorMod(where, sites.size()));
+        // a centred value under a square root is NaN: the edited model would not be a valid model
+        if (kind == Kind.LAYER_NORM && reachesSqrt(m, site.value())) return null;
         int rank = site.dims().length;
         for (int axis : lastAxis ? new int[] {rank - 1, 1} : new int[] {1, rank - 1}) {
             long c = site.dims()[axis];
             if (c >= 4 && c % 2 == 0) return new Editor(m, site, axis, seed).edit(kind);
         }
         return null;
+    }
+
+    /** {@code v} is a norm's variance: read by a Sqrt, directly or after adding a constant (ε). */
+    private static boolean reachesSqrt(Model m, String v) {
+        for (Node c : m.graph().consumers(v)) {
+            if (c.opType().equals("Sqrt")) return true;
+            if (c.opType().equals("Add") && c.inputs().stream().anyMatch(m.graph()::isParameter) && reachesSqrt(m, c.output(0))) return true;
+        }
+        return false;
     }
 
     @Override public String toString() { return kind + (lastAxis ? " on the last axis" : " on axis 1") + " of value #" + where; }
@@ -181,8 +192,9 @@ record GraphMutation(Kind kind, int where, boolean lastAxis, long seed) {
                     yield reshape(transpose(soft, 0, 1, 2, 4, 3), original());
                 }
                 case TRANSPOSE_ROUND_TRIP -> {
-                    // move the axis last (or, when it is last, to position 1), scale per channel there, move it back
-                    int to = axis == rank - 1 ? 1 : rank - 1;
+                    // move the axis last (or, when it is last, to position 1; on a matrix, to 0: [0, 1] would be the identity,
+                    // which ONNX Runtime's Gemm fusion takes for a transpose), scale per channel there, move it back
+                    int to = axis != rank - 1 ? rank - 1 : rank > 2 ? 1 : 0;
                     long[] perm = new long[rank];
                     List<Long> rest = new ArrayList<>();
                     for (int a = 0; a < rank; a++) if (a != axis) rest.add((long) a);

@@ -36,7 +36,7 @@ import net.jqwik.api.statistics.Statistics;
  * r = 0.9 with permutations, attention GL(d), rotations) verifies in ONNX Runtime under the noise rule; (b) nothing is
  * kept fixed without a reason. That it can fail is shown below: the same check on a deliberately wrong analysis fails.
  *
- * <p>Cost: 30 tries on small models (zoo files up to 62 kB and three hand-built graphs), each one analysis and one
+ * <p>Cost: 30 tries on small models (zoo files up to 62 kB and four hand-built graphs), each one analysis and one
  * verification of 4 samples; shrinking is off (a failure names the base, the edits and the seed instead).
  */
 class MutatedGraphPropertyTest {

@@ -43,7 +43,7 @@ import dev.orbit.verify.OutputComparison;
  *
  * <p>Tolerances, relative to the output's scale (OutputComparison, ε = max |reference|): the PyTorch or
  * hand-computed reference against ONNX Runtime and against Orbit's evaluator, both float32, 1e-5; measured
- * values are ≤ 3.6e-7 for ONNX Runtime and ≤ 3.2e-7 for Orbit where it evaluates (the test prints them).
+ * values are ≤ 3.6e-7 for ONNX Runtime and ≤ 4.1e-7 for Orbit, ViT 9.3e-7 and 9.5e-7 (the test prints them).
  */
 class ZooTest {
     static final double REFERENCE_TOLERANCE = 1e-5;

@@ -144,6 +144,27 @@ public final class SafetensorsFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads the stored bytes of {@code e} into {@code target} (exactly its byte length) and returns a view of them.
+     * From a file this is a positioned read (pread): the kernel copies from its page cache in large requests with
+     * its own readahead, where touching the mapping would fault the tensor in a few pages at a time.
+     */
+    public StoredTensor read(TensorEntry e, MemorySegment target) throws IOException {
+        MemorySegment into = target.asSlice(0, e.byteLength());
+        if (channel == null) {
+            into.copyFrom(bytes(e));
+        } else {
+            ByteBuffer buffer = into.asByteBuffer();
+            long at = dataStart + e.begin();
+            while (buffer.hasRemaining()) {
+                int n = channel.read(buffer, at);
+                if (n < 0) throw new IOException(source + " shrank while reading '" + e.name() + "'");
+                at += n;
+            }
+        }
+        return new StoredTensor(e.name(), e.type(), e.shape(), into);
+    }
+
     @Override public void close() {
         if (arena != null) arena.close();
         if (channel != null) {

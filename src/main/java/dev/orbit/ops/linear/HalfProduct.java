@@ -5,8 +5,9 @@ import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 
+import dev.orbit.ops.Float32Scratch;
+import dev.orbit.ops.Float32Scratch.Slot;
 import dev.orbit.ops.HalfBlocks;
 
 /**
@@ -19,7 +20,7 @@ import dev.orbit.ops.HalfBlocks;
  */
 final class HalfProduct {
     /** float32 bytes of a widened block of A or of B: small against a weight, large enough for BLAS to run at speed. */
-    static final long BLOCK_BYTES = 1L << 21;
+    static final long BLOCK_BYTES = HalfBlocks.PRODUCT_BYTES;
 
     /** Rows [row, row + rowCount) of A and columns [column, column + columnCount) of B. */
     record Block(long row, long rowCount, long column, long columnCount) {}
@@ -51,14 +52,15 @@ final class HalfProduct {
         Tensor y = torch.empty(shape(a, b), new TensorOptions(a.scalar_type().intern()), new MemoryFormatOptional());
         for (long row = 0; row < m; row += rowBlock) {
             long rowCount = Math.min(rowBlock, m - row);
-            try (PointerScope rows = new PointerScope()) {
-                Tensor aw = (vector ? a : a.narrow(-2, row, rowCount)).to(ScalarType.Float);
+            try (PointerScope rows = new PointerScope();
+                 Float32Scratch.Widened aw = Float32Scratch.widen(vector ? a : a.narrow(-2, row, rowCount), Slot.ROWS)) {
                 Tensor yr = vector ? y : y.narrow(-2, row, rowCount);
                 for (long column = 0; column < n; column += columnBlock) {
                     long columnCount = Math.min(columnBlock, n - column);
-                    try (PointerScope columns = new PointerScope()) {
-                        Tensor bw = b.narrow(-1, column, columnCount).to(ScalarType.Float);
-                        yr.narrow(-1, column, columnCount).copy_(product.apply(aw, bw, new Block(row, rowCount, column, columnCount)));
+                    try (PointerScope columns = new PointerScope();
+                         Float32Scratch.Widened bw = Float32Scratch.widen(b.narrow(-1, column, columnCount), Slot.COLUMNS)) {
+                        Block at = new Block(row, rowCount, column, columnCount);
+                        yr.narrow(-1, column, columnCount).copy_(product.apply(aw.tensor(), bw.tensor(), at));
                     }
                 }
             }

@@ -52,6 +52,26 @@ class SafetensorsFileTest {
         }
     }
 
+    /** A positioned read into a caller's buffer gives the mapped bytes, for files and for in-memory files. */
+    @Test
+    void readsIntoABufferWhatTheMappingHolds() throws IOException {
+        for (Path p : fixtureFiles()) {
+            try (var f = SafetensorsFile.open(p); var memory = SafetensorsFile.of(Files.readAllBytes(p), p.toString());
+                    var arena = java.lang.foreign.Arena.ofConfined()) {
+                long largest = f.header().entries().stream().mapToLong(TensorEntry::byteLength).max().orElse(0);
+                MemorySegment buffer = arena.allocate(largest + 16);
+                for (TensorEntry e : f.header().entries()) {
+                    for (SafetensorsFile source : List.of(f, memory)) {
+                        buffer.fill((byte) 0x5a);
+                        StoredTensor read = source.read(e, buffer);
+                        assertEquals(-1, read.bytes().mismatch(f.bytes(e)), p + " " + e.name());
+                        assertEquals((byte) 0x5a, buffer.get(java.lang.foreign.ValueLayout.JAVA_BYTE, e.byteLength()), "wrote past the tensor");
+                    }
+                }
+            }
+        }
+    }
+
     /** The fixtures were laid out by scripts/make_checkpoints.py the way the reference writer does: Orbit's canonical layout reproduces them. */
     @Test
     void canonicalLayoutReproducesReferenceWrittenFiles() throws IOException {
