@@ -25,6 +25,8 @@ final class MatchDecider implements Aligner.Decider {
     private final Map<String, Tensor64> target;
 
     private final Map<Integer, Aligner.StreamMove> streams;
+    /** The widest stream the closed form is tried on (its d×d products cost O(d³) each). */
+    static final int CLOSED_FORM_WIDTH = 256;
 
     /**
      * Tied units resolved by an earlier pass: per class the units of A that were tied ({@code units}) and those of them
@@ -295,6 +297,11 @@ final class MatchDecider implements Aligner.Decider {
     public Aligner.StreamMove rotationUpFront(Aligner a, ResidualStream s, List<BlockTouch> direct) {
         Aligner.StreamMove known = streams.get(s.id());
         if (known != null) return known;
+        // direct blocks that span the stream decide it as they settle (orthogonal Procrustes, as before); the closed form
+        // is for streams they do not span, and costs O(products · d³): kept to streams up to CLOSED_FORM_WIDTH wide
+        long rows = 0;
+        for (BlockTouch t : direct) rows += a.work.get(t.parameter()).outer(t.axis()) * a.work.get(t.parameter()).inner(t.axis());
+        if (rows >= s.size() || s.size() > CLOSED_FORM_WIDTH) return null;
         List<NeuronSpace> scaling = a.streamSpaces(s).stream().filter(sp -> sp.scaling() != Scaling.NONE).toList();
         if (scaling.size() > 1) return null;
         NeuronSpace scaled = scaling.isEmpty() ? null : scaling.getFirst();
