@@ -54,7 +54,7 @@ final class SymmetryTeleportCommand implements java.util.concurrent.Callable<Int
         var d = EXPERIMENT.defaults();
         var settings = optimizers == null ? d.settings() : d.settings().stream().filter(s -> optimizers.contains(s.optimizer())).toList();
         var c = new SymmetryTeleport.Config(archs == null ? d.archs() : List.copyOf(archs), settings, d.arms(), seeds, epochs, d.batch(),
-                trainSamples, target, every, steps, lr, d.enormLr(), d.bound(), d.sharpness(), d.randomRange());
+                trainSamples, target, every, steps, lr, d.enormLr(), d.bound(), d.sharpness(), d.sharpnessSample(), d.randomRange());
         return experiment.quick ? EXPERIMENT.quick(c) : c;
     }
 

@@ -7,7 +7,8 @@ import picocli.CommandLine.Mixin;
         description = {"Train with and without one teleportation (inter, r = 0.9) at initialisation (or at --at-epoch K),",
                 "with a pseudo-teleportation control, over activations, learning rates, initialisers, SGD with and",
                 "without momentum, several seeds; mean ± std accuracy curves and epochs to reach the target.",
-                "With --quick: two settings, 2 seeds, 2 epochs, 1,000 digits. As a sweep: orbit sweep teleport-training."})
+                "--grid paper: MLP, CNN, VGG-style net and ResNet with SGD, momentum and Adam (docs/SWEEPS.md).",
+                "With --quick: two settings per architecture, 2 seeds, 2 epochs, 1,000 digits. As a sweep: orbit sweep teleport-training."})
 final class TeleportTrainingCommand implements java.util.concurrent.Callable<Integer> {
     static final dev.orbit.landscape.TeleportTrainingExperiment EXPERIMENT = TeleportTrainingOptions.EXPERIMENT;
 

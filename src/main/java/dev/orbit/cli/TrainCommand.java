@@ -84,12 +84,13 @@ final class TrainCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--augment", defaultValue = "shift:1", description = "Training-time augmentation: shift:MAX (random whole-pixel shifts up to MAX, default shift:1) or none.")
     String augment;
 
-    @Option(names = "--teleport", paramLabel = "OBJECTIVE[:every=K][:steps=S][:lr=η][:bound=F]",
+    @Option(names = "--teleport", paramLabel = "OBJECTIVE[:every=K][:steps=S][:lr=η][:bound=F][:sample=N]",
             description = {"Teleport along the orbit at step 0 and every K steps (default 200) to a better point for OBJECTIVE:",
                     "grad-norm (largest ‖∇L‖² on the next batch), sharpness (top Hessian eigenvalue), trace (Hessian trace),",
                     "weight-norm (ENorm). S orbit-optimiser steps (default 10) at learning rate η (0.05; weight-norm 0.01),",
-                    "factors within [1/F, F] (default 4). Optimiser state moves with the weights; each teleport is verified in",
-                    "ONNX Runtime on its batch (docs/PURPOSE.md)."})
+                    "factors within [1/F, F] (default 4), the objective on the first N digits of the batch (default all).",
+                    "Optimiser state moves with the weights; each teleport is verified in ONNX Runtime on its whole batch",
+                    "(docs/PURPOSE.md)."})
     String teleport;
 
     @Mixin

@@ -17,6 +17,8 @@ import dev.orbit.report.HtmlReport;
 public final class SymmetryTeleportExperiment implements Experiment<SymmetryTeleport.Config, SymmetryTeleport.Result> {
     public static final String MLP = "mlp:784-128-128-10:relu";
     public static final String CNN = "cnn:1x28x28-c16-p-c32-p-fc64-10:relu";
+    /** Digits of the 64-digit batch the sharpness arm's Hessian trace reads (docs/PURPOSE.md: why). */
+    public static final int SHARPNESS_SAMPLE = 16;
 
     @Override
     public String name() { return "symmetry-teleport"; }
@@ -24,7 +26,7 @@ public final class SymmetryTeleportExperiment implements Experiment<SymmetryTele
     @Override
     public SymmetryTeleport.Config defaults() {
         return new SymmetryTeleport.Config(List.of(MLP, CNN), SymmetryTeleport.defaultSettings(), Arrays.asList(SymmetryTeleport.Arm.values()),
-                5, 4, 64, 8000, 0.9, 500, 5, 0.05, 0.01, 4, "trace", 0.9);
+                5, 4, 64, 8000, 0.9, 500, 5, 0.05, 0.01, 4, "trace", SHARPNESS_SAMPLE, 0.9);
     }
 
     @Override
@@ -32,7 +34,7 @@ public final class SymmetryTeleportExperiment implements Experiment<SymmetryTele
         var settings = c.settings().stream().filter(s -> s.optimizer().equals("sgd") || s.optimizer().equals("adagrad")).toList();
         return new SymmetryTeleport.Config(List.of(c.archs().getFirst()), settings.isEmpty() ? c.settings().subList(0, 1) : settings, c.arms(),
                 1, 2, c.batch(), Math.min(c.trainSamples(), 500), c.target(), Math.min(c.every(), 8), Math.min(c.steps(), 3), c.lr(), c.enormLr(),
-                c.bound(), c.sharpness(), c.randomRange());
+                c.bound(), c.sharpness(), c.sharpnessSample(), c.randomRange());
     }
 
     @Override

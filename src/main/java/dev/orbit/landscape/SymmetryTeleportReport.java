@@ -41,8 +41,9 @@ final class SymmetryTeleportReport {
     static String text(SymmetryTeleport.Result r) {
         var c = r.config();
         StringBuilder b = new StringBuilder(String.format("%d archs × %d optimisers × %d arms × %d seeds, %d epochs, target %.0f%%, teleport every %d steps "
-                + "(%d optimiser steps, lr %s; ENorm lr %s; factors within [1/%s, %s]); %.0f s, %s%n", c.archs().size(), c.settings().size(),
-                c.arms().size(), c.seeds(), c.epochs(), 100 * c.target(), c.every(), c.steps(), c.lr(), c.enormLr(), c.bound(), c.bound(), r.seconds(), r.load()));
+                + "(%d optimiser steps, lr %s; ENorm lr %s; factors within [1/%s, %s]; sharpness: %s); %.0f s, %s%n", c.archs().size(), c.settings().size(),
+                c.arms().size(), c.seeds(), c.epochs(), 100 * c.target(), c.every(), c.steps(), c.lr(), c.enormLr(), c.bound(), c.bound(), sharpnessArm(c),
+                r.seconds(), r.load()));
         b.append("  cells: epochs to target | seconds to target | final test accuracy | teleport share of wall-clock | worst ORT error\n");
         for (var cell : r.cells()) {
             b.append(String.format("  %-8s %-18s %-10s %s | %s | %s | %.1f%% | %.1e%n", cell.arch().substring(0, 3), cell.setting().label(), cell.arm().label(),
@@ -99,7 +100,7 @@ final class SymmetryTeleportReport {
                         + "the per-epoch test evaluation and without the ONNX Runtime checks. %.0f s in all, %s.",
                 String.join(", ", c.archs()), String.join(", ", c.settings().stream().map(SymmetryTeleport.Setting::label).toList()), c.batch(),
                 c.trainSamples(), c.epochs(), c.seeds(), c.every(), c.steps(), c.lr(), c.enormLr(), c.bound(), c.bound(),
-                c.sharpness().equals("trace") ? "Hessian trace by Hutchinson (one Rademacher probe), minimised" : "top Hessian eigenvalue by 3 power steps, minimised",
+                sharpnessArm(c),
                 c.randomRange(), dev.orbit.verify.Tolerance.MOVE.maxRelativeError(), 100 * c.target(), r.seconds(), r.load()));
         h.heading("What Orbit measured");
         List<String> headers = new ArrayList<>(List.of("arch", "optimiser"));
@@ -132,6 +133,13 @@ final class SymmetryTeleportReport {
                     "The papers' claims are about this curve: a purposeful arm below 'none' converges faster.");
         }
         return h;
+    }
+
+    /** What the sharpness arm optimises, and on how much of the batch. */
+    static String sharpnessArm(SymmetryTeleport.Config c) {
+        String what = c.sharpness().equals("trace") ? "Hessian trace by Hutchinson (one Rademacher probe)" : "top Hessian eigenvalue by 3 power steps";
+        String on = c.sharpnessSample() > 0 && c.sharpnessSample() < c.batch() ? " on the first " + c.sharpnessSample() + " digits of the batch" : " on the batch";
+        return what + on + ", minimised";
     }
 
     private static void table(HtmlReport h, SymmetryTeleport.Result r, List<String> headers, String caption,

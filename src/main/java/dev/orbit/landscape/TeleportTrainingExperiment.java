@@ -10,8 +10,9 @@ import dev.orbit.sweep.TaskRandom;
 
 /**
  * {@code teleport-training}: training with and without one teleportation (inter, r = 0.9) at initialisation or after
- * an epoch, with the pseudo-teleportation control, over a grid of settings and seeds. Default: the full grid, 5 seeds,
- * 8 epochs, 8,000 digits; quick: two settings, 2 seeds, 2 epochs, 1,000 digits.
+ * an epoch, with the pseudo-teleportation control, over a grid of settings and seeds. Default: the MLP grid, 5 seeds,
+ * 8 epochs, 8,000 digits ({@link TeleportTraining.Grid#PAPER} is the grid over architectures and optimisers); quick: two
+ * settings per architecture (relu with momentum, tanh with plain SGD), 2 seeds, 2 epochs, 1,000 digits.
  */
 public final class TeleportTrainingExperiment
         implements SweepableExperiment<TeleportTraining.Config, TeleportTraining.Result, TeleportTraining.Task, TeleportTraining.Part> {
@@ -20,13 +21,17 @@ public final class TeleportTrainingExperiment
 
     @Override
     public TeleportTraining.Config defaults() {
-        return new TeleportTraining.Config("128-128", TeleportTraining.defaultGrid(), 5, 8, 64, 0.9, 0, 8000, 0.95);
+        return new TeleportTraining.Config(TeleportTraining.defaultGrid("128-128", 8, 8000), 5, 64, 0.9, 0, 0.95);
     }
 
     @Override
     public TeleportTraining.Config quick(TeleportTraining.Config c) {
-        var grid = List.of(new TeleportTraining.Setting("relu", "kaiming", 0.01, 0.9), new TeleportTraining.Setting("tanh", "kaiming", 0.01, 0));
-        return new TeleportTraining.Config(c.hidden(), grid, 2, 2, c.batch(), c.range(), Math.min(c.atEpoch(), 1), 1000, c.target());
+        List<TeleportTraining.Setting> grid = new java.util.ArrayList<>();
+        for (String arch : c.settings().stream().map(TeleportTraining.Setting::arch).distinct().toList()) {
+            grid.add(new TeleportTraining.Setting(arch, "relu", "kaiming", 0.01, "momentum", 2, 1000));
+            grid.add(new TeleportTraining.Setting(arch, "tanh", "kaiming", 0.01, "sgd", 2, 1000));
+        }
+        return new TeleportTraining.Config(grid, 2, c.batch(), c.range(), Math.min(c.atEpoch(), 1), c.target());
     }
 
     @Override
@@ -71,11 +76,11 @@ public final class TeleportTrainingExperiment
     @Override
     public String summary(TeleportTraining.Result r) {
         var c = r.config();
-        StringBuilder b = new StringBuilder(String.format("%d settings × 3 arms × %d seeds, %d epochs, mlp:784-%s-10, teleport %s; epochs to %.0f%% test accuracy "
-                + "(mean ± std; n = seeds that reached it) and final accuracy:%n", c.settings().size(), c.seeds(), c.epochs(), c.hidden(),
+        StringBuilder b = new StringBuilder(String.format("%d settings × 3 arms × %d seeds, teleport %s; epochs to %.0f%% test accuracy "
+                + "(mean ± std; n = seeds that reached it) and final accuracy:%n", c.settings().size(), c.seeds(),
                 c.atEpoch() == 0 ? "at initialisation" : "after epoch " + c.atEpoch(), 100 * c.target()));
         for (var s : r.results()) {
-            b.append(String.format("  %-44s", s.setting().label()));
+            b.append(String.format("  %-72s", s.setting().label() + " (" + s.setting().epochs() + " × " + s.setting().trainSamples() + ")"));
             for (var a : s.arms()) b.append(String.format("  %s %s", a.arm().name().toLowerCase(), TeleportTrainingReport.summary(a)));
             b.append(System.lineSeparator());
         }

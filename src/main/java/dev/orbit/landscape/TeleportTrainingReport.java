@@ -35,10 +35,14 @@ final class TeleportTrainingReport {
                 + "makes the validation accuracy jump. The paper used an MLP 5×500 (and VGG, ResNet, DenseNet) on CIFAR-10/100, "
                 + "100 epochs, batch 256, lr 1e-2…1e-4, 5 runs per configuration.");
         h.heading("What was run");
-        h.paragraph(String.format("Scaled to the 2-core machine: MLP 784-%s-10 on %,d bundled digits, batch %d, %d epochs, %d seeds per "
+        java.util.Set<String> sizes = new java.util.LinkedHashSet<>();
+        for (var s : c.settings()) sizes.add(String.format("%s: %,d digits, %d epochs", s.arch(), s.trainSamples(), s.epochs()));
+        h.paragraph(String.format("Scaled to the 2-core machine, on the bundled digits (%s), batch %d, %d seeds per "
                         + "setting, constant learning rate, no weight decay; the teleport is %s; the pseudo-teleport adds Gaussian noise "
                         + "to each parameter tensor with the same L1 norm as the real teleport's change. Each setting runs the three arms "
-                        + "on the same seeds and data order.", c.hidden(), c.trainSamples(), c.batch(), c.epochs(), c.seeds(),
+                        + "on the same seeds and data order. With BatchNorm (the ResNet) the teleport scales each normalised channel "
+                        + "on BatchNorm's γ and β rather than on the convolution before it: that form is exact with batch statistics "
+                        + "too, so training sees the same function.", String.join("; ", sizes), c.batch(), c.seeds(),
                 c.atEpoch() == 0 ? "applied at initialisation" : "applied after epoch " + c.atEpoch()));
         h.heading("What Orbit measured");
         List<List<String>> rows = new ArrayList<>();
@@ -51,10 +55,10 @@ final class TeleportTrainingReport {
         h.table(List.of("setting", "plain", "teleported", "pseudo-teleported"), rows);
         h.paragraph(String.format("Cells: epochs to reach %.0f%% test accuracy (mean ± std over the seeds that reached it, n of %d), "
                 + "and the final test accuracy (mean ± std).", 100 * c.target(), c.seeds()));
-        for (boolean momentum : new boolean[] {false, true}) {
+        for (String optimizer : TeleportTraining.OPTIMIZERS) {
             int n = 0, beatsPlain = 0, beatsPseudo = 0;
             for (var s : r.results()) {
-                if ((s.setting().momentum() > 0) != momentum) continue;
+                if (!s.setting().optimizer().equals(optimizer)) continue;
                 n++;
                 double plain = finalMean(s.arms().get(0)), tele = finalMean(s.arms().get(1)), pseudo = finalMean(s.arms().get(2));
                 if (tele > plain) beatsPlain++;
@@ -62,17 +66,21 @@ final class TeleportTrainingReport {
             }
             if (n == 0) continue;
             h.paragraph(String.format("%s: the teleported arm ends above the plain arm in %d of %d settings and above the "
-                            + "pseudo-teleported control in %d of %d. %s", momentum ? "SGD with momentum" : "Plain SGD", beatsPlain, n,
+                            + "pseudo-teleported control in %d of %d. %s", switch (optimizer) {
+                                case "sgd" -> "Plain SGD";
+                                case "momentum" -> "SGD with momentum";
+                                default -> "Adam";
+                            }, beatsPlain, n,
                     beatsPseudo, n, beatsPseudo * 2 > n ? "Agreement with the paper: the gain is more than the size of the move."
                             : "Where the control does as well, the gain comes from the size of the move rather than from the "
                             + "symmetry; this disagrees with the paper's claim for these settings."));
         }
-        double[] epochsAxis = new double[c.epochs()];
-        for (int i = 0; i < epochsAxis.length; i++) epochsAxis[i] = i + 1;
         for (var s : r.results()) {
+            double[] epochsAxis = new double[s.setting().epochs()];
+            for (int i = 0; i < epochsAxis.length; i++) epochsAxis[i] = i + 1;
             Map<String, double[]> lines = new LinkedHashMap<>();
             for (var a : s.arms()) {
-                double[] m = new double[c.epochs()];
+                double[] m = new double[epochsAxis.length];
                 for (double[] row : a.accuracy()) for (int i = 0; i < m.length; i++) m[i] += row[i] / a.accuracy().length;
                 lines.put(a.arm().name().toLowerCase(), m);
             }

@@ -69,9 +69,10 @@ public final class Sweeps {
     /**
      * @param result  the experiment's usual result, merged from the parts
      * @param seconds per-task wall times, in task order
+     * @param cpuSeconds per-task CPU times of the task's thread, in task order
      */
     public record Finished<R>(R result, String experiment, String engine, int tasks, int failed, double wallSeconds,
-                              double[] seconds, List<String> workers, List<Failure> failures) {}
+                              double[] seconds, double[] cpuSeconds, List<String> workers, List<Failure> failures) {}
 
     /** Plans, runs on {@code engine} and merges. */
     public static <C, R, T, P> Finished<R> run(SweepableExperiment<C, R, T, P> e, C config, SweepEngine engine, SweepEngine.Settings settings,
@@ -89,6 +90,7 @@ public final class Sweeps {
         List<String> errors = new ArrayList<>();
         List<Failure> failures = new ArrayList<>();
         double[] seconds = new double[tasks.size()];
+        double[] cpu = new double[tasks.size()];
         List<String> workers = new ArrayList<>();
         for (int i = 0; i < tasks.size(); i++) {
             TaskOutcome o = outcomes.get(i);
@@ -98,10 +100,11 @@ public final class Sweeps {
             errors.add(o.error());
             if (o.failed()) failures.add(new Failure(i, tasks.get(i).task(), o.error()));
             seconds[i] = o.seconds();
+            cpu[i] = o.cpuSeconds();
             if (!workers.contains(o.worker())) workers.add(o.worker());
         }
         R result = e.merge(config, ts, parts, errors);
-        return new Finished<>(result, e.name(), engine, tasks.size(), failures.size(), wall, seconds, workers, failures);
+        return new Finished<>(result, e.name(), engine, tasks.size(), failures.size(), wall, seconds, cpu, workers, failures);
     }
 
     /** result.json, report.html and index.html as the experiment writes them, plus sweep.json (engine, per-task times, failures). */
@@ -114,6 +117,7 @@ public final class Sweeps {
         sweep.put("failed", f.failed());
         sweep.put("wall_seconds", f.wallSeconds());
         sweep.put("task_seconds", f.seconds());
+        sweep.put("task_cpu_seconds", f.cpuSeconds());
         sweep.put("workers", f.workers());
         sweep.put("failures", f.failures());
         dev.orbit.io.AtomicFiles.writeString(dir.resolve("sweep.json"), Json.write(sweep) + "\n");
@@ -123,16 +127,20 @@ public final class Sweeps {
     static TaskOutcome runTask(SweepTask t) {
         pinThreads();
         long start = System.nanoTime();
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpuStart = threads.getCurrentThreadCpuTime();
         String error = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
                 String part = runOnce(experiment(t.experiment()), t);
-                return new TaskOutcome(t.index(), t.seed(), part, null, attempt, (System.nanoTime() - start) / 1e9, worker());
+                return new TaskOutcome(t.index(), t.seed(), part, null, attempt, (System.nanoTime() - start) / 1e9,
+                        (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9, worker());
             } catch (RuntimeException | StackOverflowError ex) {
                 error = oneLine(ex);
             }
         }
-        return new TaskOutcome(t.index(), t.seed(), null, error, ATTEMPTS, (System.nanoTime() - start) / 1e9, worker());
+        return new TaskOutcome(t.index(), t.seed(), null, error, ATTEMPTS, (System.nanoTime() - start) / 1e9,
+                (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9, worker());
     }
 
     private static <C, R, T, P> String runOnce(SweepableExperiment<C, R, T, P> e, SweepTask t) {

@@ -23,45 +23,60 @@ public final class Teleporter implements Trainer.StepHook {
     public record Event(long step, Model before, Model after, NdArray x, NdArray y, OrbitOptimizer.Result result) {}
 
     /**
-     * {@code orbit train --teleport OBJECTIVE[:every=K][:steps=S][:lr=η][:bound=F]}: objective grad-norm, sharpness,
-     * trace or weight-norm; teleport at step 0 and every K steps (K = 0: only at step 0); S optimiser steps at
-     * learning rate η; scale factors within [1/F, F].
+     * {@code orbit train --teleport OBJECTIVE[:every=K][:steps=S][:lr=η][:bound=F][:sample=N]}: objective grad-norm,
+     * sharpness, trace or weight-norm; teleport at step 0 and every K steps (K = 0: only at step 0); S optimiser steps
+     * at learning rate η; scale factors within [1/F, F]; the loss-based objectives on the first N digits of the step's
+     * batch (N = 0: all of it; the batch order is shuffled, so that is a random subsample). A Hessian objective's cost
+     * grows with N (third-order autograd), so a subsample makes it cheaper; the move is verified on the whole batch
+     * all the same (a move of the orbit is exact on every input).
      */
-    public record Spec(String objective, int every, int steps, double lr, double bound) {
+    public record Spec(String objective, int every, int steps, double lr, double bound, int sample) {
         public static final List<String> OBJECTIVES = List.of("grad-norm", "sharpness", "trace", "weight-norm");
 
         public Spec {
             if (!OBJECTIVES.contains(objective)) throw new IllegalArgumentException("unknown teleport objective '" + objective + "' (" + String.join(", ", OBJECTIVES) + ")");
             if (every < 0) throw new IllegalArgumentException("every must be ≥ 0 (0: only at initialisation), got " + every);
+            if (sample < 0) throw new IllegalArgumentException("sample must be ≥ 0 (0: the whole batch), got " + sample);
             new OrbitOptimizer.Config(steps, lr, TrustRegion.factor(bound));
         }
 
-        /** Defaults: every 200 steps, 10 optimiser steps; lr 0.05 (ln-objectives) or 0.01 (weight norm); factors within [1/4, 4]. */
+        /** On the whole batch. */
+        public Spec(String objective, int every, int steps, double lr, double bound) { this(objective, every, steps, lr, bound, 0); }
+
+        /**
+         * Defaults: every 200 steps, 10 optimiser steps; lr 0.05 (ln-objectives) or 0.01 (weight norm); factors within
+         * [1/4, 4]; the whole batch.
+         */
         public static Spec parse(String text) {
             String[] parts = text.split(":");
             String name = parts[0].toLowerCase(Locale.ROOT);
-            int every = 200, steps = 10;
+            int every = 200, steps = 10, sample = 0;
             double lr = name.equals("weight-norm") ? 0.01 : 0.05, bound = 4;
             for (int i = 1; i < parts.length; i++) {
                 String[] kv = parts[i].split("=", 2);
-                if (kv.length != 2) throw new IllegalArgumentException("teleport option '" + parts[i] + "' is not KEY=VALUE (every, steps, lr, bound)");
+                if (kv.length != 2) throw new IllegalArgumentException("teleport option '" + parts[i] + "' is not KEY=VALUE (every, steps, lr, bound, sample)");
                 try {
                     switch (kv[0]) {
                         case "every" -> every = Integer.parseInt(kv[1]);
                         case "steps" -> steps = Integer.parseInt(kv[1]);
                         case "lr" -> lr = Double.parseDouble(kv[1]);
                         case "bound" -> bound = Double.parseDouble(kv[1]);
-                        default -> throw new IllegalArgumentException("unknown teleport option '" + kv[0] + "' (every, steps, lr, bound)");
+                        case "sample" -> sample = Integer.parseInt(kv[1]);
+                        default -> throw new IllegalArgumentException("unknown teleport option '" + kv[0] + "' (every, steps, lr, bound, sample)");
                     }
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("teleport option " + kv[0] + ": '" + kv[1] + "' is not a number");
                 }
             }
-            return new Spec(name, every, steps, lr, bound);
+            return new Spec(name, every, steps, lr, bound, sample);
         }
 
-        /** The objective on one batch (cross-entropy). */
+        /** The objective on one batch (cross-entropy), on its first {@link #sample} rows when that is set and smaller. */
         public Objective objective(NdArray x, NdArray y) {
+            if (sample > 0 && sample < x.dim(0)) {
+                x = firstRows(x, sample);
+                y = firstRows(y, sample);
+            }
             Loss ce = new Loss.CrossEntropy();
             return switch (objective) {
                 case "grad-norm" -> Objective.gradientNorm(x, y, ce);
@@ -71,10 +86,18 @@ public final class Teleporter implements Trainer.StepHook {
             };
         }
 
+        private static NdArray firstRows(NdArray a, long n) {
+            long[] shape = a.shape();
+            shape[0] = n;
+            return NdArray.wrap(a.dtype(), shape, a.segment().asSlice(0, NdArray.count(shape) * a.dtype().byteSize)).copy();
+        }
+
         public OrbitOptimizer.Config config() { return new OrbitOptimizer.Config(steps, lr, TrustRegion.factor(bound)); }
 
         @Override
-        public String toString() { return String.format(Locale.ROOT, "%s:every=%d:steps=%d:lr=%s:bound=%s", objective, every, steps, lr, bound); }
+        public String toString() {
+            return String.format(Locale.ROOT, "%s:every=%d:steps=%d:lr=%s:bound=%s", objective, every, steps, lr, bound) + (sample > 0 ? ":sample=" + sample : "");
+        }
     }
 
     private final Spec spec;

@@ -110,6 +110,15 @@ class ExperimentCommandTest {
         assertEquals(2, Files.readString(tmp.resolve("report.html")).split("<svg", -1).length - 1);
         assertEquals(ExitCodes.USAGE, CliRun.of("experiment", "teleport-training", "--at-epoch", "9", "--epochs", "8",
                 "-o", tmp.toString()).exitCode());
+        for (String[] bad : new String[][] {{"--grid", "imagenet"}, {"--archs", "mlp:784-64-10:relu"}, {"--archs", "cnn:3x32x32-c16-10"},
+                {"--optimizers", "rmsprop"}, {"--grid", "paper", "--at-epoch", "3"}}) {
+            var args = new java.util.ArrayList<>(java.util.List.of("experiment", "teleport-training"));
+            args.addAll(java.util.List.of(bad));
+            args.addAll(java.util.List.of("-o", tmp.resolve("bad").toString()));
+            var b = CliRun.of(args.toArray(String[]::new));
+            assertEquals(ExitCodes.USAGE, b.exitCode(), String.join(" ", bad) + ": " + b.err());
+            assertTrue(b.err().lines().count() == 1, "one line: " + b.err());
+        }
         // mid-training teleport: the teleported arm keeps its accuracy through the move (momentum moved with it)
         Path mid = tmp.resolve("mid");
         var m = CliRun.of("experiment", "teleport-training", "--quick", "--at-epoch", "1", "-o", mid.toString());

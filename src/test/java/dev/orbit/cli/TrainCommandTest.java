@@ -44,14 +44,14 @@ class TrainCommandTest {
     void teleportsWithAPurposeAndAdaGrad() throws Exception {
         Path out = tmp.resolve("tele.onnx");
         var r = CliRun.of("train", "--arch", "mlp:784-16-10:relu", "--epochs", "1", "--train-samples", "500", "--optimizer", "adagrad",
-                "--lr", "0.05", "--teleport", "grad-norm:every=4:steps=2", "-o", out.toString(), "--json");
+                "--lr", "0.05", "--teleport", "grad-norm:every=4:steps=2:sample=32", "-o", out.toString(), "--json");
         assertEquals(ExitCodes.OK, r.exitCode(), r.err() + r.out());
         var json = new ObjectMapper().readTree(r.out());
         assertEquals(2, json.get("teleports").asInt(), "500 digits at batch 64 = 8 steps: teleports at steps 0 and 4");
         double err = json.get("teleport_worst_rel_error").asDouble();
         assertTrue(err > 0 && err <= 1e-4, "verified in ONNX Runtime: " + err);
         assertTrue(json.get("test_accuracy").asDouble() > 0.2, "learns past chance in 8 steps: " + r.out());
-        for (String bad : new String[] {"nonsense", "grad-norm:every=-1", "trace:steps=x", "weight-norm:lr=0", "grad-norm:colour=red"}) {
+        for (String bad : new String[] {"nonsense", "grad-norm:every=-1", "trace:steps=x", "weight-norm:lr=0", "grad-norm:colour=red", "trace:sample=-1"}) {
             assertEquals(ExitCodes.USAGE, CliRun.of("train", "--arch", "mlp:784-16-10", "--teleport", bad, "-o", out.toString()).exitCode(), bad);
         }
     }

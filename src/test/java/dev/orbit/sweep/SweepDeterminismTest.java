@@ -98,11 +98,26 @@ class SweepDeterminismTest {
     void teleportTrainingGivesTheSameResultOnOneAndTwoThreads() {
         var e = new TeleportTrainingExperiment();
         var base = e.quick(e.defaults());
-        var c = new TeleportTraining.Config(base.hidden(), base.settings().subList(0, 1), 2, 1, base.batch(), base.range(), 0, 300, base.target());
+        var c = new TeleportTraining.Config(base.settings().subList(0, 1), 2, base.batch(), base.range(), 0, base.target()).resized(2, 1, 300);
         var one = Sweeps.run(e, c, new LocalEngine(1), SETTINGS, d -> {});
         var two = Sweeps.run(e, c, new LocalEngine(2), SETTINGS, d -> {});
         assertEquals(6, one.tasks());
         assertEquals(Json.write(one.result()), Json.write(two.result()));
         assertEquals(Json.write(e.run(c, Context.quiet(null))), Json.write(one.result()), "the sweep merges into the experiment's own result");
+    }
+
+    /** A conv net trained with Adam (the paper grid's new parts): the same result.json from two runs on two threads. */
+    @Test
+    void teleportTrainingWithAConvNetAndAdamRepeatsBitForBit() {
+        var e = new TeleportTrainingExperiment();
+        var s = new TeleportTraining.Setting("cnn:1x28x28-c16-p-c32-p-fc64-10", "relu", "kaiming", 0.001, "adam", 1, 200);
+        var c = new TeleportTraining.Config(List.of(s), 1, 64, 0.9, 0, 0.95);
+        var first = Sweeps.run(e, c, new LocalEngine(2), SETTINGS, d -> {});
+        var second = Sweeps.run(e, c, new LocalEngine(2), SETTINGS, d -> {});
+        assertEquals(3, first.tasks());
+        assertEquals(0, first.failed(), first.failures().toString());
+        assertEquals(Json.write(first.result()), Json.write(second.result()));
+        var arms = first.result().results().getFirst().arms();
+        assertTrue(arms.stream().allMatch(a -> a.accuracy()[0][0] > 0.1), "every arm trained: " + Json.write(first.result()));
     }
 }

@@ -23,7 +23,7 @@ class SparkSweepTest {
     void localClusterAndInProcessGiveTheSameResult() {
         var e = new TeleportTrainingExperiment();
         var base = e.quick(e.defaults());
-        var c = new TeleportTraining.Config(base.hidden(), base.settings(), 2, 1, base.batch(), base.range(), 0, 300, base.target());
+        var c = base.resized(2, 1, 300);
         var settings = new SweepEngine.Settings(null, 1, "orbit-test");
         var local = Sweeps.run(e, c, new LocalEngine(1), settings, d -> {});
         assertTrue(Sweeps.engines().get("spark") instanceof SparkEngine, "the spark engine is found through ServiceLoader");
