@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The figures of docs/IDENTITY.md. Usage: bench/identity-figures.sh [recovery [MOVES] | unrelated | trace [IDS] | speed]
-#   recovery: orbit same on MOVES (default 100) random moves of every fixture and zoo model (op13/op11 exports)
+#   recovery: orbit same on MOVES (default 100) random moves of every fixture and zoo model (op13/op11 exports), then
+#             MOVES rotated moves (teleport --rotate-residual: gains folded, Haar Q) of every model whose stream rotates
 #   unrelated: two MNIST MLPs trained with `orbit train` seeds 0 and 1
 #   trace: trace accuracy over IDS (default 100) licensees, bundled MLP and a CNN trained with `orbit train`
 #   speed: orbit same on the ~100 MB MLP of bench/teleport-large.sh

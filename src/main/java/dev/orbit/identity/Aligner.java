@@ -56,10 +56,34 @@ final class Aligner {
         double[][] rotation(Aligner a, ResidualStream s, List<BlockTouch> usable);
 
         /**
+         * The map of a stream decided before anything else (only {@code direct}, the touches whose other axes nothing
+         * else moves, are settled), or null: the stream then waits until its settled writers and readers span it.
+         */
+        default StreamMove rotationUpFront(Aligner a, ResidualStream s, List<BlockTouch> direct) { return null; }
+
+        /**
          * The per-head factors of a ReLU attention whose query–key pair {@code qk} is placed (value factors 1; the
          * output rows absorb 1/(α_q·α_k)): the part of its symmetry outside GL(d), since relu(c·s) = c·relu(s) for c &gt; 0.
          */
         HeadScaling headScaling(Aligner a, AttentionBlock b, LinearPair qk);
+    }
+
+    /**
+     * A stream's map decided up front: the scale of {@code scaled} (the stream's own space, when no norm fixes its
+     * scale; null otherwise), then the rotation.
+     */
+    record StreamMove(NeuronSpace scaled, double[] scale, double[][] rotation) {}
+
+    /** The free spaces whose touches include one of the stream's writers or readers on its stream axis. */
+    List<NeuronSpace> streamSpaces(ResidualStream st) {
+        Set<String> axes = new HashSet<>();
+        for (BlockTouch t : st.writers()) axes.add(t.parameter() + "#" + t.axis());
+        for (BlockTouch t : st.readers()) axes.add(t.parameter() + "#" + t.axis());
+        List<NeuronSpace> out = new ArrayList<>();
+        for (List<NeuronSpace> c : classes.values()) {
+            for (NeuronSpace s : c) if (s.touches().stream().anyMatch(t -> axes.contains(t.parameter() + "#" + t.axis()))) out.add(s);
+        }
+        return out;
     }
 
     /** A usable touch of a space in a class being decided. */
@@ -81,6 +105,10 @@ final class Aligner {
     final List<String> notes = new ArrayList<>();
     /** Streams whose rotation the settled parameters did not determine when it was chosen. */
     final Set<Integer> underdetermined = new java.util.TreeSet<>();
+    /** Streams rotated before anything else was decided ({@link Decider#rotationUpFront}). */
+    final Set<Integer> upFront = new java.util.TreeSet<>();
+    /** Per stream decided, its map (the scale of its own space, when it took one, and the rotation). */
+    final Map<Integer, StreamMove> streamMoves = new TreeMap<>();
     int deadUnits;
     /** Per class, the units (indices of the model aligned) a matching decider found exactly interchangeable. */
     final Map<Integer, int[]> interchangeable = new TreeMap<>();
@@ -177,6 +205,20 @@ final class Aligner {
         List<LinearPair> openPairs = new ArrayList<>(analysis.pairs());
         headPairs.values().forEach(openPairs::removeAll);
         List<ResidualStream> openStreams = new ArrayList<>(streams());
+        for (var it = openStreams.iterator(); it.hasNext(); ) {
+            ResidualStream st = it.next();
+            StreamMove m = d.rotationUpFront(this, st, settledTouches(st));
+            if (m == null) continue;
+            if (m.scaled() != null) {
+                scale(m.scaled(), m.scale());
+                settle("s" + m.scaled().id());
+            }
+            rotateStream(st, m.rotation(), openClasses, scalePending);
+            if (m.scaled() != null) scalePending.remove(m.scaled().id());
+            streamMoves.put(st.id(), m);
+            upFront.add(st.id());
+            it.remove();
+        }
         boolean force = false;
         while (!openClasses.isEmpty() || !scalePending.isEmpty() || !openPairs.isEmpty() || !openStreams.isEmpty()) {
             boolean progress = false;
@@ -227,30 +269,14 @@ final class Aligner {
             }
             for (var it = openStreams.iterator(); it.hasNext(); ) {
                 ResidualStream st = it.next();
-                List<BlockTouch> u = new ArrayList<>();
-                for (BlockTouch t : st.writers()) if (usable(t.parameter(), t.axis())) u.add(t);
-                for (BlockTouch t : st.readers()) if (usable(t.parameter(), t.axis())) u.add(t);
+                List<BlockTouch> u = settledTouches(st);
                 long rows = 0;
                 for (BlockTouch t : u) rows += work.get(t.parameter()).outer(t.axis()) * work.get(t.parameter()).inner(t.axis());
                 if (u.isEmpty() || rows < st.size() && !force) continue;
                 if (rows < st.size()) underdetermined.add(st.id());
                 double[][] q = d.rotation(this, st, u);
-                for (BlockTouch t : st.writers()) work.get(t.parameter()).multiply(t.axis(), t.offset(), q);
-                for (BlockTouch t : st.readers()) work.get(t.parameter()).multiply(t.axis(), t.offset(), q);
-                matrices.put("stream:" + st.id(), new StreamRotation(st.id(), q));
-                settle("r" + st.id());
-                for (int c : streamClasses) {
-                    if (!openClasses.contains(c)) continue;
-                    boolean mine = classes.get(c).stream().flatMap(s -> s.touches().stream())
-                            .anyMatch(t -> st.writers().stream().anyMatch(w -> w.parameter().equals(t.parameter()) && w.axis() == t.axis())
-                                    || st.readers().stream().anyMatch(w -> w.parameter().equals(t.parameter()) && w.axis() == t.axis()));
-                    if (!mine) continue;
-                    openClasses.remove(c);
-                    for (NeuronSpace s : classes.get(c)) {
-                        if (s.scaling() == Scaling.NONE) settle("s" + s.id());
-                        else scalePending.add(s.id());
-                    }
-                }
+                rotateStream(st, q, openClasses, scalePending);
+                streamMoves.put(st.id(), new StreamMove(null, null, q));
                 it.remove();
                 progress = true;
             }
@@ -264,6 +290,34 @@ final class Aligner {
             }
         }
         return element();
+    }
+
+    /** The writers and readers of a stream whose other axes are settled. */
+    private List<BlockTouch> settledTouches(ResidualStream st) {
+        List<BlockTouch> u = new ArrayList<>();
+        for (BlockTouch t : st.writers()) if (usable(t.parameter(), t.axis())) u.add(t);
+        for (BlockTouch t : st.readers()) if (usable(t.parameter(), t.axis())) u.add(t);
+        return u;
+    }
+
+    /** Rotates a stream by q; the permutation classes it absorbs are decided with it (their scales wait for their slices). */
+    private void rotateStream(ResidualStream st, double[][] q, Set<Integer> openClasses, Set<Integer> scalePending) {
+        for (BlockTouch t : st.writers()) work.get(t.parameter()).multiply(t.axis(), t.offset(), q);
+        for (BlockTouch t : st.readers()) work.get(t.parameter()).multiply(t.axis(), t.offset(), q);
+        matrices.put("stream:" + st.id(), new StreamRotation(st.id(), q));
+        settle("r" + st.id());
+        for (int c : streamClasses) {
+            if (!openClasses.contains(c)) continue;
+            boolean mine = classes.get(c).stream().flatMap(s -> s.touches().stream())
+                    .anyMatch(t -> st.writers().stream().anyMatch(w -> w.parameter().equals(t.parameter()) && w.axis() == t.axis())
+                            || st.readers().stream().anyMatch(w -> w.parameter().equals(t.parameter()) && w.axis() == t.axis()));
+            if (!mine) continue;
+            openClasses.remove(c);
+            for (NeuronSpace s : classes.get(c)) {
+                if (s.scaling() == Scaling.NONE) settle("s" + s.id());
+                else scalePending.add(s.id());
+            }
+        }
     }
 
     /** Usable touches of the spaces of a class (channel by channel, not block-permuted constants). */

@@ -24,7 +24,9 @@ import dev.orbit.symmetry.Scaling;
 final class MatchDecider implements Aligner.Decider {
     private final Map<String, Tensor64> target;
 
-    private final Map<Integer, double[][]> rotations;
+    private final Map<Integer, Aligner.StreamMove> streams;
+    /** The widest stream the closed form is tried on (its d×d products cost O(d³) each). */
+    static final int CLOSED_FORM_WIDTH = 256;
 
     /**
      * Tied units resolved by an earlier pass: per class the units of A that were tied ({@code units}) and those of them
@@ -45,17 +47,30 @@ final class MatchDecider implements Aligner.Decider {
 
     MatchDecider(Map<String, Tensor64> target) { this(target, Map.of()); }
 
-    /** With rotations already estimated for some streams (a refinement pass). */
-    MatchDecider(Map<String, Tensor64> target, Map<Integer, double[][]> rotations) {
+    /** With the maps of some streams already estimated (a refinement pass): they are decided up front. */
+    MatchDecider(Map<String, Tensor64> target, Map<Integer, Aligner.StreamMove> streams) {
         this.target = target;
-        this.rotations = rotations;
+        this.streams = streams;
     }
 
-    /** The correction polar(Σ XᵀY) over every writer and reader of a stream in the working copy (after a full pass). */
-    double[][] correction(Aligner a, ResidualStream s) {
+    /**
+     * A stream's map refined after a full pass: once everything else is aligned, every writer and reader of the
+     * working copy is a direct block, and the closed form over all of them (orthogonal Procrustes, or the least-squares
+     * D·Q of a scaled stream) is the correction C that takes the working copy's stream to the target's; the refined map
+     * is the one so far times C. Null when the correction does not fit (the copy is not exact).
+     */
+    Aligner.StreamMove refined(Aligner a, ResidualStream s) {
+        Aligner.StreamMove before = a.streamMoves.get(s.id());
         List<BlockTouch> all = new java.util.ArrayList<>(s.writers());
         all.addAll(s.readers());
-        return procrustes(a, s, all);
+        boolean scaled = before.scaled() != null;
+        StreamInvariants.Estimate c = StreamInvariants.solve(a.analysis, s, all, scaled, a.work, target, List.of(), List.of());
+        if (c == null) return null;
+        double[][] m = dev.orbit.numeric.Matrices.multiply(StreamInvariants.scaledRows(before.scale(), before.rotation()),
+                StreamInvariants.scaledRows(c.scale(), c.rotation()));
+        if (!scaled) return new Aligner.StreamMove(null, null, SmallLinear.polar(m));
+        StreamInvariants.Estimate split = StreamInvariants.split(m);
+        return split == null ? null : new Aligner.StreamMove(before.scaled(), split.scale(), split.rotation());
     }
 
     @Override
@@ -268,8 +283,47 @@ final class MatchDecider implements Aligner.Decider {
 
     @Override
     public double[][] rotation(Aligner a, ResidualStream s, List<BlockTouch> usable) {
-        double[][] known = rotations.get(s.id());
-        return known != null ? known : procrustes(a, s, usable);
+        Aligner.StreamMove known = streams.get(s.id());
+        return known != null ? known.rotation() : procrustes(a, s, usable);
+    }
+
+    /**
+     * The closed form of {@link StreamInvariants} (or the rotation a refinement pass already has): null when the
+     * invariants do not span the stream, B is not an exact copy (the products' traces differ), or several of the
+     * stream's spaces scale; the stream is then decided as its writers and readers settle. A stream whose own space
+     * scales (no norm reads it) gets that scale and then the rotation.
+     */
+    @Override
+    public Aligner.StreamMove rotationUpFront(Aligner a, ResidualStream s, List<BlockTouch> direct) {
+        Aligner.StreamMove known = streams.get(s.id());
+        if (known != null) return known;
+        // direct blocks that span the stream decide it as they settle (orthogonal Procrustes, as before); the closed form
+        // is for streams they do not span, and costs O(products · d³): kept to streams up to CLOSED_FORM_WIDTH wide
+        long rows = 0;
+        for (BlockTouch t : direct) rows += a.work.get(t.parameter()).outer(t.axis()) * a.work.get(t.parameter()).inner(t.axis());
+        if (rows >= s.size() || s.size() > CLOSED_FORM_WIDTH) return null;
+        List<NeuronSpace> scaling = a.streamSpaces(s).stream().filter(sp -> sp.scaling() != Scaling.NONE).toList();
+        if (scaling.size() > 1) return null;
+        NeuronSpace scaled = scaling.isEmpty() ? null : scaling.getFirst();
+        if (scaled != null && !coversStream(scaled, s)) return null;
+        List<LinearPair> pairs = a.analysis.pairs().stream().filter(p -> !a.headScaled(p)).toList();
+        List<AttentionBlock> scaledHeads = a.analysis.attentions().stream().filter(b -> a.headScaled(a.analysis.pairs().get(b.queryKey()))).toList();
+        StreamInvariants.Estimate e = StreamInvariants.solve(a.analysis, s, direct, scaled != null, a.work, target, pairs, scaledHeads);
+        if (e == null) return null;
+        return new Aligner.StreamMove(scaled, e.scale(), e.rotation());
+    }
+
+    /** Whether a space is the stream itself: it touches every writer and reader, whole, on the stream axis. */
+    private static boolean coversStream(NeuronSpace sp, ResidualStream s) {
+        if (sp.size() != s.size() || sp.permBlock() != 1 || sp.permTiles() != 1) return false;
+        List<BlockTouch> all = new java.util.ArrayList<>(s.writers());
+        all.addAll(s.readers());
+        for (BlockTouch t : all) {
+            boolean hit = sp.touches().stream().anyMatch(u -> u.parameter().equals(t.parameter()) && u.axis() == t.axis() && u.offset() == t.offset()
+                    && u.repeat() == 1 && u.unit() == 1);
+            if (!hit) return false;
+        }
+        return true;
     }
 
     private double[][] procrustes(Aligner a, ResidualStream s, List<BlockTouch> usable) {

@@ -165,19 +165,20 @@ public final class Membership {
             aligner = next;
         }
         GroupElement g = aligner.element();
-        // a rotation chosen before enough of the model was settled is refined: rotate by the Procrustes correction
-        // over every reader and writer, then align again from the start
-        Map<Integer, double[][]> hints = new java.util.HashMap<>();
-        double last = Double.POSITIVE_INFINITY;
-        for (int pass = 0; pass < REFINEMENT_PASSES && !aligner.underdetermined.isEmpty(); pass++) {
-            double now = totalResidual(work, target, theirs.keySet());
-            if (now <= SAME_FLOOR_MULTIPLE * floor || now >= last * (1 - 1e-9)) break;
-            last = now;
+        // a stream's map chosen before the model was aligned (up front in closed form, or from too few settled rows) is
+        // refined: the correction over every reader and writer, then align again from the start, while the residual
+        // falls — down to B's own rounding, not just the "same" bar (a closed form from poorly spread rows can land
+        // within the bar with little margin); the best pass is kept
+        Map<Integer, Aligner.StreamMove> hints = new java.util.HashMap<>();
+        double best = totalResidual(work, target, theirs.keySet());
+        for (int pass = 0; pass < REFINEMENT_PASSES && best > REFINED_FLOOR_MULTIPLE * floor
+                && !(aligner.underdetermined.isEmpty() && aligner.upFront.isEmpty()); pass++) {
             MatchDecider md = new MatchDecider(target);
-            for (int st : aligner.underdetermined) {
-                var stream = analysis.streams().get(st);
-                double[][] q = ((dev.orbit.symmetry.StreamRotation) g.matrices().stream().filter(m -> m.target().equals("stream:" + st)).findFirst().orElseThrow()).matrix();
-                hints.put(st, SmallLinear.polar(dev.orbit.numeric.Matrices.multiply(q, md.correction(aligner, stream))));
+            java.util.Set<Integer> streams = new java.util.TreeSet<>(aligner.underdetermined);
+            streams.addAll(aligner.upFront);
+            for (int st : streams) {
+                Aligner.StreamMove r = md.refined(aligner, analysis.streams().get(st));
+                if (r != null) hints.put(st, r);
             }
             Map<String, Tensor64> fresh = new LinkedHashMap<>();
             start0.forEach((k, v) -> fresh.put(k, v.copy()));
@@ -185,11 +186,15 @@ public final class Membership {
             MatchDecider refined = new MatchDecider(target, hints);
             next.run(refined);
             refined.resolveTwins(next);
-            GroupElement gn = next.element();
             next.underdetermined.addAll(aligner.underdetermined);
+            double now = totalResidual(fresh, target, theirs.keySet());
+            if (!(now < best)) break;
+            boolean slow = now >= best * (1 - 1e-3);
+            best = now;
             work = fresh;
             aligner = next;
-            g = gn;
+            g = next.element();
+            if (slow) break;
         }
         Map<String, Double> residuals = new LinkedHashMap<>();
         double num = 0;
@@ -232,6 +237,8 @@ public final class Membership {
     }
 
     static final int REFINEMENT_PASSES = 200;
+    /** Stream refinement stops once the overall residual is within this many units of B's storage roundoff. */
+    static final double REFINED_FLOOR_MULTIPLE = 4;
     /** Passes that re-align with tied units resolved; each shrinks the error their first guess left downstream. */
     static final int TWIN_PASSES = 30;
 

@@ -13,14 +13,19 @@ import dev.orbit.graph.Model;
 import dev.orbit.identity.CanonicalForm;
 import dev.orbit.identity.Licensing;
 import dev.orbit.identity.Membership;
+import dev.orbit.identity.RotatedMoves;
 import dev.orbit.io.idx.MnistData;
 import dev.orbit.io.onnx.OnnxImporter;
+import dev.orbit.numeric.Matrices;
 import dev.orbit.symmetry.GroupElement;
 import dev.orbit.symmetry.MatrixSampling;
 import dev.orbit.symmetry.NeuronSpace;
+import dev.orbit.symmetry.NormFolding;
+import dev.orbit.symmetry.ResidualStream;
 import dev.orbit.symmetry.OrbitAction;
 import dev.orbit.symmetry.Sampling;
 import dev.orbit.symmetry.SpaceAnalyzer;
+import dev.orbit.symmetry.StreamRotation;
 import dev.orbit.symmetry.SymmetryAnalysis;
 import dev.orbit.tensor.DType;
 import dev.orbit.tensor.NdArray;
@@ -34,12 +39,13 @@ import dev.orbit.train.Trainer;
 /**
  * The figures of docs/IDENTITY.md (bench/identity-figures.sh): exact recovery over random moves per model, two
  * independently trained models, the trace-accuracy table, and `orbit same` on the ~100 MB MLP.
- * Usage: IdentityFigures recovery MOVES MODEL... | unrelated A B | trace IDS MODEL... | speed
+ * Usage: IdentityFigures recovery MOVES MODEL... | rotated MOVES MODEL... | unrelated A B | trace IDS MODEL... | speed
  */
 public final class IdentityFigures {
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
             case "recovery" -> recovery(Integer.parseInt(args[1]), List.of(args).subList(2, args.length));
+            case "rotated" -> rotated(Integer.parseInt(args[1]), List.of(args).subList(2, args.length));
             case "unrelated" -> unrelated(Path.of(args[1]), Path.of(args[2]));
             case "trace" -> trace(Integer.parseInt(args[1]), List.of(args).subList(2, args.length));
             case "speed" -> speed();
@@ -92,6 +98,66 @@ public final class IdentityFigures {
             }
             System.out.printf("%-34s %6d %5d/%-3d %8d/%-3d %9d %12.2e %12.2e %9.3f%n", Path.of(path).getFileName(), moves, same, moves, permsExact, moves,
                     twins, scaleErr, resid, EvaluatorBench.median(secs));
+        }
+        rotated(moves, models);
+    }
+
+    /**
+     * Rotated moves (teleport --rotate-residual): every model whose residual stream rotates, after folding its norm
+     * gains as the teleport does, moved by the random move above and a Haar rotation of each rotatable stream; `orbit
+     * same` compares the original file with the copy. The stream absorbs the permutation of its class (and, without
+     * norms, the scale of its own space), so its part of the element is compared as one matrix: the recovered map against
+     * the move's P·D·Q ("max Q err", max abs entry); "max orth err" is max |QᵀQ − I| of the recovered rotation. "perms
+     * exact" and "max scale err" cover the other classes and spaces.
+     */
+    static void rotated(int moves, List<String> models) {
+        System.out.printf("%nrotated residual streams (Haar Q on every rotatable stream, after folding norm gains)%n");
+        System.out.printf("%-34s %6s %9s %12s %12s %12s %12s %12s %9s%n", "model", "moves", "same", "perms exact", "max scale err", "max Q err",
+                "max orth err", "max resid", "median s");
+        for (String path : models) {
+            Model m = OnnxImporter.read(Path.of(path));
+            Model base = NormFolding.fold(m).model();
+            SymmetryAnalysis a = SpaceAnalyzer.analyze(base);
+            if (a.rotatableStreams().isEmpty()) continue;
+            java.util.Set<Integer> streamClasses = new java.util.HashSet<>();
+            for (ResidualStream st : a.rotatableStreams()) streamClasses.addAll(RotatedMoves.streamClasses(a, st));
+            int same = 0;
+            int permsExact = 0;
+            double scaleErr = 0;
+            double qErr = 0;
+            double orthErr = 0;
+            double resid = 0;
+            double[] secs = new double[moves];
+            for (int i = 0; i < moves; i++) {
+                long seed = 1000 + i;
+                GroupElement g = RotatedMoves.rotated(a, move(a, seed), seed);
+                Model b = OrbitAction.apply(base, a, g);
+                Membership.Result r = Membership.compare(m, b);
+                secs[i] = r.seconds();
+                if (r.verdict() == Membership.Verdict.SAME) same++;
+                resid = Math.max(resid, r.maxResidual());
+                GroupElement h = r.element();
+                boolean exact = r.analysis().streams().size() == a.streams().size();
+                for (var e : g.permutations().entrySet()) {
+                    if (streamClasses.contains(e.getKey())) continue;
+                    exact &= Membership.samePermutation(e.getValue(), h.permutation(e.getKey(), e.getValue().length), r.interchangeable().get(e.getKey()));
+                }
+                if (exact) permsExact++;
+                for (NeuronSpace s : a.spaces()) {
+                    if (!g.scales().containsKey(s.id()) || streamClasses.contains(s.permClass())) continue;
+                    double[] t = g.scale(s.id(), s.size());
+                    double[] u = h.scale(s.id(), s.size());
+                    for (int j = 0; j < t.length; j++) scaleErr = Math.max(scaleErr, Math.abs(u[j] - t[j]) / Math.abs(t[j]));
+                }
+                for (ResidualStream st : a.rotatableStreams()) {
+                    double[][] truth = RotatedMoves.streamMatrix(g, a, st);
+                    qErr = Math.max(qErr, RotatedMoves.maxAbsDifference(RotatedMoves.streamMatrix(h, a, st), truth));
+                    orthErr = Math.max(orthErr, h.matrices().stream().filter(x -> x.target().equals("stream:" + st.id()))
+                            .mapToDouble(x -> Matrices.orthogonalityError(((StreamRotation) x).matrix())).max().orElse(0));
+                }
+            }
+            System.out.printf("%-34s %6d %5d/%-3d %8d/%-3d %12.2e %12.2e %12.2e %12.2e %9.3f%n", Path.of(path).getFileName(), moves, same, moves, permsExact,
+                    moves, scaleErr, qErr, orthErr, resid, EvaluatorBench.median(secs));
         }
     }
 

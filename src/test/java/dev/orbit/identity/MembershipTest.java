@@ -65,6 +65,58 @@ class MembershipTest {
     }
 
     /**
+     * Rotated residual streams (`orbit teleport --rotate-residual`): the original file against a copy of it with norm
+     * gains folded, moved and every rotatable stream rotated by a Haar Q. Where the stream's first writers and last
+     * readers do not span it (the fixtures: width 32, 16 inputs, 10 outputs) its map comes back in closed form from the
+     * invariant products (StreamInvariants); the zoo models' embeddings span theirs. Either way the map equals the
+     * move's P·Q within 1e-6 per entry (measured ≤ 3e-8), the other classes' permutations are the move's and the
+     * scales agree to 1e-6.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"fixtures/decoder_rmsnorm", "fixtures/transformer_prenorm", "zoo/gpt2_op13", "zoo/llama_op17", "zoo/vit_b_16_op13"})
+    void recoversRotatedStreamsExactly(String name) {
+        Model m = OnnxImporter.read(Path.of("src/test/resources/" + name + ".onnx"));
+        Model base = dev.orbit.symmetry.NormFolding.fold(m).model();
+        SymmetryAnalysis a = SpaceAnalyzer.analyze(base);
+        assertTrue(!a.rotatableStreams().isEmpty(), name + " has no rotatable stream after folding");
+        java.util.Set<Integer> streamClasses = new java.util.HashSet<>();
+        for (var st : a.rotatableStreams()) streamClasses.addAll(RotatedMoves.streamClasses(a, st));
+        long moves = name.startsWith("fixtures/") ? 2 : 1;
+        for (long seed = 1; seed <= moves; seed++) {
+            GroupElement g = RotatedMoves.rotated(a, move(a, seed), seed);
+            Model b = OrbitAction.apply(base, a, g);
+            Membership.Result r = Membership.compare(m, b);
+            assertEquals(Membership.Verdict.SAME, r.verdict(), name + " residuals " + r.residuals());
+            assertTrue(r.folded(), name + ": the element refers to the folded model");
+            GroupElement h = r.element();
+            for (var st : a.rotatableStreams()) {
+                double err = RotatedMoves.maxAbsDifference(RotatedMoves.streamMatrix(h, a, st), RotatedMoves.streamMatrix(g, a, st));
+                assertTrue(err <= 1e-6, name + " stream " + st.id() + ": max |Q_rec − P·Q| = " + err);
+            }
+            for (var e : g.permutations().entrySet()) {
+                if (streamClasses.contains(e.getKey())) continue;
+                assertArrayEquals(e.getValue(), h.permutation(e.getKey(), e.getValue().length), name + " class " + e.getKey());
+            }
+            for (NeuronSpace s : a.spaces()) {
+                if (!g.scales().containsKey(s.id()) || streamClasses.contains(s.permClass())) continue;
+                double[] t = g.scale(s.id(), s.size());
+                double[] u = h.scale(s.id(), s.size());
+                for (int j = 0; j < t.length; j++) assertEquals(t[j], u[j], 1e-6 * Math.abs(t[j]), name + " space " + s.id());
+            }
+        }
+    }
+
+    /** A rotated copy written as `orbit teleport --rotate-residual` writes it: "same orbit", and g·A verifies against it in ONNX Runtime. */
+    @Test
+    void rotatedCopyVerifiesInOnnxRuntime() {
+        var original = Orbit.load(Path.of("src/test/resources/fixtures/decoder_rmsnorm.onnx"));
+        var moved = original.move(dev.orbit.Moves.teleport().permute().seed(5).rotateResidual(MatrixSampling.Rotation.HAAR)).network();
+        var same = original.sameOrbitAs(moved);
+        assertEquals(Membership.Verdict.SAME, same.verdict(), same.result().residuals().toString());
+        assertTrue(same.verify(Inputs.random(4)).passedAndFinite());
+    }
+
+    /**
      * ReLU attention: per-head factors with α_q·α_k ≠ 1 lie outside GL(d) (relu(c·s) = c·relu(s), the output rows
      * take 1/c). The recovered element carries them: its head factor α_q·α_k is the move's, and g·A verifies in ORT.
      */
