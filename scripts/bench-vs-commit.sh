@@ -59,7 +59,8 @@ run_side() {
   local dir="$1" java=(env "CLASSPATH=$dir/target/classes:$dir/target/test-classes:$(cat "$1/target/bench.classpath")"
       "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx8g -Xms2g -XX:+UseParallelGC)
   want teleport && (cd "$dir" && "${java[@]}" dev.orbit.bench.TeleportLargeBench 5) \
-    | awk '/import \+ export unchanged/ {print "teleport-large.unchanged_ms", $(NF-1)} /import \+ teleport \+ export/ {print "teleport-large.teleport_ms", $(NF-1)}'
+    | awk 'function fig() { for (i = 1; i < NF; i++) if ($i == "median") return $(i + 1); return $(NF-1) }
+           /import \+ export unchanged/ {print "teleport-large.unchanged_ms", fig()} /import \+ teleport \+ export/ {print "teleport-large.teleport_ms", fig()}'
   # builds before issue 21 take [threads runs] and print one median per engine; later ones take [threads rounds
   # cases] and print "min A median B max C ms" per engine (their first case is the MLP)
   want evaluator && (cd "$dir" && "${java[@]}" dev.orbit.bench.EvaluatorBench "$threads" 9 mlp) \
