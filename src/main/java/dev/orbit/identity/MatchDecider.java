@@ -255,7 +255,10 @@ final class MatchDecider implements Aligner.Decider {
         double[][] l = Aligner.sideMatrix(a.work, p, true, kvHead);
         double[][] r = Aligner.sideMatrix(target, p, true, kvHead);
         double[][] x = SmallLinear.leastSquares(l, r);
-        return p.group() == LinearPair.Group.ROPE_COMMUTANT ? SmallLinear.rotaryProjection(x) : x;
+        if (p.group() == LinearPair.Group.ROPE_COMMUTANT) return SmallLinear.rotaryProjection(x);
+        // heads with their own factors sit on streams without norms (known to ≈ 1e-6): fit both sides, not the query's alone
+        if (!a.headScaled(p)) return x;
+        return JointPairFit.refine(x, l, r, Aligner.sideMatrix(a.work, p, false, kvHead), Aligner.sideMatrix(target, p, false, kvHead));
     }
 
     /**

@@ -77,7 +77,11 @@ public final class SymmetryTeleport {
 
     public record Cell(String arch, Setting setting, Arm arm, List<Run> runs) {}
 
-    public record Result(Config config, List<Cell> cells, double seconds, String load) {}
+    /** {@code warmUpSeconds}: the untimed warm-up teleports before each architecture's runs, included in {@code seconds}. */
+    public record Result(Config config, List<Cell> cells, double seconds, double warmUpSeconds, String load) {}
+
+    /** Warm-up teleports per purposeful arm: the first two still ran at 2-3x the steady cost in the run of 2026-12-07. */
+    static final int WARM_UP_ROUNDS = 3;
 
     private SymmetryTeleport() {}
 
@@ -90,12 +94,13 @@ public final class SymmetryTeleport {
         MnistData tr = train.head(c.trainSamples());
         List<Cell> cells = new ArrayList<>();
         int done = 0;
+        double warmUp = 0;
         for (String arch : c.archs()) {
             ArchSpec spec = ArchSpec.parse(arch);
             long[] shape = spec.toString().startsWith("mlp") ? new long[] {-1, 784} : new long[] {-1, 1, 28, 28};
             try (Batches trainB = new Batches(reshape(tr.images(), shape), tr.labels());
                  Batches testB = new Batches(reshape(test.images(), shape), test.labels())) {
-                warmUp(spec, c, trainB);
+                warmUp += warmUp(spec, c, trainB);
                 for (Setting s : c.settings()) {
                     for (Arm arm : c.arms()) {
                         List<Run> runs = new ArrayList<>();
@@ -108,26 +113,32 @@ public final class SymmetryTeleport {
                 }
             }
         }
-        return new Result(c, cells, (System.nanoTime() - t0) / 1e9, load());
+        return new Result(c, cells, (System.nanoTime() - t0) / 1e9, warmUp, load());
     }
 
     /**
-     * One untimed teleport per purposeful arm before the timed runs, so that the first run of the first cell does not
-     * carry the JVM's compilation and libtorch's first-call costs of an objective's autograd (in the run of 2026-12-07
-     * this made MLP/SGD's sharpness share 14.2 % where its teleports cost 10 % afterwards); the bench warms up the same way.
+     * {@link #WARM_UP_ROUNDS} untimed teleports per purposeful arm before the timed runs, so that the first runs of the
+     * first cell do not carry the JVM's compilation and libtorch's first-call costs of an objective's autograd. With one
+     * round, MLP/SGD's five sharpness teleports took 0.107, 0.138, 0.094, 0.094 and 0.035 s and MLP/momentum's, right
+     * after, 0.034-0.068 s (run of 2026-12-07, share 13.4 % against 8.5 %). The bench warms up the same way. Returns the
+     * seconds spent, which the result reports.
      */
-    private static void warmUp(ArchSpec spec, Config c, Batches train) {
-        if (train.size() < 1) return;
+    private static double warmUp(ArchSpec spec, Config c, Batches train) {
+        if (train.size() < 1) return 0;
+        long t0 = System.nanoTime();
         Model model = NetworkBuilder.build(spec, Initializer.parse("kaiming"), 0);
         SymmetryAnalysis a = SpaceAnalyzer.analyze(model);
         long[] order = train.order(0, 0);
-        for (Arm arm : c.arms()) {
-            Teleporter.Spec t = armSpec(arm, c);
-            if (t == null) continue;
-            try (TrainableModel tm = new TrainableModel(model); Optimizer opt = new Optimizer.Sgd(0, false, 0)) {
-                new Teleporter(t, a, null).before(0, tm, opt, train, order, 0, Math.min(c.batch(), train.size()));
+        for (int round = 0; round < WARM_UP_ROUNDS; round++) {
+            for (Arm arm : c.arms()) {
+                Teleporter.Spec t = armSpec(arm, c);
+                if (t == null) continue;
+                try (TrainableModel tm = new TrainableModel(model); Optimizer opt = new Optimizer.Sgd(0, false, 0)) {
+                    new Teleporter(t, a, null).before(0, tm, opt, train, order, 0, Math.min(c.batch(), train.size()));
+                }
             }
         }
+        return (System.nanoTime() - t0) / 1e9;
     }
 
     private static NdArray reshape(NdArray images, long[] shape) {

@@ -41,9 +41,9 @@ final class SymmetryTeleportReport {
     static String text(SymmetryTeleport.Result r) {
         var c = r.config();
         StringBuilder b = new StringBuilder(String.format("%d archs × %d optimisers × %d arms × %d seeds, %d epochs, target %.0f%%, teleport every %d steps "
-                + "(%d optimiser steps, lr %s; ENorm lr %s; factors within [1/%s, %s]; sharpness: %s); %.0f s, %s%n", c.archs().size(), c.settings().size(),
+                + "(%d optimiser steps, lr %s; ENorm lr %s; factors within [1/%s, %s]; sharpness: %s); %.0f s (warm-up teleports %.1f s), %s%n", c.archs().size(), c.settings().size(),
                 c.arms().size(), c.seeds(), c.epochs(), 100 * c.target(), c.every(), c.steps(), c.lr(), c.enormLr(), c.bound(), c.bound(), sharpnessArm(c),
-                r.seconds(), r.load()));
+                r.seconds(), r.warmUpSeconds(), r.load()));
         b.append("  cells: epochs to target | seconds to target | final test accuracy | teleport share of wall-clock | worst ORT error\n");
         for (var cell : r.cells()) {
             b.append(String.format("  %-8s %-18s %-10s %s | %s | %s | %.1f%% | %.1e%n", cell.arch().substring(0, 3), cell.setting().label(), cell.arm().label(),
@@ -97,11 +97,13 @@ final class SymmetryTeleportReport {
                         + "learning rate %s), one log-scale per neuron, factors within [1/%s, %s], on the batch the next step uses. Sharpness arm: %s. "
                         + "Random arm: one inter teleport r = %s at initialisation. Every teleport was verified in ONNX Runtime against the unmoved model "
                         + "on its batch (tolerance %s, worst error below). Target accuracy %.0f%%. Wall-clock: training steps and teleports, without "
-                        + "the per-epoch test evaluation and without the ONNX Runtime checks. %.0f s in all, %s.",
+                        + "the per-epoch test evaluation and without the ONNX Runtime checks. %.0f s in all (of which %.1f s untimed warm-up teleports, "
+                        + "%d per purposeful arm and architecture, before the first run), %s.",
                 String.join(", ", c.archs()), String.join(", ", c.settings().stream().map(SymmetryTeleport.Setting::label).toList()), c.batch(),
                 c.trainSamples(), c.epochs(), c.seeds(), c.every(), c.steps(), c.lr(), c.enormLr(), c.bound(), c.bound(),
                 sharpnessArm(c),
-                c.randomRange(), dev.orbit.verify.Tolerance.MOVE.maxRelativeError(), 100 * c.target(), r.seconds(), r.load()));
+                c.randomRange(), dev.orbit.verify.Tolerance.MOVE.maxRelativeError(), 100 * c.target(), r.seconds(), r.warmUpSeconds(),
+                SymmetryTeleport.WARM_UP_ROUNDS, r.load()));
         h.heading("What Orbit measured");
         List<String> headers = new ArrayList<>(List.of("arch", "optimiser"));
         List<SymmetryTeleport.Arm> arms = c.arms();

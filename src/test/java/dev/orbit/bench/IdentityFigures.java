@@ -135,6 +135,7 @@ public final class IdentityFigures {
                 Membership.Result r = Membership.compare(m, b);
                 secs[i] = r.seconds();
                 if (r.verdict() == Membership.Verdict.SAME) same++;
+                else System.err.printf("  %s seed %d: %s, max residual %.2e%n", Path.of(path).getFileName(), seed, r.verdict(), r.maxResidual());
                 resid = Math.max(resid, r.maxResidual());
                 GroupElement h = r.element();
                 boolean exact = r.analysis().streams().size() == a.streams().size();
