@@ -70,9 +70,13 @@ final class Aligner {
 
     /**
      * A stream's map decided up front: the scale of {@code scaled} (the stream's own space, when no norm fixes its
-     * scale; null otherwise), then the rotation.
+     * scale; null otherwise), then the rotation; {@code before}: a rotation applied first (null: none), so that
+     * a general invertible map U·D·Q of a stream without norms ({@link StreamWhitening}) is made of moves the element
+     * has (it holds D·Q; {@link #preRotations} keeps U).
      */
-    record StreamMove(NeuronSpace scaled, double[] scale, double[][] rotation) {}
+    record StreamMove(double[][] before, NeuronSpace scaled, double[] scale, double[][] rotation) {
+        StreamMove(NeuronSpace scaled, double[] scale, double[][] rotation) { this(null, scaled, scale, rotation); }
+    }
 
     /** The free spaces whose touches include one of the stream's writers or readers on its stream axis. */
     List<NeuronSpace> streamSpaces(ResidualStream st) {
@@ -109,6 +113,8 @@ final class Aligner {
     final Set<Integer> upFront = new java.util.TreeSet<>();
     /** Per stream decided, its map (the scale of its own space, when it took one, and the rotation). */
     final Map<Integer, StreamMove> streamMoves = new TreeMap<>();
+    /** Per stream, a rotation applied before the element ({@link StreamMove#before}): the model moved is U·(element). */
+    final Map<Integer, double[][]> preRotations = new TreeMap<>();
     int deadUnits;
     /** Per class, the units (indices of the model aligned) a matching decider found exactly interchangeable. */
     final Map<Integer, int[]> interchangeable = new TreeMap<>();
@@ -209,6 +215,10 @@ final class Aligner {
             ResidualStream st = it.next();
             StreamMove m = d.rotationUpFront(this, st, settledTouches(st));
             if (m == null) continue;
+            if (m.before() != null) {
+                rotateStream(st, m.before(), openClasses, scalePending);
+                preRotations.put(st.id(), m.before());
+            }
             if (m.scaled() != null) {
                 scale(m.scaled(), m.scale());
                 settle("s" + m.scaled().id());

@@ -269,11 +269,45 @@ final class CanonicalDecider implements Aligner.Decider {
      */
     @Override
     public Aligner.StreamMove rotationUpFront(Aligner a, ResidualStream s, List<BlockTouch> direct) {
+        List<NeuronSpace> scaled = a.streamSpaces(s).stream().filter(sp -> sp.scaling() != Scaling.NONE).toList();
+        if (!scaled.isEmpty()) return general(a, s, direct, scaled);
         if (a.rows(direct) >= s.size() || s.size() > MatchDecider.CLOSED_FORM_WIDTH) return null;
-        if (a.streamSpaces(s).stream().anyMatch(sp -> sp.scaling() != Scaling.NONE)) return null;
         StreamInvariants.Invariant inv = StreamInvariants.invariant(a.analysis, s, direct, a.work, a.invariantPairs(), a.scaledAttentions());
         if (inv == null || !(inv.conditioning() >= StreamInvariants.SPAN)) return null;
         return new Aligner.StreamMove(null, null, eigenbasis(inv.gram(), inv.rows()));
+    }
+
+    /**
+     * A stream whose own space scales (no norm reads it): its moves generate GL(n), so the map is the whitening W of
+     * {@link StreamWhitening} then the eigenbasis E of the rotation invariant in the whitened frame (from the direct rows
+     * of the side not whitened and their images under the products): writers M = W·E,
+     * readers M⁻ᵀ, made of moves the element has as M = U·Σ·Q (a rotation applied before the element, the stream
+     * space's scale Σ, a rotation). Null (not canonicalised) when the space is
+     * not alone, the stream is wider than {@link MatchDecider#CLOSED_FORM_WIDTH}, or the rows do not span it.
+     */
+    private Aligner.StreamMove general(Aligner a, ResidualStream s, List<BlockTouch> direct, List<NeuronSpace> scaled) {
+        if (scaled.size() != 1 || s.size() > MatchDecider.CLOSED_FORM_WIDTH || Boolean.getBoolean("orbit.debug.nowhitening")) return null;
+        StreamWhitening.Whitening w = StreamWhitening.whitening(a.analysis, s, direct, a.work, a.invariantPairs(), a.scaledAttentions());
+        if (w == null) return null;
+        var whitened = StreamWhitening.moved(a.work, s, w);
+        // the whitened side's rows add up to I by construction and tell nothing about the rotation left: the other side's
+        // direct rows and their images only (with both, relu_attention's two smallest eigenvalues met within 4.5e-7·λ_max)
+        List<BlockTouch> other = direct.stream().filter(t -> w.byReaders() != s.readers().contains(t)).toList();
+        StreamInvariants.Invariant inv = StreamInvariants.invariant(a.analysis, s, other, whitened, a.invariantPairs(), a.scaledAttentions());
+        if (inv == null || !(inv.conditioning() >= StreamInvariants.SPAN)) return null;
+        double[][] m = Matrices.multiply(w.writers(), eigenbasis(inv.gram(), inv.rows()));
+        // M = U·Σ·Q (M·Mᵀ = U·Σ²·Uᵀ, Q = Σ⁻¹·Uᵀ·M): a rotation, the stream space's scale, a rotation
+        Matrices.Eigen mm = Matrices.symmetricEigen(Matrices.multiply(m, Matrices.transpose(m)));
+        double[][] u = mm.vectors();
+        int n = s.size();
+        double[] sigma = new double[n];
+        for (int i = 0; i < n; i++) sigma[i] = Math.sqrt(mm.values()[i]);
+        double[][] q = Matrices.multiply(Matrices.transpose(u), m);
+        for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) q[i][j] /= sigma[i];
+        // one Newton step of the polar iteration, (Q + Q⁻ᵀ)/2, takes Q's rounding (≈ ε·cond M) to ≈ ε
+        double[][] qit = Matrices.transpose(Matrices.inverse(q));
+        for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) q[i][j] = 0.5 * (q[i][j] + qit[i][j]);
+        return new Aligner.StreamMove(u, scaled.getFirst(), sigma, q);
     }
 
     /**

@@ -16,6 +16,7 @@ import dev.orbit.symmetry.NormFolding;
 import dev.orbit.symmetry.OrbitAction;
 import dev.orbit.symmetry.Scaling;
 import dev.orbit.symmetry.SpaceAnalyzer;
+import dev.orbit.symmetry.StreamRotation;
 import dev.orbit.symmetry.SymmetryAnalysis;
 import dev.orbit.tensor.NdArray;
 
@@ -85,7 +86,13 @@ public final class CanonicalForm {
     }
 
     private static Result finish(Attempt at, int undone, boolean folded, boolean rotated, List<String> notes, long start) {
-        Model c = OrbitAction.apply(at.model, at.analysis, at.element);
+        Model c = at.model;
+        if (!at.aligner.preRotations.isEmpty()) {
+            List<dev.orbit.symmetry.MatrixPart> before = new ArrayList<>();
+            at.aligner.preRotations.forEach((s, u) -> before.add(new StreamRotation(s, u)));
+            c = OrbitAction.apply(c, at.analysis, new GroupElement(Map.of(), Map.of(), before));
+        }
+        c = OrbitAction.apply(c, at.analysis, at.element);
         boolean balanced = false;
         try {
             SymmetryAnalysis positive = positiveOnly(at.analysis);
