@@ -270,8 +270,7 @@ final class Aligner {
             for (var it = openStreams.iterator(); it.hasNext(); ) {
                 ResidualStream st = it.next();
                 List<BlockTouch> u = settledTouches(st);
-                long rows = 0;
-                for (BlockTouch t : u) rows += work.get(t.parameter()).outer(t.axis()) * work.get(t.parameter()).inner(t.axis());
+                long rows = rows(u);
                 if (u.isEmpty() || rows < st.size() && !force) continue;
                 if (rows < st.size()) underdetermined.add(st.id());
                 double[][] q = d.rotation(this, st, u);
@@ -341,6 +340,21 @@ final class Aligner {
 
     /** Whether a pair belongs to a ReLU attention whose heads take positive factors outside GL(d). */
     boolean headScaled(LinearPair p) { return scaledPairs.contains(p.id()); }
+
+    /** Attention pairs whose per-head products are GL(d)-invariant: all but the pairs of ReLU attentions whose heads also scale. */
+    List<LinearPair> invariantPairs() { return analysis.pairs().stream().filter(p -> !headScaled(p)).toList(); }
+
+    /** The ReLU attentions whose heads take factors outside GL(d). */
+    List<AttentionBlock> scaledAttentions() {
+        return analysis.attentions().stream().filter(b -> headScaled(analysis.pairs().get(b.queryKey()))).toList();
+    }
+
+    /** How many stream rows the blocks hold. */
+    long rows(List<BlockTouch> blocks) {
+        long rows = 0;
+        for (BlockTouch t : blocks) rows += work.get(t.parameter()).outer(t.axis()) * work.get(t.parameter()).inner(t.axis());
+        return rows;
+    }
 
     List<NeuronSpace> spacesOf(int c) { return classes.get(c); }
 

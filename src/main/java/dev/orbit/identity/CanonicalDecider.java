@@ -32,7 +32,8 @@ import dev.orbit.symmetry.Scaling;
  *   <li>ReLU attention head factors: per head c = 1/‖L·Rᵀ‖_F (the GL(d)-invariant score product gets norm 1), split as
  *       √c on query and key (which keeps them balanced); the output rows take 1/c;</li>
  *   <li>stream rotation: the eigenbasis of XᵀX over the settled writers and readers, eigenvalues descending, signed
- *       like the pair columns.</li>
+ *       like the pair columns; where the first writers and last readers do not span a rotation-only stream, up front,
+ *       the eigenbasis of the invariant Gram of {@link StreamInvariants#invariant} instead.</li>
  * </ul>
  */
 final class CanonicalDecider implements Aligner.Decider {
@@ -256,16 +257,45 @@ final class CanonicalDecider implements Aligner.Decider {
         List<double[]> rows = new ArrayList<>();
         for (BlockTouch t : usable) for (double[] r : a.work.get(t.parameter()).block(t.axis(), t.offset(), n)) rows.add(r);
         double[][] x = rows.toArray(new double[0][]);
-        Matrices.Eigen e = Matrices.symmetricEigen(SmallLinear.gram(x));
+        return eigenbasis(SmallLinear.gram(x), x);
+    }
+
+    /**
+     * A rotation-only stream whose first writers and last readers do not span it: the eigenbasis of the invariant Gram
+     * of {@link StreamInvariants#invariant} (the direct rows and their images under the invariant products), signed by
+     * the cubes of those rows' levels 0 and 1. Null (the stream then waits for its settled touches, as before) when the
+     * direct rows span it, the stream's own space scales (no norm reads it: its map is D·Q, not a rotation; not
+     * canonicalised), it is wider than {@link MatchDecider#CLOSED_FORM_WIDTH}, or the invariant rows do not span it.
+     */
+    @Override
+    public Aligner.StreamMove rotationUpFront(Aligner a, ResidualStream s, List<BlockTouch> direct) {
+        if (a.rows(direct) >= s.size() || s.size() > MatchDecider.CLOSED_FORM_WIDTH) return null;
+        if (a.streamSpaces(s).stream().anyMatch(sp -> sp.scaling() != Scaling.NONE)) return null;
+        StreamInvariants.Invariant inv = StreamInvariants.invariant(a.analysis, s, direct, a.work, a.invariantPairs(), a.scaledAttentions());
+        if (inv == null || !(inv.conditioning() >= StreamInvariants.SPAN)) return null;
+        return new Aligner.StreamMove(null, null, eigenbasis(inv.gram(), inv.rows()));
+    }
+
+    /**
+     * The eigenvectors of a Gram G (which a rotation Q takes to Qᵀ·G·Q), eigenvalues descending, each signed so that
+     * the sum of cubes of the rows' projections on it is positive; (near-)equal eigenvalues and vanishing cube sums
+     * (within {@link #TIE}) count as degenerate.
+     */
+    private double[][] eigenbasis(double[][] gram, double[][] x) {
+        int n = gram.length;
+        Matrices.Eigen e = Matrices.symmetricEigen(gram);
         double[][] q = e.vectors();
         for (int j = 0; j < n; j++) {
             if (j > 0 && e.values()[j - 1] - e.values()[j] <= TIE * Math.abs(e.values()[0])) degenerateBases++;
             double cubes = 0;
+            double size = 0;
             for (double[] row : x) {
                 double v = 0;
                 for (int i = 0; i < n; i++) v += row[i] * q[i][j];
                 cubes += v * v * v;
+                size += Math.abs(v * v * v);
             }
+            if (!(Math.abs(cubes) > TIE * size)) degenerateBases++;
             if (cubes < 0) for (double[] row : q) row[j] = -row[j];
         }
         return q;

@@ -37,7 +37,8 @@ public final class CanonicalForm {
      * @param degenerateBases   attention or stream bases with (near-)equal singular values (a basis within such a
      *                          subspace is not canonical)
      * @param streamsRotated    whether residual streams got a canonical basis (false when the settled writers and
-     *                          readers do not determine it; the stream is then treated as a permutation class)
+     *                          readers, nor the invariant products of a rotation-only stream, determine it; the stream
+     *                          is then treated as a permutation class)
      */
     public record Result(Model model, int undoneRewrites, boolean folded, boolean streamsRotated, int tiedUnits,
                          int deadUnits, int degenerateBases, boolean balanced, List<String> notes, double seconds) {}
@@ -57,14 +58,14 @@ public final class CanonicalForm {
                 if (rotated.aligner.underdetermined.isEmpty() && rotated.decider.tiedUnits == 0 && rotated.decider.degenerateBases == 0) {
                     return finish(rotated, undone[0], true, true, notes, start);
                 }
-                notes.add("residual streams not canonicalised: their first writers and last readers do not span them");
+                notes.add("residual streams not canonicalised: their first writers and last readers do not span them, nor (for a stream that only rotates) the invariant products");
             }
         }
         SymmetryAnalysis a = SpaceAnalyzer.analyze(m);
         boolean rotate = !a.rotatableStreams().isEmpty();
         Attempt at = attempt(m, rotate);
         if (rotate && !at.aligner.underdetermined.isEmpty()) {
-            notes.add("residual streams not canonicalised: their first writers and last readers do not span them");
+            notes.add("residual streams not canonicalised: their first writers and last readers do not span them, nor (for a stream that only rotates) the invariant products");
             at = attempt(m, false);
             rotate = false;
         }

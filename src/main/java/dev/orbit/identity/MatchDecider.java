@@ -302,16 +302,13 @@ final class MatchDecider implements Aligner.Decider {
         if (known != null) return known;
         // direct blocks that span the stream decide it as they settle (orthogonal Procrustes, as before); the closed form
         // is for streams they do not span, and costs O(products · d³): kept to streams up to CLOSED_FORM_WIDTH wide
-        long rows = 0;
-        for (BlockTouch t : direct) rows += a.work.get(t.parameter()).outer(t.axis()) * a.work.get(t.parameter()).inner(t.axis());
-        if (rows >= s.size() || s.size() > CLOSED_FORM_WIDTH) return null;
+        if (a.rows(direct) >= s.size() || s.size() > CLOSED_FORM_WIDTH) return null;
         List<NeuronSpace> scaling = a.streamSpaces(s).stream().filter(sp -> sp.scaling() != Scaling.NONE).toList();
         if (scaling.size() > 1) return null;
         NeuronSpace scaled = scaling.isEmpty() ? null : scaling.getFirst();
         if (scaled != null && !coversStream(scaled, s)) return null;
-        List<LinearPair> pairs = a.analysis.pairs().stream().filter(p -> !a.headScaled(p)).toList();
-        List<AttentionBlock> scaledHeads = a.analysis.attentions().stream().filter(b -> a.headScaled(a.analysis.pairs().get(b.queryKey()))).toList();
-        StreamInvariants.Estimate e = StreamInvariants.solve(a.analysis, s, direct, scaled != null, a.work, target, pairs, scaledHeads);
+        StreamInvariants.Estimate e = StreamInvariants.solve(a.analysis, s, direct, scaled != null, a.work, target, a.invariantPairs(),
+                a.scaledAttentions());
         if (e == null) return null;
         return new Aligner.StreamMove(scaled, e.scale(), e.rotation());
     }

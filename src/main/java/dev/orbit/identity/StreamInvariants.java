@@ -125,46 +125,13 @@ final class StreamInvariants {
      */
     static Estimate solve(SymmetryAnalysis analysis, ResidualStream s, List<BlockTouch> direct, boolean scaled, Map<String, Tensor64> mine,
                           Map<String, Tensor64> theirs, List<LinearPair> pairs, List<AttentionBlock> scaledAttentions) {
-        int n = s.size();
         if (direct.isEmpty()) return null;
-        Set<BlockTouch> readers = new HashSet<>(s.readers());
-        Rows writerRows = Rows.empty(n);
-        Rows readerRows = Rows.empty(n);
-        for (BlockTouch t : direct) {
-            double[][] x = mine.get(t.parameter()).block(t.axis(), t.offset(), n);
-            double[][] y = theirs.get(t.parameter()).block(t.axis(), t.offset(), n);
-            (scaled && readers.contains(t) ? readerRows : writerRows).add(x, y);
-        }
+        int n = s.size();
         List<Product> products = products(analysis, s, mine, theirs, pairs, scaledAttentions, !scaled);
-        Rows w = normalised(writerRows, readerRows);
-        Rows r = readerRows;
-        if (w == null) return null;
-        Rows wSum = Rows.empty(n);
-        Rows rSum = Rows.empty(n);
-        wSum.addAll(w, 1);
-        rSum.addAll(r, 1);
-        for (int level = 1; level <= LEVELS && !products.isEmpty(); level++) {
-            Rows w1 = Rows.empty(n);
-            Rows r1 = Rows.empty(n);
-            for (Product p : products) {
-                for (Product q : List.of(p, p.transposed())) {
-                    if (!scaled) {
-                        // a rotation: M⁻ᵀ = M, every row is a writer row
-                        w1.addTimes(w, q.a(), q.b());
-                        continue;
-                    }
-                    // writer rows carry M: the product's left factor must be M⁻¹; reader rows carry M⁻ᵀ: it must be Mᵀ
-                    if (q.leftReader()) (q.rightWriter() ? w1 : r1).addTimes(w, q.a(), q.b());
-                    else (q.rightWriter() ? w1 : r1).addTimes(r, q.a(), q.b());
-                }
-            }
-            Rows next = normalised(w1, r1);
-            if (next == null) break;
-            w = next;
-            r = r1;
-            wSum.addAll(w, 1);
-            rSum.addAll(r, 1);
-        }
+        Levels levels = levels(s, direct, scaled, mine, theirs, products);
+        if (levels == null) return null;
+        Rows wSum = levels.writers();
+        Rows rSum = levels.readers();
         Matrices.Eigen ew = Matrices.symmetricEigen(wSum.ga());
         if (!scaled) {
             double conditioning = ew.values()[n - 1] / ew.values()[0];
@@ -199,6 +166,83 @@ final class StreamInvariants {
                 trace(wSum.gb()) + trace(rSum.ga()));
         double residual = residual(wSum, rSum, scaledRows(fit.scale(), fit.rotation()));
         return residual <= CONSISTENT ? new Estimate(fit.scale(), fit.rotation(), conditioning, residual, products.size()) : null;
+    }
+
+    /** Every level's rows (direct blocks, then their images under the products), each level normalised, summed. */
+    private record Levels(Rows writers, Rows readers) {}
+
+    /** The rows the fit uses; null when the direct blocks are all zero. */
+    private static Levels levels(ResidualStream s, List<BlockTouch> direct, boolean scaled, Map<String, Tensor64> mine,
+                                 Map<String, Tensor64> theirs, List<Product> products) {
+        int n = s.size();
+        Set<BlockTouch> readers = new HashSet<>(s.readers());
+        Rows writerRows = Rows.empty(n);
+        Rows readerRows = Rows.empty(n);
+        for (BlockTouch t : direct) {
+            double[][] x = mine.get(t.parameter()).block(t.axis(), t.offset(), n);
+            double[][] y = theirs.get(t.parameter()).block(t.axis(), t.offset(), n);
+            (scaled && readers.contains(t) ? readerRows : writerRows).add(x, y);
+        }
+        Rows w = normalised(writerRows, readerRows);
+        Rows r = readerRows;
+        if (w == null) return null;
+        Rows wSum = Rows.empty(n);
+        Rows rSum = Rows.empty(n);
+        wSum.addAll(w, 1);
+        rSum.addAll(r, 1);
+        for (int level = 1; level <= LEVELS && !products.isEmpty(); level++) {
+            Rows w1 = Rows.empty(n);
+            Rows r1 = Rows.empty(n);
+            for (Product p : products) {
+                for (Product q : List.of(p, p.transposed())) {
+                    if (!scaled) {
+                        // a rotation: M⁻ᵀ = M, every row is a writer row
+                        w1.addTimes(w, q.a(), q.b());
+                        continue;
+                    }
+                    // writer rows carry M: the product's left factor must be M⁻¹; reader rows carry M⁻ᵀ: it must be Mᵀ
+                    if (q.leftReader()) (q.rightWriter() ? w1 : r1).addTimes(w, q.a(), q.b());
+                    else (q.rightWriter() ? w1 : r1).addTimes(r, q.a(), q.b());
+                }
+            }
+            Rows next = normalised(w1, r1);
+            if (next == null) break;
+            w = next;
+            r = r1;
+            wSum.addAll(w, 1);
+            rSum.addAll(r, 1);
+        }
+        return new Levels(wSum, rSum);
+    }
+
+    /**
+     * One model's invariant of a rotation-only stream, for a canonical basis: {@code gram} is G = Σ over levels of the
+     * normalised Grams of the rows the closed form fits (the direct blocks and their images under the invariant
+     * products). A rotation Q (x → x·Q) takes G to Qᵀ·G·Q and nothing else in the element moves it, so its eigenbasis
+     * depends only on the orbit. {@code rows}: the direct rows and their images under each product and its transpose
+     * (levels 0 and 1), explicit, for sign rules; {@code conditioning}: λ_min/λ_max of G.
+     */
+    record Invariant(double[][] gram, double[][] rows, double conditioning) {}
+
+    /** The invariant of {@code s} in the parameters {@code w}; null when the direct blocks are all zero. */
+    static Invariant invariant(SymmetryAnalysis analysis, ResidualStream s, List<BlockTouch> direct, Map<String, Tensor64> w,
+                               List<LinearPair> pairs, List<AttentionBlock> scaledAttentions) {
+        if (direct.isEmpty()) return null;
+        int n = s.size();
+        List<Product> products = products(analysis, s, w, w, pairs, scaledAttentions, true);
+        Levels levels = levels(s, direct, false, w, w, products);
+        if (levels == null) return null;
+        List<double[]> level0 = new ArrayList<>();
+        for (BlockTouch t : direct) level0.addAll(List.of(w.get(t.parameter()).block(t.axis(), t.offset(), n)));
+        double[][] x = level0.toArray(new double[0][]);
+        List<double[]> rows = new ArrayList<>(level0);
+        for (Product p : products) {
+            rows.addAll(List.of(Matrices.multiply(x, p.a())));
+            rows.addAll(List.of(Matrices.multiply(x, Matrices.transpose(p.a()))));
+        }
+        double[][] g = levels.writers().ga();
+        double[] ev = Matrices.symmetricEigen(g).values();
+        return new Invariant(g, rows.toArray(new double[0][]), ev[n - 1] / ev[0]);
     }
 
     /** M = D·Q: D² = diag(M·Mᵀ) (positive), Q = polar(D⁻¹·M); null when a row of M is zero. */

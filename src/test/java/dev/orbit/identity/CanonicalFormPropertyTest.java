@@ -40,7 +40,8 @@ class CanonicalFormPropertyTest {
                 "fixtures/mlp_sigmoid", "fixtures/resnet_block", "fixtures/densenet_block", "fixtures/mobilenetv3_block", "fixtures/se_gate",
                 "fixtures/cnn_bn", "fixtures/hardswish_decomposed", "fixtures/layernorm_decomposed",
                 "fixtures/transformer_postnorm", "fixtures/transformer_encoder", "zoo/gpt2_op13", "zoo/vit_b_16_op13", "zoo/resnet18_op13", "zoo/tf_cnn_op13",
-                "fixtures/relu_attention", "zoo/detector_op13");
+                "fixtures/relu_attention", "zoo/detector_op13",
+                "fixtures/decoder_rmsnorm", "fixtures/transformer_prenorm", "zoo/llama_op17");
     }
 
     @Property(tries = 12)
