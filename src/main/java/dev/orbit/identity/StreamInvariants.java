@@ -37,8 +37,9 @@ import dev.orbit.symmetry.SymmetryAnalysis;
  * PᵀG_A·P, P_BᵀG_B·P_B, PᵀC·P_B. The least-squares M solves G_A^w·M + M·G_B^r = C^w + C^r (writer rows X·M = Y, reader
  * rows M·Yᵀ = Xᵀ; a Sylvester equation with symmetric coefficients, solved in their eigenbases), exact when the rows
  * span the stream. A rotation has M⁻ᵀ = M: every row is a writer row, every product maps them both ways (X·P, X·Pᵀ),
- * and Q is the orthogonal polar factor of C (orthogonal Procrustes). A scaled stream's M = D·Q: D² = diag(M·Mᵀ),
- * Q = polar(D⁻¹·M) (the class's permutation is inside Q). All in float64; the estimate is kept only when it explains
+ * and Q is the orthogonal polar factor of C (orthogonal Procrustes). A scaled stream's M = D·Q: from the split
+ * D² = diag(M·Mᵀ), Q = polar(D⁻¹·M) (the class's permutation is inside Q), D·Q is fitted to the rows themselves
+ * ({@link ScaledRotationFit}). All in float64; the estimate is kept only when it explains
  * every row it was built from to {@link #CONSISTENT} (else B is not an exact copy, or a product was not invariant).
  */
 final class StreamInvariants {
@@ -160,8 +161,11 @@ final class StreamInvariants {
         if (!(conditioning >= SPAN)) return null;
         Estimate split = split(Matrices.multiply(Matrices.multiply(u, k), Matrices.transpose(v)));
         if (split == null) return null;
-        double residual = residual(wSum, rSum, scaledRows(split.scale(), split.rotation()));
-        return residual <= CONSISTENT ? new Estimate(split.scale(), split.rotation(), conditioning, residual, products.size()) : null;
+        // the split is a start only: on poorly spread rows it moves M along directions they pin (ScaledRotationFit)
+        ScaledRotationFit.Fit fit = ScaledRotationFit.refine(new ScaledRotationFit.Fit(split.scale(), split.rotation()), wSum.ga(), rSum.gb(), c,
+                trace(wSum.gb()) + trace(rSum.ga()));
+        double residual = residual(wSum, rSum, scaledRows(fit.scale(), fit.rotation()));
+        return residual <= CONSISTENT ? new Estimate(fit.scale(), fit.rotation(), conditioning, residual, products.size()) : null;
     }
 
     /** Every level's rows (direct blocks, then their images under the products), each level normalised, summed. */

@@ -107,13 +107,17 @@ class MembershipTest {
     }
 
     /**
-     * relu_attention has no norms, so a rotated copy also scales its stream (M = D·Q) and the closed form knows the map
-     * only to ≈ 1e-6. Fitting each query–key block on the query side alone sent that error, amplified by κ(A) ≈ 10, into
-     * the key side: seeds 1004, 1008 and 1018 of the rotated table (bench/identity-figures.sh, the same move recipe) came back
-     * "near" at residuals 4.6–8.1e-6 against the 3.8e-6 bar. JointPairFit balances the two sides: "same".
+     * relu_attention has no norms, so a rotated copy also scales its stream (M = D·Q), and its one invariant product
+     * spreads the rows poorly. Splitting the least-squares M into D·Q by its row norms knew the map only to ≈ 1e-6:
+     * fitting each query–key block on the query side alone sent that error, amplified by κ(A) ≈ 10, into the key side
+     * (seeds 1004, 1008 and 1018 of the rotated table, bench/identity-figures.sh, the same move recipe: "near" at
+     * 4.6–8.1e-6 against the 3.8e-6 bar; JointPairFit balanced the two sides), and on seeds 1059 and 1081 the split
+     * explained the rows only to 1.0e-5 and 1.7e-5, the closed form was rejected, and the stream, decided from four
+     * direct blocks that do not span it, came out wrong ("not the same orbit", residual 83 and 2.3e3). D·Q is now fitted
+     * to the rows themselves (ScaledRotationFit): map within ≈ 1.6e-7, "same".
      */
     @ParameterizedTest
-    @ValueSource(longs = {1000, 1004, 1008, 1018})
+    @ValueSource(longs = {1000, 1004, 1008, 1018, 1059, 1081})
     void reluAttentionRotatedCopiesAreTheSameOrbit(long seed) {
         Model m = OnnxImporter.read(Path.of("src/test/resources/fixtures/relu_attention.onnx"));
         Model base = dev.orbit.symmetry.NormFolding.fold(m).model();
@@ -127,8 +131,8 @@ class MembershipTest {
         assertTrue(r.maxResidual() <= r.sameThreshold(), "seed " + seed + ": " + r.maxResidual());
         for (var st : a.rotatableStreams()) {
             double err = RotatedMoves.maxAbsDifference(RotatedMoves.streamMatrix(r.element(), a, st), RotatedMoves.streamMatrix(g, a, st));
-            // the closed form's accuracy on this scaled stream (1.4e-6 over 20 moves); a wrong sign or swap is O(0.1)
-            assertTrue(err <= 2e-6, "seed " + seed + " stream " + st.id() + ": max |M_rec − P·D·Q| = " + err);
+            // the closed form's accuracy on this scaled stream (≈ 1.6e-7); a wrong sign or swap is O(0.1)
+            assertTrue(err <= 1e-6, "seed " + seed + " stream " + st.id() + ": max |M_rec − P·D·Q| = " + err);
         }
     }
 
