@@ -33,7 +33,8 @@ import dev.orbit.symmetry.Scaling;
  *       √c on query and key (which keeps them balanced); the output rows take 1/c;</li>
  *   <li>stream rotation: the eigenbasis of XᵀX over the settled writers and readers, eigenvalues descending, signed
  *       like the pair columns; where the first writers and last readers do not span a rotation-only stream, up front,
- *       the eigenbasis of the invariant Gram of {@link StreamInvariants#invariant} instead.</li>
+ *       the eigenbasis of the invariant Gram of {@link StreamInvariants#invariant} instead; a stream without norms
+ *       (its moves generate GL(n)) is whitened first ({@link StreamWhitening}), up front.</li>
  * </ul>
  */
 final class CanonicalDecider implements Aligner.Decider {
@@ -263,9 +264,9 @@ final class CanonicalDecider implements Aligner.Decider {
     /**
      * A rotation-only stream whose first writers and last readers do not span it: the eigenbasis of the invariant Gram
      * of {@link StreamInvariants#invariant} (the direct rows and their images under the invariant products), signed by
-     * the cubes of those rows' levels 0 and 1. Null (the stream then waits for its settled touches, as before) when the
-     * direct rows span it, the stream's own space scales (no norm reads it: its map is D·Q, not a rotation; not
-     * canonicalised), it is wider than {@link MatchDecider#CLOSED_FORM_WIDTH}, or the invariant rows do not span it.
+     * the cubes of those rows' levels 0 and 1. A stream whose own space scales (no norm reads
+     * it) goes to {@link #general}. Null (the stream then waits for its settled touches, as before) when the direct rows
+     * span it, it is wider than {@link MatchDecider#CLOSED_FORM_WIDTH}, or the invariant rows do not span it.
      */
     @Override
     public Aligner.StreamMove rotationUpFront(Aligner a, ResidualStream s, List<BlockTouch> direct) {
