@@ -41,10 +41,16 @@ class CanonicalFormPropertyTest {
                 "fixtures/cnn_bn", "fixtures/hardswish_decomposed", "fixtures/layernorm_decomposed",
                 "fixtures/transformer_postnorm", "fixtures/transformer_encoder", "zoo/gpt2_op13", "zoo/vit_b_16_op13", "zoo/resnet18_op13", "zoo/tf_cnn_op13",
                 "fixtures/relu_attention", "zoo/detector_op13",
-                "fixtures/decoder_rmsnorm", "fixtures/transformer_prenorm", "zoo/llama_op17");
+                "fixtures/decoder_rmsnorm", "fixtures/transformer_prenorm", "zoo/llama_op17",
+                // the rest of the fixtures (unknown_op is left out: ONNX Runtime cannot load its made-up op) and every zoo export
+                "fixtures/external_data", "fixtures/if_branch", "fixtures/loop_state", "zoo/bert_op9", "zoo/bert_op13", "zoo/bert_op17",
+                "zoo/convnext_tiny_op9", "zoo/convnext_tiny_op13", "zoo/convnext_tiny_op17", "zoo/efficientnet_b0_op9", "zoo/efficientnet_b0_op13",
+                "zoo/efficientnet_b0_op17", "zoo/gpt2_op17", "zoo/mlp_layernorm_op13", "zoo/mobilenet_v3_small_op9", "zoo/mobilenet_v3_small_op13",
+                "zoo/mobilenet_v3_small_op17", "zoo/paddle_attention_op11", "zoo/resnet18_op9", "zoo/resnet18_op17", "zoo/swin_t_op13",
+                "zoo/swin_t_op17", "zoo/vit_b_16_op9", "zoo/vit_b_16_op17");
     }
 
-    @Property(tries = 12)
+    @Property(tries = 48)
     void canonicalFormIsTheSameForEveryMove(@ForAll("models") String name, @ForAll long seed) {
         Model m = OnnxImporter.read(Path.of("src/test/resources/" + name + ".onnx"));
         SymmetryAnalysis a = SpaceAnalyzer.analyze(m);
