@@ -18,7 +18,7 @@ row() {  # row NAME SCRIPT ARGS...: runs one script, keeps its output, prints it
   echo "== $name: $* (load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%H:%M:%S) UTC)"
   local t0; t0=$(date +%s)
   if ! "$@" >"$dir/$name.log" 2>&1; then echo "   FAILED (see $dir/$name.log)"; return 0; fi
-  grep -E -i 'ratio|median|load|target' "$dir/$name.log" | tail -12 | sed 's/^/   /'
+  grep -E -i 'ratio|median|load|target|^(mlp|cnn):|version|inspect' "$dir/$name.log" | tail -12 | sed 's/^/   /'
   echo "   ($(( $(date +%s) - t0 )) s)"
 }
 row evaluator bench/evaluator-vs-ort.sh "$threads" "$rounds"
