@@ -75,7 +75,7 @@ final class JointPairFit {
     }
 
     /** The least-squares factor c of c·k ≈ r, or 1 where it is not positive (unrelated heads). */
-    private static double factor(double[][] k, double[][] r) {
+    static double factor(double[][] k, double[][] r) {
         double kr = 0;
         double kk = 0;
         for (int i = 0; i < k.length; i++) {

@@ -272,14 +272,7 @@ final class MatchDecider implements Aligner.Decider {
         for (int h = 0; h < c.length; h++) {
             double[][] x = Aligner.sideMatrix(a.work, qk, false, h);
             double[][] y = Aligner.sideMatrix(target, qk, false, h);
-            double xy = 0;
-            double xx = 0;
-            for (int r = 0; r < x.length; r++) {
-                xy += Tensor64.dot(x[r], y[r]);
-                xx += Tensor64.dot(x[r], x[r]);
-            }
-            double f = xy / xx;
-            if (f > 0 && Double.isFinite(f)) c[h] = f;
+            c[h] = JointPairFit.factor(x, y);
         }
         return new HeadScaling(b.id(), ones, c, ones.clone());
     }

@@ -481,15 +481,15 @@ final class StreamInvariants {
         return t;
     }
 
-    private static void add(double[][] a, double[][] b) {
+    static void add(double[][] a, double[][] b) {
         for (int i = 0; i < a.length; i++) for (int j = 0; j < a.length; j++) a[i][j] += b[i][j];
     }
 
-    private static void scale(double[][] a, double f) {
+    static void scale(double[][] a, double f) {
         for (double[] r : a) for (int j = 0; j < r.length; j++) r[j] *= f;
     }
 
-    private static double[][] copy(double[][] a) {
+    static double[][] copy(double[][] a) {
         double[][] c = new double[a.length][];
         for (int i = 0; i < a.length; i++) c[i] = a[i].clone();
         return c;

@@ -51,7 +51,7 @@ final class StreamWhitening {
         double[][] gr0 = new double[n][n];
         for (BlockTouch t : direct) {
             double[][] x = w.get(t.parameter()).block(t.axis(), t.offset(), n);
-            add(readers.contains(t) ? gr0 : gw0, SmallLinear.gram(x), 1);
+            StreamInvariants.add(readers.contains(t) ? gr0 : gw0, SmallLinear.gram(x));
         }
         double t0 = 2 * traceProduct(gw0, gr0);
         if (!(t0 > 0)) return null;
@@ -63,30 +63,30 @@ final class StreamWhitening {
                 double[][] gb = q.rightWriter() ? gr0 : gw0;
                 double c = traceProduct(sandwich(Matrices.transpose(q.a()), ga, q.a()), gb);
                 if (!(c > 0)) continue;
-                double[][] a = copy(q.a());
-                scale(a, 1 / Math.sqrt(c));
+                double[][] a = StreamInvariants.copy(q.a());
+                StreamInvariants.scale(a, 1 / Math.sqrt(c));
                 products.add(new StreamInvariants.Product(a, a, q.leftReader(), q.rightWriter()));
             }
         }
-        double[][] wk = copy(gw0);
-        double[][] rk = copy(gr0);
-        scale(wk, 1 / t0);
-        scale(rk, 1 / t0);
-        double[][] gw = copy(wk);
-        double[][] gr = copy(rk);
+        double[][] wk = StreamInvariants.copy(gw0);
+        double[][] rk = StreamInvariants.copy(gr0);
+        StreamInvariants.scale(wk, 1 / t0);
+        StreamInvariants.scale(rk, 1 / t0);
+        double[][] gw = StreamInvariants.copy(wk);
+        double[][] gr = StreamInvariants.copy(rk);
         for (int level = 1; level <= StreamInvariants.LEVELS && !products.isEmpty(); level++) {
             double[][] w1 = new double[n][n];
             double[][] r1 = new double[n][n];
             for (StreamInvariants.Product q : products) {
                 double[][] from = q.leftReader() ? wk : rk;
-                add(q.rightWriter() ? w1 : r1, sandwich(Matrices.transpose(q.a()), from, q.a()), 1);
+                StreamInvariants.add(q.rightWriter() ? w1 : r1, sandwich(Matrices.transpose(q.a()), from, q.a()));
             }
             double t = traceProduct(w1, gr0) + traceProduct(gw0, r1);
             if (!(t > 0)) break;
-            scale(w1, 1 / t);
-            scale(r1, 1 / t);
-            add(gw, w1, 1);
-            add(gr, r1, 1);
+            StreamInvariants.scale(w1, 1 / t);
+            StreamInvariants.scale(r1, 1 / t);
+            StreamInvariants.add(gw, w1);
+            StreamInvariants.add(gr, r1);
             wk = w1;
             rk = r1;
         }
@@ -132,18 +132,4 @@ final class StreamWhitening {
     }
 
     private static double[][] sandwich(double[][] a, double[][] g, double[][] b) { return Matrices.multiply(Matrices.multiply(a, g), b); }
-
-    private static void add(double[][] a, double[][] b, double f) {
-        for (int i = 0; i < a.length; i++) for (int j = 0; j < a.length; j++) a[i][j] += f * b[i][j];
-    }
-
-    private static void scale(double[][] a, double f) {
-        for (double[] r : a) for (int j = 0; j < r.length; j++) r[j] *= f;
-    }
-
-    private static double[][] copy(double[][] a) {
-        double[][] c = new double[a.length][];
-        for (int i = 0; i < a.length; i++) c[i] = a[i].clone();
-        return c;
-    }
 }
