@@ -20,7 +20,9 @@ import dev.orbit.tensor.NdArray;
 
 /**
  * Conv over any number of spatial axes. Asymmetric or negative pads are applied to the input explicitly, so
- * libtorch only sees symmetric padding. With a constant kernel it creates a neuron space on its output channels.
+ * libtorch only sees symmetric padding. 2-D float convolutions with one group or a depthwise kernel go through
+ * {@link UnfoldConvolution} instead (oneDNN is capped at SSE4.1 here). With a constant kernel it creates a neuron space
+ * on its output channels.
  */
 public final class Conv extends ConvolutionOp {
     @Override
@@ -39,10 +41,15 @@ public final class Conv extends ConvolutionOp {
         WindowGeometry g = WindowGeometry.of(node, kernel, false);
         long[] begin = new long[n];
         long[] end = new long[n];
+        long[] out = new long[n];
         for (int i = 0; i < n; i++) {
             long[] r = g.resolve(i, x.size(i + 2));
             begin[i] = r[0];
             end[i] = r[1];
+            out[i] = r[2];
+        }
+        if (UnfoldConvolution.covers(x, w, group, out)) {
+            return UnfoldConvolution.apply(x, w, b, begin, end, g.strides(), g.dilations(), group > 1);
         }
         long[] padding = begin;
         if (!Arrays.equals(begin, end) || Arrays.stream(begin).anyMatch(p -> p < 0)) {
