@@ -5,6 +5,7 @@
 # neighbours, but a concurrent build still shifts them (the scripts print the load beside every round).
 #
 #   bench/performance-table.sh [DIR (default /tmp/orbit-performance)] [ROUNDS (default 7)] [THREADS (default 2)]
+#   BENCH_BLAS=native bench/performance-table.sh ...: every row with OpenBLAS's own kernel choice (bench/common.sh)
 #
 # Rows: evaluator (MLP, MobileNetV3 block, ResNet-18) vs ONNX Runtime; training MLP and CNN vs PyTorch; ESD vs numpy
 # Gram + scipy eigvalsh; NNGP vs numpy; teleport of the 97 MB model vs import + export; hyperbolic layer vs MLP layer
@@ -13,6 +14,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dir="${1:-/tmp/orbit-performance}"; rounds="${2:-7}"; threads="${3:-2}"
 mkdir -p "$dir"
+source bench/common.sh
+bench_blas_note
 row() {  # row NAME SCRIPT ARGS...: runs one script, keeps its output, prints its figure lines
   local name="$1"; shift
   echo "== $name: $* (load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%H:%M:%S) UTC)"

@@ -20,6 +20,12 @@ import java.lang.foreign.ValueLayout;
  * libtorch's reference convolution, which turning oneDNN off altogether falls back to (docs/NOTES.md). oneDNN reads
  * the variable once, at its first primitive, so it must be set before the first convolution.
  * </ul>
+ * {@link #init()} also sets the system property {@value #MAX_PHYSICAL_BYTES} to 0 unless it is set: otherwise JavaCPP
+ * reads /proc/self/statm on every native allocation to enforce a physical-memory limit meant for memory that waits for
+ * the garbage collector. Orbit frees native memory deterministically ({@code PointerScope}), and the check was 15 % of
+ * the native samples of a small model's forward pass; without it the MobileNetV3 block runs in 0.67–0.72 ms instead of
+ * 1.36–1.41 ms. JavaCPP reads the property once, when its {@code Pointer} class loads, so the launcher, the tests and
+ * the benchmarks pass it on the command line as well.
  * {@link #initConvolution()} also turns libtorch's NNPACK off: NNPACK cannot initialise on these CPUs, and libtorch
  * retried it (printing a warning) on every convolution of the double-backward passes that the sharpness teleport runs.
  * The launcher, the tests and the benchmarks export the first two (and glibc malloc settings that avoid per-step page
@@ -27,6 +33,9 @@ import java.lang.foreign.ValueLayout;
  * provided it runs before the first libtorch call, and turns oneDNN off if it cannot.
  */
 public final class NativeSetup {
+    /** JavaCPP's physical-memory limit; 0 turns its per-allocation check off. */
+    public static final String MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";
+
     private static volatile boolean done;
 
     private NativeSetup() {}
@@ -36,6 +45,7 @@ public final class NativeSetup {
         synchronized (NativeSetup.class) {
             if (done) return;
             done = true;
+            if (System.getProperty(MAX_PHYSICAL_BYTES) == null) System.setProperty(MAX_PHYSICAL_BYTES, "0");
             if (!setEnvironment()) {
                 // without the SSE4.1 cap oneDNN's convolutions are not trustworthy here: use libtorch's own kernels
                 org.bytedeco.pytorch.global.torch.globalContext().setUserEnabledMkldnn(false);
