@@ -89,13 +89,14 @@ final class UnfoldConvolution {
      * (forward plus backward of the MNIST CNN's second layer: 24 against 30 ms).
      */
     private static Tensor tapsConcatenated(Tensor h, long kh, long kw, long ho, long wo, long[] strides, long[] dilations) {
+        if (kh * kw == 1) return tap(tap(h, 1, 0, ho, strides[0]), 2, 0, wo, strides[1]);
         TensorVector taps = new TensorVector();
         for (long i = 0; i < kh; i++) {
             for (long j = 0; j < kw; j++) {
                 taps.push_back(tap(tap(h, 1, i * dilations[0], ho, strides[0]), 2, j * dilations[1], wo, strides[1]));
             }
         }
-        return kh * kw == 1 ? taps.get(0) : cat(taps, 3);
+        return cat(taps, 3);
     }
 
     /**
