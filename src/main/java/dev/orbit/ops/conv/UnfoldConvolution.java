@@ -63,7 +63,8 @@ final class UnfoldConvolution {
         long c = h.size(3);
         long ho = (h.size(1) - (kh - 1) * dilations[0] - 1) / strides[0] + 1;
         long wo = (h.size(2) - (kw - 1) * dilations[1] - 1) / strides[1] + 1;
-        Tensor cols = tracked(x, w, b) ? tapsConcatenated(h, kh, kw, ho, wo, strides, dilations)
+        // a 1×1 kernel's window is the input itself (a strided view at most), whichever way autograd goes
+        Tensor cols = tracked(x, w, b) || kh * kw == 1 ? tapsConcatenated(h, kh, kw, ho, wo, strides, dilations)
                 : windowView(h, kh, kw, strides, dilations);
         cols = cols.reshape(n * ho * wo, kh * kw * c);
         Tensor y;

@@ -67,7 +67,7 @@ class UnfoldConvolutionTest {
             assertClose(name + ", Y", want, got);
             Tensor untracked = UnfoldConvolution.apply(x.detach(), k.detach(), b == null ? null : b.detach(), begin, end,
                     strides, dilations, depthwise);
-            assertClose(name + ", Y without autograd (the other window route)", want, untracked);
+            assertClose(name + ", Y without autograd (two unfolds, but for 1×1 kernels)", want, untracked);
 
             Tensor upstream = random(rng, want.sizes().vec().get()).set_requires_grad(false);
             List<Tensor> gotSecond = Gradients.gradOfGradNormSquared(got.mul(upstream).sum(), params);
