@@ -49,7 +49,7 @@ public final class Conv extends ConvolutionOp {
             out[i] = r[2];
         }
         if (UnfoldConvolution.covers(x, w, group, out)) {
-            return UnfoldConvolution.apply(x, w, b, begin, end, g.strides(), g.dilations(), group > 1);
+            return UnfoldConvolution.apply(x, w, b, begin, end, g.strides(), g.dilations(), out, group > 1);
         }
         long[] padding = begin;
         if (!Arrays.equals(begin, end) || Arrays.stream(begin).anyMatch(p -> p < 0)) {

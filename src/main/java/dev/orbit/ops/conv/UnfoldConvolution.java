@@ -48,10 +48,11 @@ final class UnfoldConvolution {
 
     /**
      * X (N×C×H×W, any strides) convolved with W (O×C×kh×kw, or C×1×kh×kw when depthwise) plus B (may be null);
-     * {@code begin}/{@code end} are the pads before and after each spatial axis, negative ones crop.
+     * {@code begin}/{@code end} are the pads before and after each spatial axis, negative ones crop, and
+     * {@code outSize} the output's spatial size as the op's window geometry resolved it.
      */
     static Tensor apply(Tensor x, Tensor w, Tensor b, long[] begin, long[] end, long[] strides, long[] dilations,
-                        boolean depthwise) {
+                        long[] outSize, boolean depthwise) {
         Tensor h = x.permute(0, 2, 3, 1);
         if (begin[0] != 0 || begin[1] != 0 || end[0] != 0 || end[1] != 0) {
             h = constant_pad_nd(h, new long[] {0, 0, begin[1], end[1], begin[0], end[0]}, new Scalar(0.0));
@@ -61,8 +62,8 @@ final class UnfoldConvolution {
         long kw = w.size(3);
         long n = h.size(0);
         long c = h.size(3);
-        long ho = (h.size(1) - (kh - 1) * dilations[0] - 1) / strides[0] + 1;
-        long wo = (h.size(2) - (kw - 1) * dilations[1] - 1) / strides[1] + 1;
+        long ho = outSize[0];
+        long wo = outSize[1];
         // a 1×1 kernel's window is the input itself (a strided view at most), whichever way autograd goes
         Tensor cols = tracked(x, w, b) || kh * kw == 1 ? tapsConcatenated(h, kh, kw, ho, wo, strides, dilations)
                 : windowView(h, kh, kw, strides, dilations);

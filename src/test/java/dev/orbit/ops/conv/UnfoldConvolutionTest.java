@@ -60,19 +60,19 @@ class UnfoldConvolutionTest {
             long[] out = {(h + top + bottom - (kh - 1L) * dh - 1) / sh + 1, (w + left + right - (kw - 1L) * dw - 1) / sw + 1};
             assertTrue(UnfoldConvolution.covers(x, k, group, out), name + ": the route must cover this call");
 
-            Tensor got = UnfoldConvolution.apply(x, k, b, begin, end, strides, dilations, depthwise);
+            Tensor got = UnfoldConvolution.apply(x, k, b, begin, end, strides, dilations, out, depthwise);
             Tensor padded = constant_pad_nd(x, new long[] {left, right, top, bottom}, new Scalar(0.0));
             Tensor want = convolution(padded, k, new TensorOptional(b == null ? new Tensor() : b), strides, new long[2],
                     dilations, false, new long[2], group);
             assertClose(name + ", Y", want, got);
             Tensor untracked = UnfoldConvolution.apply(x.detach(), k.detach(), b == null ? null : b.detach(), begin, end,
-                    strides, dilations, depthwise);
+                    strides, dilations, out, depthwise);
             assertClose(name + ", Y without autograd (two unfolds, but for 1×1 kernels)", want, untracked);
 
             Tensor upstream = random(rng, want.sizes().vec().get()).set_requires_grad(false);
             List<Tensor> gotSecond = Gradients.gradOfGradNormSquared(got.mul(upstream).sum(), params);
             List<Tensor> wantSecond = Gradients.gradOfGradNormSquared(want.mul(upstream).sum(), params);
-            got = UnfoldConvolution.apply(x, k, b, begin, end, strides, dilations, depthwise);
+            got = UnfoldConvolution.apply(x, k, b, begin, end, strides, dilations, out, depthwise);
             want = convolution(padded, k, new TensorOptional(b == null ? new Tensor() : b), strides, new long[2],
                     dilations, false, new long[2], group);
             List<Tensor> gotGrad = Gradients.grad(got.mul(upstream).sum(), params, false);
